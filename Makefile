@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test prepare lint format bench stop-services clean
+
+$(VENV)/.installed: requirements.txt requirements-local.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+prepare: $(VENV)/.installed
+	$(MANAGE) compile_translations
+	$(MANAGE) migrate --noinput
+
+## Serve the portal on http://127.0.0.1:8000 with a Celery worker and beat.
+run: prepare
+	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) seed_demo --once
+	$(BIN)/honcho start -f Procfile
+
+## The whole test suite, with a coverage report.
+test: $(VENV)/.installed
+	$(MANAGE) compile_translations
+	$(BIN)/pytest --cov=apps --cov=config --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: prepare
+	$(BIN)/python bench/run.py $(if $(SCALE),--scale $(SCALE))
+
+## Stop the embedded PostgreSQL and Redis started under .local/.
+stop-services:
+	$(BIN)/python -m config.embedded stop
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from apps.core import audit
+from apps.core.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "object_id", "actor__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Admin edits are state changes too: audit them, and show the audit log as history."""
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial if change else {}
+        super().save_model(request, obj, form, change)
+        changes = {
+            name: [before.get(name), form.cleaned_data.get(name)] for name in form.changed_data
+        }
+        audit.record(
+            actor=request.user,
+            action="admin.change" if change else "admin.create",
+            target=obj,
+            changes=changes,
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(actor=request.user, action="admin.delete", target=obj)
+        super().delete_model(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return super().history_view(request, object_id, extra_context)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(object)s 的变更历史") % {"object": obj},
+            "object": obj,
+            "opts": self.model._meta,
+            "entries": audit.history_for(obj),
+        }
+        return TemplateResponse(request, "admin/audit_history.html", context)

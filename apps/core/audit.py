@@ -1,0 +1,66 @@
+"""The audit log's write side: services call `record`; nobody else writes AuditEntry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from apps.core.models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe form of a field value."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for every field whose value changed."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in after
+        if before.get(name) != after.get(name)
+    }
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        object_id=str(target.pk),
+        object_repr=str(target)[:255],
+        changes={key: _plain_pair(value) for key, value in (changes or {}).items()},
+    )
+
+
+def _plain_pair(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return _plain(value)
+
+
+def history_for(target: models.Model):
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        object_id=str(target.pk),
+    ).select_related("actor")

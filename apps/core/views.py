@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any failure means "down" to the health check
+        return False
+
+
+def _broker_ok() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        return bool(client.ping())
+    except (redis.RedisError, OSError, ValueError):
+        return False
+
+
+@never_cache
+def healthz(request):
+    checks = {
+        "database": "ok" if _database_ok() else "down",
+        "broker": "ok" if _broker_ok() else "down",
+    }
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+from apps.core.uscc import is_beijing, validate_uscc
+from apps.enterprises.enums import District, MembershipStatus
+
+
+class Enterprise(TimeStampedModel):
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("企业名称"), max_length=200)
+    district = models.CharField(_("所在区"), max_length=20, choices=District.choices, blank=True)
+    industry_code = models.CharField(_("行业代码"), max_length=10, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["uscc"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uscc__regex=r"^[0-9A-HJ-NP-RTUW-Y]{18}$"),
+                name="enterprise_uscc_charset",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_beijing(self) -> bool:
+        return is_beijing(self.uscc)
+
+
+class EnterpriseMembership(TimeStampedModel):
+    """An enterprise user belongs to exactly one enterprise; staff activate the link."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    refusal_reason = models.CharField(_("拒绝理由"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("企业成员")
+        verbose_name_plural = _("企业成员")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.enterprise}"

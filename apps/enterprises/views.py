@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core import audit
+from apps.core.permissions import permission_required
+from apps.enterprises import selectors, services
+from apps.enterprises.forms import EnterpriseProfileForm, MembershipDecisionForm, RegistrationForm
+from apps.enterprises.models import Enterprise, EnterpriseMembership
+
+
+def register(request):
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enterprise_register(
+                email=data["email"],
+                password=data["password1"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                uscc=data["uscc"],
+                enterprise_name=data["enterprise_name"],
+                district=data["district"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return render(request, "enterprises/register_done.html", {"email": data["email"]})
+    return render(request, "enterprises/register.html", {"form": form})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def public_profile(request, uscc):
+    enterprise = get_object_or_404(Enterprise, uscc=uscc)
+    return render(request, "enterprises/public_profile.html", {"enterprise": enterprise})
+
+
+@permission_required("enterprises.view_workspace")
+def my_profile(request):
+    enterprise = selectors.enterprise_of(request.user)
+    if enterprise is None:
+        return render(request, "enterprises/no_enterprise.html", status=403)
+    form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        services.enterprise_update(
+            enterprise=enterprise,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        messages.success(request, _("企业信息已保存"))
+        return redirect("enterprises:my_profile")
+    return render(
+        request,
+        "enterprises/my_profile.html",
+        {"form": form, "enterprise": enterprise, "entries": audit.history_for(enterprise)[:50]},
+    )
+
+
+@permission_required("accounts.activate_user")
+def registrations(request):
+    return render(
+        request,
+        "enterprises/registrations.html",
+        {"memberships": selectors.memberships_pending(), "form": MembershipDecisionForm()},
+    )
+
+
+@require_POST
+@permission_required("accounts.activate_user")
+def registration_decide(request, pk):
+    membership = get_object_or_404(EnterpriseMembership, pk=pk)
+    form = MembershipDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.membership_decide(
+            membership=membership,
+            approve=form.cleaned_data.get("approve", False),
+            reason=form.cleaned_data.get("reason", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已处理：%(email)s") % {"email": membership.user.email})
+    return redirect("enterprises:registrations")

@@ -1,0 +1,187 @@
+"""Load a plausible Beijing demo data set and one account per role (README lists them)."""
+
+import csv
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.enums import Role
+from apps.catalog import services as catalog
+from apps.catalog.models import Category
+from apps.core.uscc import ALPHABET, check_character
+from apps.enterprises.enums import District, MembershipStatus
+from apps.enterprises.models import Enterprise, EnterpriseMembership
+
+DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo"
+DEMO_PASSWORD = "Demo-Leader-2026"
+DEMO_ACCOUNTS = [
+    ("admin@demo.leaders.cn", "系统管理员", Role.ADMINISTRATOR),
+    ("staff@demo.leaders.cn", "市局工作人员", Role.BUREAU),
+    ("enterprise@demo.leaders.cn", "企业填报员", Role.ENTERPRISE),
+    ("evaluator@demo.leaders.cn", "评估机构评估员", Role.EVALUATOR),
+    ("expert@demo.leaders.cn", "专家委员", Role.EXPERT),
+    ("partner@demo.leaders.cn", "合作银行客户经理", Role.PARTNER),
+]
+NAME_PARTS = {
+    "prefix": [
+        "京",
+        "华",
+        "中",
+        "燕",
+        "博",
+        "正",
+        "海",
+        "朝",
+        "瑞",
+        "恒",
+        "融",
+        "远",
+        "清",
+        "智",
+        "鼎",
+    ],
+    "middle": [
+        "科",
+        "创",
+        "电",
+        "信",
+        "达",
+        "新",
+        "航",
+        "源",
+        "诚",
+        "泰",
+        "通",
+        "宏",
+        "安",
+        "联",
+        "盛",
+    ],
+    "trade": [
+        "电器",
+        "科技",
+        "智能装备",
+        "精密机械",
+        "新能源",
+        "服务",
+        "物业管理",
+        "物流",
+        "电子商务",
+        "健康养老",
+    ],
+}
+
+
+def demo_uscc(serial: int) -> str:
+    """A valid Beijing USCC (91 + 110108 Haidian + serial + check character)."""
+    digits, value = [], serial
+    for _ in range(9):
+        digits.append(ALPHABET[value % 31])
+        value //= 31
+    first17 = "91110108" + "".join(reversed(digits))
+    return first17 + check_character(first17)
+
+
+def _decimal(text: str) -> Decimal | None:
+    text = text.strip()
+    return Decimal(text) if text else None
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue, demo enterprises and one account per role (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--once", action="store_true", help="do nothing when demo data is already loaded"
+        )
+        parser.add_argument("--enterprises", type=int, default=40)
+
+    @transaction.atomic
+    def handle(self, *args, once: bool, enterprises: int, **options):
+        User = get_user_model()
+        if once and User.objects.filter(email=DEMO_ACCOUNTS[0][0]).exists():
+            self.stdout.write("demo data already loaded")
+            return
+        self._catalogue()
+        firms = self._enterprises(enterprises)
+        self._accounts(firms[0])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo data loaded: {Category.objects.count()} categories, "
+                f"{len(firms)} enterprises, {len(DEMO_ACCOUNTS)} accounts"
+            )
+        )
+
+    def _catalogue(self) -> None:
+        with open(DEMO_DIR / "categories.csv", encoding="utf-8-sig") as handle:
+            categories = {
+                row["code"]: catalog.category_upsert(
+                    code=row["code"],
+                    name=row["name"],
+                    sector=row["sector"],
+                    kind=row["kind"] or "product",
+                )
+                for row in csv.DictReader(handle)
+            }
+        with open(DEMO_DIR / "indicators.csv", encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                catalog.indicator_upsert(
+                    category=categories[row["category_code"]],
+                    code=row["code"],
+                    name=row["name"],
+                    unit=row["unit"],
+                    direction=row["direction"],
+                    national_value=_decimal(row["national_value"]),
+                    international_value=_decimal(row["international_value"]),
+                )
+        year = timezone.localdate().year
+        for category in categories.values():
+            catalog.key_area_ensure(year=year, category=category)
+
+    def _enterprises(self, count: int) -> list[Enterprise]:
+        rng = random.Random(2019)  # the year Beijing's work plan was issued
+        districts = list(District)
+        firms = []
+        for serial in range(1, count + 1):
+            name = (
+                f"北京{rng.choice(NAME_PARTS['prefix'])}{rng.choice(NAME_PARTS['middle'])}"
+                f"{rng.choice(NAME_PARTS['trade'])}有限公司"
+            )
+            enterprise, _ = Enterprise.objects.get_or_create(
+                uscc=demo_uscc(serial),
+                defaults={
+                    "name": name if serial > 1 else "北京领跑示范电器有限公司",
+                    "district": rng.choice(districts),
+                    "address": f"北京市{rng.randint(1, 300)}号",
+                    "contact_email": f"contact{serial}@demo.leaders.cn",
+                },
+            )
+            firms.append(enterprise)
+        return firms
+
+    def _accounts(self, demo_enterprise: Enterprise) -> None:
+        User = get_user_model()
+        for email, name, role in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                email=email,
+                defaults={
+                    "name": name,
+                    "role": role,
+                    "is_staff": role in (Role.BUREAU, Role.ADMINISTRATOR),
+                    "is_superuser": role == Role.ADMINISTRATOR,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            if role == Role.ENTERPRISE:
+                EnterpriseMembership.objects.get_or_create(
+                    user=user,
+                    defaults={"enterprise": demo_enterprise, "status": MembershipStatus.ACTIVE},
+                )

@@ -1,0 +1,56 @@
+"""The site navigation: public links for everyone, plus a menu per role.
+
+Entries name URL patterns; an entry whose pattern is not installed yet is left out, so an app
+adds its pages to the menu by adding them here.
+"""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.enums import Role
+
+PUBLIC = [
+    ("declarations:search", _("标准查询")),
+    ("leaders:rankings", _("排行榜")),
+    ("leaders:leader_list", _("领跑者名单")),
+    ("portal:statistics", _("统计")),
+    ("portal:news", _("新闻公告")),
+]
+
+BY_ROLE = {
+    Role.ENTERPRISE: [
+        ("declarations:workspace", _("我的标准")),
+        ("enterprises:my_profile", _("企业信息")),
+    ],
+    Role.BUREAU: [
+        ("enterprises:registrations", _("待激活企业账户")),
+        ("admin:index", _("管理后台")),
+    ],
+    Role.ADMINISTRATOR: [
+        ("enterprises:registrations", _("待激活企业账户")),
+        ("admin:index", _("管理后台")),
+    ],
+}
+
+
+def _resolve(entries, current_path=""):
+    items = []
+    for name, label in entries:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append(
+            {"url": url, "label": label, "active": current_path.startswith(url) and url != "/"}
+        )
+    return items
+
+
+def navigation_for(request) -> dict:
+    user = request.user
+    role_entries = BY_ROLE.get(user.role, []) if user.is_authenticated else []
+    return {
+        "public": _resolve(PUBLIC, request.path),
+        "role": _resolve(role_entries),
+        "role_label": user.get_role_display() if user.is_authenticated else "",
+    }

@@ -1,0 +1,7 @@
+from django.shortcuts import render
+
+from apps.portal import selectors
+
+
+def home(request):
+    return render(request, "portal/home.html", {"figures": selectors.home_figures()})

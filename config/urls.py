@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from apps.core.views import healthz
+from apps.enterprises.api import EnterpriseViewSet
+
+api_router = DefaultRouter()
+api_router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include(api_router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("apps.enterprises.urls")),
+    path("", include("apps.portal.urls")),
+]
+
+admin.site.site_header = "企业标准“领跑者”管理后台"
+admin.site.site_title = "领跑者管理后台"

@@ -1,0 +1,63 @@
+import os
+
+import pytest
+
+from apps.accounts.enums import Role
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.enterprises import MembershipFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
+# live-server fixture are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def enterprise_user(db):
+    return MembershipFactory().user
+
+
+@pytest.fixture
+def other_enterprise_user(db):
+    return MembershipFactory().user
+
+
+@pytest.fixture
+def bureau_user(db):
+    return UserFactory(role=Role.BUREAU, is_staff=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def users_by_role(db, enterprise_user, bureau_user, admin_user):
+    """One user per role, for permission matrices."""
+    return {
+        "anonymous": None,
+        "enterprise": enterprise_user,
+        "evaluator": UserFactory(role=Role.EVALUATOR),
+        "expert": UserFactory(role=Role.EXPERT),
+        "bureau": bureau_user,
+        "partner": UserFactory(role=Role.PARTNER),
+        "administrator": admin_user,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> the test client logged in as `user` (None stays anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from apps.catalog.models import Category, Indicator, KeyArea
+from apps.core.uscc import is_beijing, uscc_problem
+from apps.enterprises.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_loads_catalogue_enterprises_and_accounts():
+    call_command("seed_demo", enterprises=5)
+    assert Category.objects.count() == 19
+    assert Indicator.objects.count() == 58
+    assert KeyArea.objects.count() == 19
+    assert Enterprise.objects.count() == 5
+    assert all(
+        uscc_problem(e.uscc) is None and is_beijing(e.uscc) for e in Enterprise.objects.all()
+    )
+    User = get_user_model()
+    assert set(User.objects.values_list("role", flat=True)) == {
+        "administrator",
+        "bureau",
+        "enterprise",
+        "evaluator",
+        "expert",
+        "partner",
+    }
+    assert User.objects.get(email="enterprise@demo.leaders.cn").check_password("Demo-Leader-2026")
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", enterprises=5)
+    call_command("seed_demo", enterprises=5)
+    call_command("seed_demo", enterprises=5, once=True)
+    assert Enterprise.objects.count() == 5
+    assert Indicator.objects.count() == 58
+    assert get_user_model().objects.count() == 6
