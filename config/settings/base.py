@@ -17,6 +17,7 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
@@ -32,6 +33,9 @@ LOCAL_APPS = [
     "apps.accounts",
     "apps.catalog",
     "apps.enterprises",
+    "apps.experts",
+    "apps.declarations",
+    "apps.evaluators",
     "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

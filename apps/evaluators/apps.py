@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluatorsConfig(AppConfig):
+    name = "apps.evaluators"
+    verbose_name = _("评估机构与评估方案")
