@@ -114,10 +114,13 @@ def entrants_for_evaluator(scheme: Scheme, evaluator) -> QuerySet[Standard]:
     )
 
 
-def scoring_rows(scheme: Scheme, evaluator) -> list[Standard]:
+def scoring_rows(scheme: Scheme, evaluator, standard_ids=None) -> list[Standard]:
     """Entrants visible to the evaluator with `my_assessments` (this evaluator's rows)."""
+    queryset = entrants_for_evaluator(scheme, evaluator)
+    if standard_ids is not None:
+        queryset = queryset.filter(pk__in=standard_ids)
     return list(
-        entrants_for_evaluator(scheme, evaluator).prefetch_related(
+        queryset.prefetch_related(
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.filter(scheme=scheme, evaluator=evaluator),
