@@ -5,9 +5,11 @@ from rest_framework.routers import DefaultRouter
 
 from apps.core.views import healthz
 from apps.enterprises.api import EnterpriseViewSet
+from apps.leaders.api import LeaderViewSet
 
 api_router = DefaultRouter()
 api_router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+api_router.register("leaders", LeaderViewSet, basename="leader")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.enterprises.urls")),
+    path("", include("apps.leaders.urls")),
     path("", include("apps.portal.urls")),
 ]
 
