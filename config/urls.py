@@ -4,11 +4,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from apps.core.views import healthz
+from apps.declarations.api import StandardViewSet
 from apps.enterprises.api import EnterpriseViewSet
 from apps.leaders.api import LeaderViewSet
 
 api_router = DefaultRouter()
 api_router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+api_router.register("standards", StandardViewSet, basename="standard")
 api_router.register("leaders", LeaderViewSet, basename="leader")
 
 urlpatterns = [
@@ -20,6 +22,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.enterprises.urls")),
+    path("", include("apps.declarations.urls")),
     path("", include("apps.leaders.urls")),
     path("", include("apps.portal.urls")),
 ]
