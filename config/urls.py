@@ -22,7 +22,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.enterprises.urls")),
+    path("", include("apps.experts.urls")),
     path("", include("apps.declarations.urls")),
+    path("", include("apps.evaluators.urls")),
     path("", include("apps.leaders.urls")),
     path("", include("apps.portal.urls")),
 ]
