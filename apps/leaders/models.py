@@ -80,12 +80,19 @@ class Ranking(models.Model):
     only while a candidate list was made from it."""
 
     scheme = models.ForeignKey(
-        "evaluators.Scheme", verbose_name=_("评估方案"), on_delete=models.PROTECT, related_name="rankings"
+        "evaluators.Scheme",
+        verbose_name=_("评估方案"),
+        on_delete=models.PROTECT,
+        related_name="rankings",
     )
     compiled_at = models.DateTimeField(_("编制时间"), auto_now_add=True)
     compiled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("编制人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("编制人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     entrants = models.PositiveIntegerField(_("参评标准数"), default=0)
     participants = models.PositiveIntegerField(_("参评企业数"), default=0)
@@ -97,7 +104,9 @@ class Ranking(models.Model):
         ordering = ["-compiled_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["scheme"], condition=models.Q(is_current=True), name="ranking_one_current_per_scheme"
+                fields=["scheme"],
+                condition=models.Q(is_current=True),
+                name="ranking_one_current_per_scheme",
             )
         ]
 
@@ -108,7 +117,9 @@ class Ranking(models.Model):
 class RankingEntry(models.Model):
     """One entrant standard of a ranking: ranked (rank, score, tiers) or excluded (reason)."""
 
-    ranking = models.ForeignKey(Ranking, verbose_name=_("排行榜"), on_delete=models.CASCADE, related_name="entries")
+    ranking = models.ForeignKey(
+        Ranking, verbose_name=_("排行榜"), on_delete=models.CASCADE, related_name="entries"
+    )
     standard = models.ForeignKey(
         Standard, verbose_name=_("标准"), on_delete=models.PROTECT, related_name="ranking_entries"
     )
@@ -117,7 +128,8 @@ class RankingEntry(models.Model):
     score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     tiers = models.JSONField(_("核心指标等级"), null=True, blank=True)
     candidate = models.BooleanField(_("领跑者候选"), default=False)
-    excluded_reason = models.CharField(
+    # NULL, not "", for a ranked entry: the contract's `excluded_reason: null`.
+    excluded_reason = models.CharField(  # noqa: DJ001
         _("未排名原因"), max_length=20, choices=ExclusionReason.choices, null=True, blank=True
     )
 
@@ -126,11 +138,24 @@ class RankingEntry(models.Model):
         verbose_name_plural = _("排行条目")
         ordering = ["ranking", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["ranking", "position"], name="ranking_entry_position_unique"),
-            models.UniqueConstraint(fields=["ranking", "standard"], name="ranking_entry_standard_unique"),
+            models.UniqueConstraint(
+                fields=["ranking", "position"], name="ranking_entry_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["ranking", "standard"], name="ranking_entry_standard_unique"
+            ),
             models.CheckConstraint(
-                condition=(models.Q(rank__isnull=False, score__isnull=False, excluded_reason__isnull=True))
-                | (models.Q(rank__isnull=True, score__isnull=True, excluded_reason__isnull=False, candidate=False)),
+                condition=(
+                    models.Q(rank__isnull=False, score__isnull=False, excluded_reason__isnull=True)
+                )
+                | (
+                    models.Q(
+                        rank__isnull=True,
+                        score__isnull=True,
+                        excluded_reason__isnull=False,
+                        candidate=False,
+                    )
+                ),
                 name="ranking_entry_ranked_or_excluded",
             ),
         ]

@@ -45,8 +45,12 @@ def ranking_entries(ranking: Ranking):
     return ranking.entries.select_related("standard__enterprise").order_by("position")
 
 
-def rankings_public(*, year: int | None = None, sector: str | None = None, category: str | None = None):
-    queryset = Ranking.objects.filter(is_current=True).select_related("scheme__category", "scheme__agency")
+def rankings_public(
+    *, year: int | None = None, sector: str | None = None, category: str | None = None
+):
+    queryset = Ranking.objects.filter(is_current=True).select_related(
+        "scheme__category", "scheme__agency"
+    )
     if year:
         queryset = queryset.filter(scheme__year=year)
     if sector:
@@ -58,5 +62,8 @@ def rankings_public(*, year: int | None = None, sector: str | None = None, categ
 
 def ranking_years() -> list[int]:
     return list(
-        Ranking.objects.filter(is_current=True).order_by("-scheme__year").values_list("scheme__year", flat=True).distinct()
+        Ranking.objects.filter(is_current=True)
+        .order_by("-scheme__year")
+        .values_list("scheme__year", flat=True)
+        .distinct()
     )

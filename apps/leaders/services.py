@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import audit
-from apps.leaders.enums import LeaderStatus
 from apps.leaders import ranking_sql
+from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader, Ranking
 
 # The leader title's workflow, as data.
@@ -93,7 +93,9 @@ def ranking_compile(*, scheme, actor=None) -> Ranking:
     _retire_current_ranking(scheme)
     ranking = Ranking.objects.create(scheme=scheme, compiled_by=actor if _is_user(actor) else None)
     with connection.cursor() as cursor:
-        cursor.execute(ranking_sql.COMPILE_RANKING, {"scheme_id": scheme.pk, "ranking_id": ranking.pk})
+        cursor.execute(
+            ranking_sql.COMPILE_RANKING, {"scheme_id": scheme.pk, "ranking_id": ranking.pk}
+        )
         cursor.execute(ranking_sql.RANKING_TOTALS, {"ranking_id": ranking.pk})
         ranking.entrants, ranking.participants = cursor.fetchone()
     ranking.save(update_fields=["entrants", "participants"])

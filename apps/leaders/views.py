@@ -49,7 +49,13 @@ def ranking_list(request):
     return render(
         request,
         "leaders/ranking_list.html",
-        {"rankings": rankings, "years": years, "year": year, "sector": sector, "sectors": Sector.choices},
+        {
+            "rankings": rankings,
+            "years": years,
+            "year": year,
+            "sector": sector,
+            "sectors": Sector.choices,
+        },
     )
 
 
@@ -58,7 +64,9 @@ def ranking_detail(request, scheme_code):
     if ranking is None:
         raise Http404
     entries = list(selectors.ranking_entries(ranking))
-    criteria = list(ranking.scheme.criteria.filter(kind="core").order_by("position", "criterion_code"))
+    criteria = list(
+        ranking.scheme.criteria.filter(kind="core").order_by("position", "criterion_code")
+    )
     own_uscc = _own_uscc(request.user)
     rows = [
         {
