@@ -6,12 +6,13 @@ from rest_framework.routers import DefaultRouter
 from apps.core.views import healthz
 from apps.declarations.api import StandardViewSet
 from apps.enterprises.api import EnterpriseViewSet
-from apps.leaders.api import LeaderViewSet
+from apps.leaders.api import LeaderViewSet, RankingViewSet
 
 api_router = DefaultRouter()
 api_router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 api_router.register("standards", StandardViewSet, basename="standard")
 api_router.register("leaders", LeaderViewSet, basename="leader")
+api_router.register("rankings", RankingViewSet, basename="ranking")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

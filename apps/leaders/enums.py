@@ -11,3 +11,12 @@ class LeaderStatus(models.TextChoices):
 class LeaderSource(models.TextChoices):
     RANKING = "ranking", _("本平台评估排行")
     IMPORT = "import", _("外部名单导入")
+
+
+class ExclusionReason(models.TextChoices):
+    """Why an entrant is not ranked, in the order the rule checks them (CONTRACT.md §3.2)."""
+
+    REJECTED = "rejected", _("评估机构不予评价")
+    MISSING_INDICATOR = "missing_indicator", _("缺少核心指标值")
+    BELOW_BASELINE = "below_baseline", _("核心指标未达到基准值")
+    NOT_ASSESSED = "not_assessed", _("定性指标尚未评分")
