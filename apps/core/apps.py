@@ -1,7 +1,12 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "apps.core"
     verbose_name = _("基础")
+
+    def ready(self):
+        # Each app declares its import/export kinds in `apps/<app>/imports.py`.
+        autodiscover_modules("imports")

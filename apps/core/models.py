@@ -43,3 +43,72 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class ImportRun(models.Model):
+    """One import of a file: who, when, which file (name and SHA-256), the counts, the outcome
+    and every problem found. Written by `apps.core.imports.services` only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        VALIDATED = "validated", _("校验通过，待确认")
+        INVALID = "invalid", _("有错误，未写入")
+        APPLYING = "applying", _("写入中")
+        SUCCEEDED = "succeeded", _("已导入")
+        FAILED = "failed", _("失败")
+
+    class Source(models.TextChoices):
+        COMMAND = "command", _("命令行")
+        ADMIN = "admin", _("管理后台")
+
+    created_at = models.DateTimeField(_("开始时间"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    kind = models.CharField(_("数据类型"), max_length=40)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="imports/", blank=True)
+    size = models.BigIntegerField(_("文件大小（字节）"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    dry_run = models.BooleanField(_("仅校验"), default=False)
+    background = models.BooleanField(_("后台执行"), default=False)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.TextField(_("错误"), blank=True)
+    preview = models.JSONField(_("预览"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {
+            self.Status.VALIDATED,
+            self.Status.INVALID,
+            self.Status.SUCCEEDED,
+            self.Status.FAILED,
+        }
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.kind}: created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}"
+        )

@@ -1,20 +1,20 @@
 """Load a plausible Beijing demo data set and one account per role (README lists them)."""
 
-import csv
 import random
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.enums import Role
 from apps.catalog import services as catalog
 from apps.catalog.models import Category
+from apps.core.imports.services import import_file
 from apps.core.uscc import ALPHABET, check_character
+from apps.declarations import demo as declarations_demo
 from apps.enterprises.enums import District, MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 
@@ -88,11 +88,6 @@ def demo_uscc(serial: int) -> str:
     return first17 + check_character(first17)
 
 
-def _decimal(text: str) -> Decimal | None:
-    text = text.strip()
-    return Decimal(text) if text else None
-
-
 class Command(BaseCommand):
     help = "Load the demo catalogue, demo enterprises and one account per role (idempotent)."
 
@@ -111,6 +106,7 @@ class Command(BaseCommand):
         self._catalogue()
         firms = self._enterprises(enterprises)
         self._accounts(firms[0])
+        declarations_demo.load(firms, demo_user=User.objects.get(email=DEMO_ACCOUNTS[2][0]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data loaded: {Category.objects.count()} categories, "
@@ -119,27 +115,12 @@ class Command(BaseCommand):
         )
 
     def _catalogue(self) -> None:
-        with open(DEMO_DIR / "categories.csv", encoding="utf-8-sig") as handle:
-            categories = {
-                row["code"]: catalog.category_upsert(
-                    code=row["code"],
-                    name=row["name"],
-                    sector=row["sector"],
-                    kind=row["kind"] or "product",
-                )
-                for row in csv.DictReader(handle)
-            }
-        with open(DEMO_DIR / "indicators.csv", encoding="utf-8-sig") as handle:
-            for row in csv.DictReader(handle):
-                catalog.indicator_upsert(
-                    category=categories[row["category_code"]],
-                    code=row["code"],
-                    name=row["name"],
-                    unit=row["unit"],
-                    direction=row["direction"],
-                    national_value=_decimal(row["national_value"]),
-                    international_value=_decimal(row["international_value"]),
-                )
+        # The demo catalogue goes through the same contract path as bureau staff's files.
+        for kind in ("categories", "indicators"):
+            _run, result = import_file(kind=kind, path=DEMO_DIR / f"{kind}.csv")
+            if not result.ok:
+                raise CommandError("\n".join(result.error_lines()))
+        categories = {category.code: category for category in Category.objects.all()}
         year = timezone.localdate().year
         for category in categories.values():
             catalog.key_area_ensure(year=year, category=category)

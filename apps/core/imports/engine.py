@@ -1,0 +1,384 @@
+"""The import engine: stream a file into a staging table, validate, merge; all or nothing.
+
+1. The file is read one row at a time (`readers.RowSource`); each cell is trimmed and parsed
+   by its column's parser, and the parsed row is streamed with `COPY` into a temporary
+   staging table. Memory use does not grow with the file (only the problems found do).
+2. Rules over all rows (duplicate keys, references, a kind's own checks) run as SQL queries
+   on the staging table, each producing `row N, column C: message` problems.
+3. If there is no problem and this is not a dry run, the kind merges the staged rows into
+   its table with set-based SQL, in the same transaction. Otherwise everything is rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from apps.core.imports.parsers import NULL, CellError
+from apps.core.imports.readers import FileProblem, RowSource
+from apps.core.imports.spec import STAGE, STAGE_RAW, ImportKind
+
+ProgressCallback = Callable[[str, float], None]
+PREVIEW_ROWS = 200
+CACHE_LIMIT = 100_000
+FORMULA_PREFIXES = "=+-@"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    row: int
+    position: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    action: str  # "new", "update" or "unchanged"
+    key: list[str]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    preview: list[PreviewRow] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.kind}: created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}"
+        )
+
+    def error_lines(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
+
+
+class _LineStream:
+    """A read()-able view of an iterator of text lines, for `copy_expert`."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines = lines
+
+    def read(self, size: int = -1) -> str:
+        parts, length = [], 0
+        for line in self._lines:
+            parts.append(line)
+            length += len(line)
+            if 0 < size <= length:
+                break
+        return "".join(parts)
+
+    readline = read
+
+
+class _Run:
+    def __init__(self, kind: ImportKind, source: RowSource, progress: ProgressCallback | None):
+        self.kind = kind
+        self.source = source
+        self.progress = progress
+        self.problems: list[Problem] = []
+        self.positions: dict[str, int] = {}  # column name -> index in the file
+        self.display: dict[str, str] = {}  # column name -> header as written in the file
+        self.order = {column.name: index for index, column in enumerate(kind.columns)}
+        self.rows = 0
+        self.width = 0
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.problems.append(
+            Problem(row, self.order.get(column, -1), self.display.get(column, column), message)
+        )
+
+    # -- header --------------------------------------------------------------------------
+
+    def read_header(self, cells: list[str]) -> bool:
+        known: dict[str, str] = {}
+        for column in self.kind.columns:
+            known[column.name.casefold()] = column.name
+            known[column.label] = column.name
+        self.width = len(cells)
+        self.unlabelled: list[int] = []
+        for index, cell in enumerate(cells):
+            text = cell.strip().lstrip("\ufeff").strip()
+            if not text:
+                self.unlabelled.append(index)
+                continue
+            name = known.get(text) or known.get(text.casefold())
+            if name is None:
+                self.problems.append(
+                    Problem(
+                        1,
+                        index,
+                        text,
+                        _("未知的列“%(column)s”；此类数据可用的列：%(columns)s")
+                        % {
+                            "column": text,
+                            "columns": ", ".join(
+                                f"{c.name} [{c.label}]" for c in self.kind.columns
+                            ),
+                        },
+                    )
+                )
+            elif name in self.positions:
+                self.problems.append(
+                    Problem(
+                        1,
+                        index,
+                        text,
+                        _("列“%(column)s”重复：与第 %(first)d 列是同一列")
+                        % {"column": text, "first": self.positions[name] + 1},
+                    )
+                )
+            else:
+                self.positions[name] = index
+                self.display[name] = text
+        # Problems in a row are listed in the file's column order.
+        self.order.update(
+            {name: index for name, index in self.positions.items()},
+        )
+        for offset, column in enumerate(self.kind.columns):
+            if column.name not in self.positions:
+                self.order[column.name] = len(cells) + offset
+        if not self.positions and not self.problems:
+            self.problems.append(Problem(1, -1, "-", _("表头为空：第 1 行应为列名")))
+            return False
+        for column in self.kind.columns:
+            if column.required and column.name not in self.positions:
+                self.problems.append(
+                    Problem(
+                        1,
+                        self.order[column.name],
+                        column.name,
+                        _("缺少必填列 %(name)s（%(label)s）")
+                        % {"name": column.name, "label": column.label},
+                    )
+                )
+        return not self.problems
+
+    # -- rows ----------------------------------------------------------------------------
+
+    def copy_lines(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[str]:
+        plan = []
+        for column in self.kind.columns:
+            index = self.positions.get(column.name)
+            cache = {} if column.parser.cacheable else None
+            plan.append((column, index, cache, column.default_copy, self.order[column.name]))
+        rules = self.kind.row_rules
+        width = self.width
+        unlabelled = self.unlabelled
+        problems = self.problems
+        required_msg = _("必填，不能为空")
+        try:
+            for number, cells in rows:
+                if not any(cell.strip() for cell in cells):
+                    continue  # blank lines are not rows
+                self.rows += 1
+                if (len(cells) > width and any(c.strip() for c in cells[width:])) or any(
+                    cells[i].strip() for i in unlabelled if i < len(cells)
+                ):
+                    problems.append(
+                        Problem(number, -1, "-", _("此行在没有列名的列中有内容（列数多于表头）"))
+                    )
+                parts = [str(number)]
+                values: dict[str, Any] | None = {} if rules else None
+                for column, index, cache, default_copy, position in plan:
+                    text = cells[index].strip() if index is not None and index < len(cells) else ""
+                    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+                        text = text[1:]  # undo the export's formula-injection guard
+                    if not text:
+                        if column.required:
+                            problems.append(
+                                Problem(number, position, self.display[column.name], required_msg)
+                            )
+                            parts.append(NULL)
+                            value = None
+                        else:
+                            parts.append(default_copy)
+                            value = column.empty_value
+                    else:
+                        hit = cache.get(text) if cache is not None else None
+                        if hit is None:
+                            try:
+                                value = column.parser.parse(text)
+                                hit = (True, column.parser.copy(value), value)
+                            except CellError as error:
+                                hit = (False, error.args[0], None)
+                            if cache is not None:
+                                if len(cache) >= CACHE_LIMIT:
+                                    cache.clear()
+                                cache[text] = hit
+                        if hit[0]:
+                            parts.append(hit[1])
+                            value = hit[2]
+                        else:
+                            problems.append(
+                                Problem(number, position, self.display[column.name], hit[1])
+                            )
+                            parts.append(NULL)
+                            value = None
+                    if values is not None:
+                        values[column.name] = value
+                if values is not None:
+                    for rule in rules:
+                        for column_name, message in rule(values):
+                            self.problem(number, column_name, message)
+                if self.progress is not None and self.rows % 20_000 == 0:
+                    self.progress("reading", self.source.progress())
+                yield "\t".join(parts) + "\n"
+        except FileProblem as problem:
+            problems.append(Problem(problem.row, -1, "-", problem.message))
+            self.file_problem = True
+
+    file_problem = False
+
+
+def _drop_stage(cursor) -> None:
+    cursor.execute(
+        f"DROP TABLE IF EXISTS pg_temp.{STAGE}; DROP TABLE IF EXISTS pg_temp.{STAGE_RAW}"
+    )
+
+
+def _check_duplicates(run: _Run, cursor) -> None:
+    key = run.kind.key
+    columns = ", ".join(key)
+    not_null = " AND ".join(f"{name} IS NOT NULL" for name in key)
+    cursor.execute(
+        f"SELECT {columns}, array_agg(row_no ORDER BY row_no) FROM {STAGE_RAW} "
+        f"WHERE {not_null} GROUP BY {columns} HAVING count(*) > 1"
+    )
+    for record in cursor.fetchall():
+        values, rows = record[:-1], record[-1]
+        label = " / ".join(str(value) for value in values)
+        for row in rows[1:]:
+            run.problem(
+                row,
+                key[0],
+                _("与第 %(first)d 行重复：%(key)s 在同一文件中只能出现一次")
+                % {"first": rows[0], "key": label},
+            )
+
+
+def _run_checks(run: _Run, cursor) -> None:
+    for check in run.kind.checks:
+        cursor.execute(check.sql)
+        names = [description[0] for description in cursor.description]
+        while batch := cursor.fetchmany(10_000):
+            for record in batch:
+                arguments = dict(zip(names, record, strict=True))
+                run.problem(arguments["row_no"], check.column, check.message % arguments)
+
+
+def run_import(
+    kind: ImportKind,
+    fileobj: BinaryIO,
+    filename: str,
+    *,
+    size: int | None = None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    preview_rows: int = 0,
+) -> ImportResult:
+    """Validate `fileobj` as rows of `kind` and, unless `dry_run` or invalid, write them."""
+    result = ImportResult(kind=kind.name, dry_run=dry_run)
+    try:
+        source = RowSource(fileobj, filename, size=size)
+    except FileProblem as problem:
+        result.problems = [Problem(problem.row, -1, "-", problem.message)]
+        return result
+    run = _Run(kind, source, progress)
+    rows = source.rows()
+    try:
+        first = next(rows, None)
+    except FileProblem as problem:
+        result.problems = [Problem(problem.row, -1, "-", problem.message)]
+        return result
+    if first is None:
+        result.problems = [Problem(1, -1, "-", _("文件为空：没有表头，也没有数据行"))]
+        return result
+    if not run.read_header(first[1]):
+        result.problems = sorted(run.problems)
+        return result
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        _drop_stage(cursor)
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        if not dry_run:
+            # Two imports of the same kind never interleave.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{kind.name}"])
+        definitions = ", ".join(f"{c.name} {c.parser.sql_type}" for c in kind.columns)
+        cursor.execute(f"CREATE TEMP TABLE {STAGE_RAW} (row_no integer, {definitions})")
+        columns = ", ".join(["row_no", *(c.name for c in kind.columns)])
+        cursor.copy_expert(
+            f"COPY {STAGE_RAW} ({columns}) FROM STDIN", _LineStream(run.copy_lines(rows)), 65536
+        )
+        result.rows = run.rows
+        if run.rows == 0 and not run.file_problem:
+            run.problems.append(Problem(2, -1, "-", _("文件只有表头，没有数据行")))
+        if not run.file_problem and run.rows:
+            if progress:
+                progress("validating", 1.0)
+            cursor.execute(f"ANALYZE {STAGE_RAW}")
+            _check_duplicates(run, cursor)
+            present = set(run.positions)
+            cursor.execute(kind.stage_sql(present))
+            _run_checks(run, cursor)
+            if not run.problems:
+                _count(result, cursor)
+                if preview_rows:
+                    _preview(result, kind, cursor, preview_rows)
+                if not dry_run:
+                    if progress:
+                        progress("writing", 1.0)
+                    kind.write(cursor, present)
+                    result.written = True
+        result.problems = sorted(run.problems)
+        if result.written:
+            _drop_stage(cursor)
+        else:
+            transaction.set_rollback(True)
+    return result
+
+
+def _count(result: ImportResult, cursor) -> None:
+    cursor.execute(
+        "SELECT count(*) FILTER (WHERE _target_id IS NULL), count(*) FILTER (WHERE _changed), "
+        f"count(*) FILTER (WHERE _target_id IS NOT NULL AND NOT _changed) FROM {STAGE}"
+    )
+    result.created, result.updated, result.unchanged = cursor.fetchone()
+
+
+def _preview(result: ImportResult, kind: ImportKind, cursor, limit: int) -> None:
+    keys = ", ".join(kind.key)
+    cursor.execute(
+        f"SELECT row_no, CASE WHEN _target_id IS NULL THEN 'new' WHEN _changed THEN 'update' "
+        f"ELSE 'unchanged' END, {keys} FROM {STAGE} ORDER BY row_no LIMIT %s",
+        [limit],
+    )
+    parsers = [kind.column(name).parser for name in kind.key]
+    result.preview = [
+        PreviewRow(
+            row=record[0],
+            action=record[1],
+            key=[parser.export(value) for parser, value in zip(parsers, record[2:], strict=True)],
+        )
+        for record in cursor.fetchall()
+    ]

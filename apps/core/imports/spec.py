@@ -1,0 +1,252 @@
+"""What an import or export kind is, declared as data, and the registry apps add theirs to.
+
+An app declares a kind in `apps/<app>/imports.py` and calls `register(kind)`; core discovers
+those modules at start-up (`CoreConfig.ready`) and never imports an app itself.
+
+An import kind has:
+- `columns`: the file's columns, each with its Chinese alias, parser, required flag, default;
+- `key`: the columns that identify a row (its natural key; the same key twice is an error);
+- `joins` and `resolved`: SQL that resolves references for every staged row at once. The raw
+  staged row is `s` (one column per file column, already parsed), e.g.
+  `LEFT JOIN catalog_category cat ON cat.code = s.category_code` with
+  `resolved={"category_id": "cat.id"}`;
+- `checks`: rules over the staged rows as SQL, each a query on `import_stage` returning
+  `row_no` and the message's arguments, one result row per problem;
+- `row_rules`: Python rules over one row's parsed values (cross-column rules);
+- `target_key` / `fields`: how the staged row maps onto the target table (`table`), used to
+  classify rows as created/updated/unchanged and to merge them in SQL. `on_insert` and
+  `on_update` add columns on those statements; their expressions see the staged row as `st`
+  and the existing row as `t`.
+A kind whose rows cannot be merged in plain SQL overrides `write`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from apps.core.imports.parsers import NULL, Parser, Text
+
+RowRule = Callable[[dict[str, Any]], Iterable[tuple[str, str]]]
+
+STAGE_RAW = "import_stage_raw"
+STAGE = "import_stage"
+TIMESTAMPS_ON_INSERT = {"created_at": "now()", "updated_at": "now()"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str  # the Chinese title, accepted as an alias of `name` in a header
+    parser: Parser = field(default_factory=Text)
+    required: bool = False
+    default: Any = None  # an empty optional cell: this value (None: "" for text, else NULL)
+    help: str = ""
+
+    @property
+    def empty_value(self) -> Any:
+        if self.default is None and self.parser.sql_type == "text":
+            return ""
+        return self.default
+
+    def header(self, language: str = "en") -> str:
+        return self.label if language.startswith("zh") else self.name
+
+    @property
+    def default_copy(self) -> str:
+        value = self.empty_value
+        return NULL if value is None else self.parser.copy(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A target table column: `expr` computes it from the staged row. `column` names the file
+    column it comes from: when that column is absent from a file, existing rows keep their
+    value (and a new row gets the column's default)."""
+
+    target: str
+    expr: str
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule over all staged rows: `sql` selects `row_no` and the arguments of `message`
+    from `import_stage` (one result row per problem); `column` is the column reported."""
+
+    column: str
+    sql: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """An export option (`--year`, `--scheme`): a SQL condition with a `%s` placeholder."""
+
+    condition: str
+    parser: Parser = field(default_factory=Text)
+
+
+class ExportKind:
+    """Something `export_csv KIND PATH` can write: a header and rows of values."""
+
+    name: str
+    label: str
+    columns: list[Column]
+    filters: dict[str, ExportFilter]
+
+    def headers(self, language: str = "en") -> list[str]:
+        return [column.header(language) for column in self.columns]
+
+    def rows(self, filters: dict[str, Any], pks: list[int] | None = None) -> Iterator[list[str]]:
+        raise NotImplementedError
+
+
+@dataclass
+class SqlExport(ExportKind):
+    """An export defined by a query returning the columns in order. `sql` contains `{where}`
+    where the filter conditions go (as `WHERE ...` or nothing)."""
+
+    name: str
+    label: str
+    columns: list[Column]
+    sql: str
+    filters: dict[str, ExportFilter] = field(default_factory=dict)
+    pk_expr: str | None = None
+    condition: str = ""  # always applied, e.g. leave drafts out
+
+    def rows(self, filters: dict[str, Any], pks: list[int] | None = None) -> Iterator[list[str]]:
+        conditions, params = [self.condition] if self.condition else [], []
+        for name, value in filters.items():
+            if value is None:
+                continue
+            conditions.append(self.filters[name].condition)
+            params.append(value)
+        if pks is not None and self.pk_expr:
+            conditions.append(f"{self.pk_expr} = ANY(%s)")
+            params.append(list(pks))
+        where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+        parsers = [column.parser for column in self.columns]
+        with transaction.atomic(), connection.chunked_cursor() as cursor:
+            cursor.itersize = 5000
+            cursor.execute(self.sql.format(where=where), params)
+            for record in cursor:
+                yield [parser.export(value) for parser, value in zip(parsers, record, strict=True)]
+
+
+@dataclass
+class ImportKind(SqlExport):
+    table: str = ""
+    key: tuple[str, ...] = ()
+    target_key: list[Field] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    joins: str = ""
+    resolved: dict[str, str] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    row_rules: list[RowRule] = field(default_factory=list)
+    on_insert: dict[str, str] = field(default_factory=dict)
+    on_update: list[Field] = field(default_factory=list)
+    description: str = ""
+    example: list[list[str]] = field(default_factory=list)
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    # -- SQL the engine runs -------------------------------------------------------------
+
+    def stage_sql(self, present: set[str]) -> str:
+        selects = ["s.*"]
+        selects += [f"{expr} AS {alias}" for alias, expr in self.resolved.items()]
+        selects += [f"{item.expr} AS _k_{item.target}" for item in self.target_key]
+        selects += [f"{item.expr} AS _f_{item.target}" for item in self.fields]
+        compared = [
+            f"t.{item.target} IS DISTINCT FROM {item.expr}"
+            for item in self.fields
+            if item.column is None or item.column in present
+        ]
+        changed = f"(t.id IS NOT NULL AND ({' OR '.join(compared)}))" if compared else "false"
+        selects += ["t.id AS _target_id", f"{changed} AS _changed"]
+        match = " AND ".join(f"t.{item.target} = {item.expr}" for item in self.target_key)
+        return (
+            f"CREATE TEMP TABLE {STAGE} AS SELECT {', '.join(selects)} "
+            f"FROM {STAGE_RAW} s {self.joins} LEFT JOIN {self.table} t ON {match}"
+        )
+
+    def write(self, cursor, present: set[str]) -> None:
+        """Merge the staged rows into the target table (all rows are valid here)."""
+        updates = [
+            f"{item.target} = st._f_{item.target}"
+            for item in self.fields
+            if item.column is None or item.column in present
+        ]
+        updates += [
+            f"{item.target} = {item.expr}"
+            for item in self.on_update
+            if item.column is None or item.column in present
+        ]
+        if updates:
+            cursor.execute(
+                f"UPDATE {self.table} t SET {', '.join(updates)} FROM {STAGE} st "
+                "WHERE t.id = st._target_id AND st._changed"
+            )
+        columns = [item.target for item in self.target_key + self.fields]
+        values = [f"st._k_{item.target}" for item in self.target_key]
+        values += [f"st._f_{item.target}" for item in self.fields]
+        columns += list(self.on_insert)
+        values += list(self.on_insert.values())
+        cursor.execute(
+            f"INSERT INTO {self.table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM {STAGE} st WHERE st._target_id IS NULL "
+            "ORDER BY st.row_no"
+        )
+
+
+_IMPORTS: dict[str, ImportKind] = {}
+_EXPORTS: dict[str, ExportKind] = {}
+
+
+def register(kind: ExportKind) -> ExportKind:
+    """Register an import kind (also exportable) or an export-only kind."""
+    if isinstance(kind, ImportKind):
+        _IMPORTS[kind.name] = kind
+    _EXPORTS[kind.name] = kind
+    return kind
+
+
+def import_kinds() -> dict[str, ImportKind]:
+    return dict(sorted(_IMPORTS.items()))
+
+
+def export_kinds() -> dict[str, ExportKind]:
+    return dict(sorted(_EXPORTS.items()))
+
+
+def get_import_kind(name: str) -> ImportKind:
+    try:
+        return _IMPORTS[name]
+    except KeyError:
+        raise LookupError(
+            _("未知的导入类型“%(kind)s”；可用：%(kinds)s")
+            % {"kind": name, "kinds": ", ".join(sorted(_IMPORTS))}
+        ) from None
+
+
+def get_export_kind(name: str) -> ExportKind:
+    try:
+        return _EXPORTS[name]
+    except KeyError:
+        raise LookupError(
+            _("未知的导出类型“%(kind)s”；可用：%(kinds)s")
+            % {"kind": name, "kinds": ", ".join(sorted(_EXPORTS))}
+        ) from None
+
+
+def source_text(text) -> str:
+    """A lazily translated string in its Chinese source form (header aliases, enum labels)."""
+    with translation.override(None):
+        return str(text)

@@ -1,0 +1,186 @@
+"""Import/export kinds `standards` and `indicator_values` (CONTRACT.md section 2).
+
+Imports write the current public state (`Standard`, `IndicatorValue`) directly; they create
+no `StandardVersion`. `search_document` is kept current by the database, not here.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.imports import (
+    TIMESTAMPS_ON_INSERT,
+    Check,
+    Choice,
+    Code,
+    Column,
+    Date,
+    DecimalNumber,
+    ExportFilter,
+    Field,
+    ImportKind,
+    Integer,
+    Text,
+    Uscc,
+    register,
+)
+from apps.declarations.enums import StandardStatus
+
+USCC = Column("uscc", "统一社会信用代码", Uscc(), required=True)
+STANDARD_NO = Column("standard_no", "标准编号", Text(100), required=True)
+ENTERPRISE_JOIN = "LEFT JOIN enterprises_enterprise e ON e.uscc = s.uscc"
+ENTERPRISE_EXISTS = Check(
+    column="uscc",
+    sql="SELECT row_no, uscc FROM import_stage "
+    "WHERE uscc IS NOT NULL AND enterprise_id IS NULL ORDER BY row_no",
+    message=_("企业 %(uscc)s 不存在（请先导入企业）"),
+)
+# The standard's kind follows from its number: Q/ enterprise, T/ group, GB national,
+# DB local; anything else is an industry standard (e.g. QB/T, JB/T).
+STANDARD_TYPE = (
+    "CASE WHEN upper(st.standard_no) LIKE 'Q/%' THEN 'enterprise' "
+    "WHEN upper(st.standard_no) LIKE 'T/%' THEN 'group' "
+    "WHEN upper(st.standard_no) LIKE 'GB%' THEN 'national' "
+    "WHEN upper(st.standard_no) LIKE 'DB%' THEN 'local' ELSE 'industry' END"
+)
+
+STANDARDS = register(
+    ImportKind(
+        name="standards",
+        label=_("企业标准"),
+        columns=[
+            USCC,
+            STANDARD_NO,
+            Column("name", "标准名称", Text(300), required=True),
+            Column("category_code", "类别代码", Code(32), required=True),
+            Column("published_on", "公开日期", Date(), required=True),
+            Column(
+                "status",
+                "状态",
+                Choice(StandardStatus, only={StandardStatus.PUBLIC, StandardStatus.ABOLISHED}),
+                default=StandardStatus.PUBLIC.value,
+            ),
+            Column("products", "产品", Text()),
+        ],
+        key=("uscc", "standard_no"),
+        table="declarations_standard",
+        joins=ENTERPRISE_JOIN + " LEFT JOIN catalog_category cat ON cat.code = s.category_code",
+        resolved={"enterprise_id": "e.id", "category_id": "cat.id"},
+        checks=[
+            ENTERPRISE_EXISTS,
+            Check(
+                column="category_code",
+                sql="SELECT row_no, category_code FROM import_stage "
+                "WHERE category_code IS NOT NULL AND category_id IS NULL ORDER BY row_no",
+                message=_("类别代码 %(category_code)s 不存在（请先导入类别）"),
+            ),
+        ],
+        target_key=[Field("enterprise_id", "e.id"), Field("standard_no", "s.standard_no")],
+        fields=[
+            Field("name", "s.name", "name"),
+            Field("category_id", "cat.id", "category_code"),
+            Field("published_on", "s.published_on", "published_on"),
+            Field("status", "s.status", "status"),
+            Field("products", "s.products", "products"),
+        ],
+        on_insert={
+            **TIMESTAMPS_ON_INSERT,
+            "standard_type": STANDARD_TYPE,
+            "abolished_on": "CASE WHEN st._f_status = 'abolished' THEN current_date END",
+        },
+        on_update=[
+            Field("updated_at", "now()"),
+            Field(
+                "abolished_on",
+                "CASE WHEN st._f_status = 'abolished' "
+                "THEN coalesce(t.abolished_on, current_date) END",
+                "status",
+            ),
+        ],
+        sql="SELECT e.uscc, t.standard_no, t.name, c.code, t.published_on, t.status, "
+        "t.products FROM declarations_standard t "
+        "JOIN enterprises_enterprise e ON e.id = t.enterprise_id "
+        "JOIN catalog_category c ON c.id = t.category_id {where} "
+        "ORDER BY e.uscc, t.standard_no",
+        condition="t.status <> 'draft'",
+        filters={
+            "year": ExportFilter("extract(year FROM t.published_on) = %s", Integer()),
+        },
+        pk_expr="t.id",
+        description=_(
+            "自我声明公开的标准（当前公开状态）：按统一社会信用代码 + 标准编号新增或更新。"
+        ),
+        example=[
+            [
+                "91110108MA01ABCD2X",
+                "Q/JDQ 001-2026",
+                "房间空气调节器",
+                "C-AC",
+                "2026-03-15",
+                "public",
+                "KFR-35GW 系列",
+            ]
+        ],
+    )
+)
+
+INDICATOR_VALUES = register(
+    ImportKind(
+        name="indicator_values",
+        label=_("指标值"),
+        columns=[
+            USCC,
+            STANDARD_NO,
+            Column("indicator_code", "指标代码", Code(32), required=True),
+            Column("value", "指标值", DecimalNumber(), required=True),
+        ],
+        key=("uscc", "standard_no", "indicator_code"),
+        table="declarations_indicatorvalue",
+        joins=(
+            ENTERPRISE_JOIN + " LEFT JOIN declarations_standard std"
+            " ON std.enterprise_id = e.id AND std.standard_no = s.standard_no"
+            " LEFT JOIN catalog_category cat ON cat.id = std.category_id"
+            " LEFT JOIN catalog_indicator ind"
+            " ON ind.category_id = std.category_id AND ind.code = s.indicator_code"
+        ),
+        resolved={
+            "enterprise_id": "e.id",
+            "standard_id": "std.id",
+            "category_code": "cat.code",
+            "indicator_id": "ind.id",
+        },
+        checks=[
+            ENTERPRISE_EXISTS,
+            Check(
+                column="standard_no",
+                sql="SELECT row_no, uscc, standard_no FROM import_stage "
+                "WHERE enterprise_id IS NOT NULL AND standard_no IS NOT NULL "
+                "AND standard_id IS NULL ORDER BY row_no",
+                message=_("企业 %(uscc)s 没有编号为 %(standard_no)s 的标准（请先导入标准）"),
+            ),
+            Check(
+                column="indicator_code",
+                sql="SELECT row_no, standard_no, category_code, indicator_code "
+                "FROM import_stage WHERE standard_id IS NOT NULL "
+                "AND indicator_code IS NOT NULL AND indicator_id IS NULL ORDER BY row_no",
+                message=_(
+                    "指标代码 %(indicator_code)s 不是标准 %(standard_no)s 所属类别 "
+                    "%(category_code)s 的指标"
+                ),
+            ),
+        ],
+        target_key=[Field("standard_id", "std.id"), Field("indicator_id", "ind.id")],
+        fields=[Field("value", "s.value", "value")],
+        sql="SELECT e.uscc, s.standard_no, i.code, t.value "
+        "FROM declarations_indicatorvalue t "
+        "JOIN declarations_standard s ON s.id = t.standard_id "
+        "JOIN enterprises_enterprise e ON e.id = s.enterprise_id "
+        "JOIN catalog_indicator i ON i.id = t.indicator_id {where} "
+        "ORDER BY e.uscc, s.standard_no, i.code",
+        condition="s.status <> 'draft'",
+        filters={
+            "year": ExportFilter("extract(year FROM s.published_on) = %s", Integer()),
+        },
+        pk_expr="t.id",
+        description=_("标准的核心指标值：按统一社会信用代码 + 标准编号 + 指标代码新增或更新。"),
+        example=[["91110108MA01ABCD2X", "Q/JDQ 001-2026", "APF", "5.30"]],
+    )
+)
