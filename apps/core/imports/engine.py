@@ -324,9 +324,10 @@ def run_import(
         if not dry_run:
             # Two imports of the same kind never interleave.
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{kind.name}"])
-        definitions = ", ".join(f"{c.name} {c.parser.sql_type}" for c in kind.columns)
+        # Quoted: a column may be named like an SQL keyword (`leading`).
+        definitions = ", ".join(f'"{c.name}" {c.parser.sql_type}' for c in kind.columns)
         cursor.execute(f"CREATE TEMP TABLE {STAGE_RAW} (row_no integer, {definitions})")
-        columns = ", ".join(["row_no", *(c.name for c in kind.columns)])
+        columns = ", ".join(["row_no", *(f'"{c.name}"' for c in kind.columns)])
         cursor.copy_expert(
             f"COPY {STAGE_RAW} ({columns}) FROM STDIN", _LineStream(run.copy_lines(rows)), 65536
         )
@@ -341,6 +342,11 @@ def run_import(
             present = set(run.positions)
             cursor.execute(kind.stage_sql(present))
             _run_checks(run, cursor)
+            if kind.stage_rules:
+                bad_rows = {problem.row for problem in run.problems}
+                for rule in kind.stage_rules:
+                    for row, column, message in rule(cursor, bad_rows):
+                        run.problem(row, column, message)
             if not run.problems:
                 _count(result, cursor)
                 if preview_rows:
