@@ -82,6 +82,7 @@ def ranking_compile(*, scheme, actor=None) -> Ranking:
     atomically. The row lock on the scheme makes concurrent compiles of one scheme run one
     after the other; a compile interrupted anywhere rolls back whole, so a rerun gives the
     same result as an undisturbed run."""
+    from apps.evaluators import services as evaluator_services
     from apps.evaluators.enums import SchemeStatus
     from apps.evaluators.models import Scheme
 
@@ -99,6 +100,10 @@ def ranking_compile(*, scheme, actor=None) -> Ranking:
         cursor.execute(ranking_sql.RANKING_TOTALS, {"ranking_id": ranking.pk})
         ranking.entrants, ranking.participants = cursor.fetchone()
     ranking.save(update_fields=["entrants", "participants"])
+    # From the first compile on, each enterprise sees its own scores and rejection reasons.
+    evaluator_services.scheme_results_publish(
+        scheme=scheme, actor=actor if _is_user(actor) else None
+    )
     audit.record(
         actor=actor,
         action="ranking.compile",
