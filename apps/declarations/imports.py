@@ -25,7 +25,7 @@ from apps.core.imports import (
 from apps.declarations.enums import StandardStatus
 
 USCC = Column("uscc", "统一社会信用代码", Uscc(), required=True)
-STANDARD_NO = Column("standard_no", "标准编号", Text(100), required=True)
+STANDARD_NO = Column("standard_no", "标准编号", Text(100, cacheable=True), required=True)
 ENTERPRISE_JOIN = "LEFT JOIN enterprises_enterprise e ON e.uscc = s.uscc"
 ENTERPRISE_EXISTS = Check(
     column="uscc",

@@ -50,8 +50,9 @@ class Parser:
 
 
 class Text(Parser):
-    def __init__(self, max_length: int | None = None):
+    def __init__(self, max_length: int | None = None, *, cacheable: bool = False):
         self.max_length = max_length
+        self.cacheable = cacheable  # for columns whose values repeat (e.g. standard numbers)
 
     def parse(self, text: str) -> str:
         if self.max_length is not None and len(text) > self.max_length:
@@ -98,6 +99,10 @@ class DecimalNumber(Parser):
         self.decimal_places = decimal_places
         self.minimum = None if minimum is None else Decimal(minimum)
         self.maximum = None if maximum is None else Decimal(maximum)
+        if minimum is None and maximum is None:
+            # A plain decimal within the precision needs no further checking.
+            whole = max_digits - decimal_places
+            self.simple = re.compile(rf"-?\d{{1,{whole}}}(?:\.\d{{1,{decimal_places}}})?")
 
     def parse(self, text: str) -> Decimal:
         if not _NUMBER.match(text):
