@@ -32,7 +32,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "sha256", "actor__email"]
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
-    exclude = ["preview"]
+    exclude = ["preview", "file"]
     readonly_fields = [
         "created_at",
         "finished_at",
@@ -40,7 +40,6 @@ class ImportRunAdmin(admin.ModelAdmin):
         "source",
         "kind",
         "file_name",
-        "file",
         "size",
         "sha256",
         "dry_run",
