@@ -62,6 +62,11 @@ class Text(Parser):
             )
         return text
 
+    def describe(self) -> str:
+        if self.max_length is None:
+            return _("文本")
+        return _("文本，最多 %(max)d 个字符") % {"max": self.max_length}
+
 
 class Code(Text):
     """An identifier such as a category or indicator code: no inner whitespace."""
@@ -73,6 +78,9 @@ class Code(Text):
         if any(char.isspace() for char in text):
             raise CellError(_("“%(text)s” 含有空白字符，代码中不允许") % {"text": text})
         return text
+
+    def describe(self) -> str:
+        return _("代码（不含空格），最多 %(max)d 个字符") % {"max": self.max_length}
 
 
 class Uscc(Parser):
@@ -138,6 +146,9 @@ class DecimalNumber(Parser):
             )
         return value
 
+    def describe(self) -> str:
+        return _("数字，小数点用“.”，最多 %(places)d 位小数") % {"places": self.decimal_places}
+
     def export(self, value: Any) -> str:
         if value is None:
             return ""
@@ -165,6 +176,11 @@ class Integer(Parser):
                 % {"value": value, "min": self.minimum, "max": self.maximum}
             )
         return value
+
+    def describe(self) -> str:
+        if self.minimum is None and self.maximum is None:
+            return _("整数")
+        return _("整数，%(min)s–%(max)s") % {"min": self.minimum, "max": self.maximum}
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -242,3 +258,6 @@ class Email(Parser):
         if len(text) > 254:
             raise CellError(_("邮箱地址过长"))
         return text.lower()
+
+    def describe(self) -> str:
+        return _("邮箱地址")
