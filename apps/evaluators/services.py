@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+import rules
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -48,7 +49,7 @@ CRITERION_FIELDS = ["kind", "name", "weight", "baseline", "advanced", "leading"]
 
 
 def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
+    if actor is not None and not rules.has_perm(perm, actor, obj):
         raise PermissionDenied
 
 

@@ -1,5 +1,6 @@
 from decimal import Decimal, InvalidOperation
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from apps.catalog.models import KeyArea
 from apps.core import audit
-from apps.core.permissions import permission_required
+from apps.core.permissions import permission_required, rule_required
 from apps.declarations.models import Standard
 from apps.enterprises.models import Enterprise
 from apps.enterprises.selectors import enterprise_of
@@ -197,7 +198,7 @@ def _agency_or_403(request):
     return agency
 
 
-@permission_required("evaluators.view_workspace")
+@rule_required("evaluators.view_workspace")
 def workspace(request):
     agency = selectors.agency_of(request.user)
     if agency is None:
@@ -214,7 +215,7 @@ def workspace(request):
     )
 
 
-@permission_required("evaluators.view_workspace")
+@rule_required("evaluators.view_workspace")
 def application_new(request):
     agency = _agency_or_403(request)
     key_areas = (
@@ -234,7 +235,7 @@ def application_new(request):
     return render(request, "evaluators/application_new.html", {"form": form, "agency": agency})
 
 
-@permission_required("evaluators.view_workspace")
+@rule_required("evaluators.view_workspace")
 def conflicts(request):
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -370,7 +371,7 @@ def _scheme_form(request, *, agency, key_area, scheme=None):
     )
 
 
-@permission_required("evaluators.view_workspace")
+@rule_required("evaluators.view_workspace")
 def scheme_new(request):
     agency = _agency_or_403(request)
     approved = selectors.approved_key_areas(agency)
@@ -387,12 +388,12 @@ def scheme_new(request):
 
 def _own_scheme(request, pk) -> Scheme:
     scheme = get_object_or_404(selectors.scheme_with_criteria(), pk=pk)
-    if not request.user.has_perm("evaluators.act_for_agency", scheme):
+    if not rules.has_perm("evaluators.act_for_agency", request.user, scheme):
         raise Http404
     return scheme
 
 
-@permission_required("evaluators.view_workspace")
+@rule_required("evaluators.view_workspace")
 def scheme_edit(request, pk):
     scheme = _own_scheme(request, pk)
     if scheme.status == SchemeStatus.DRAFT:
@@ -412,7 +413,7 @@ def scheme_edit(request, pk):
 
 
 @require_POST
-@permission_required("evaluators.view_workspace")
+@rule_required("evaluators.view_workspace")
 def scheme_action(request, pk):
     scheme = _own_scheme(request, pk)
     action = request.POST.get("action")
@@ -443,12 +444,12 @@ def scheme_action(request, pk):
 
 def _scoring_scheme(request, pk) -> Scheme:
     scheme = get_object_or_404(Scheme.objects.select_related("agency", "category"), pk=pk)
-    if not request.user.has_perm("evaluators.score_scheme", scheme):
+    if not rules.has_perm("evaluators.score_scheme", request.user, scheme):
         raise Http404
     return scheme
 
 
-@permission_required("evaluators.view_workspace")
+@rule_required("evaluators.view_workspace")
 def scoring(request, pk):
     scheme = _scoring_scheme(request, pk)
     criteria = selectors.qualitative_criteria(scheme)
@@ -476,7 +477,7 @@ def _visible_standard(scheme, user, standard_pk) -> Standard:
     return standard
 
 
-@permission_required("evaluators.view_workspace")
+@rule_required("evaluators.view_workspace")
 def scoring_row(request, pk, standard_pk):
     """GET: the standard with its indicators and this evaluator's scores. POST (htmx or not):
     save the row's scores, reject, or withdraw the rejection."""
@@ -546,7 +547,7 @@ def public_schemes(request):
 
 def scheme_public(request, code):
     scheme = get_object_or_404(selectors.scheme_with_criteria(), scheme_code=code)
-    if not request.user.has_perm("evaluators.view_scheme", scheme):
+    if not rules.has_perm("evaluators.view_scheme", request.user, scheme):
         raise Http404
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -560,7 +561,7 @@ def scheme_public(request, code):
     return render(request, "evaluators/scheme_public.html", {"scheme": scheme, "form": form})
 
 
-@permission_required("evaluators.view_own_results")
+@rule_required("evaluators.view_own_results")
 def my_results(request):
     enterprise = enterprise_of(request.user)
     if enterprise is None:

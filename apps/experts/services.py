@@ -2,6 +2,7 @@ import random
 import secrets
 from collections import Counter
 
+import rules
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ EXPERT_TRANSITIONS = {
 
 
 def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
+    if actor is not None and not rules.has_perm(perm, actor, obj):
         raise PermissionDenied
 
 

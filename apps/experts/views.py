@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -5,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.core import audit
-from apps.core.permissions import permission_required
+from apps.core.permissions import permission_required, rule_required
 from apps.experts import selectors, services
 from apps.experts.forms import ConflictForm, ExpertForm, OpinionForm, StatusForm
 from apps.experts.models import Expert, Review, ReviewMember
@@ -89,7 +90,7 @@ def review_detail(request, pk):
 # ---------------------------------------------------------------- expert workspace
 
 
-@permission_required("experts.view_workspace")
+@rule_required("experts.view_workspace")
 def workspace(request):
     expert = selectors.expert_of(request.user)
     if expert is None:
@@ -117,12 +118,12 @@ def workspace(request):
 
 def _review_for(request, pk):
     review = get_object_or_404(Review.objects.select_related("category"), pk=pk)
-    if not request.user.has_perm("experts.view_review", review):
+    if not rules.has_perm("experts.view_review", request.user, review):
         raise Http404
     return review
 
 
-@permission_required("experts.view_workspace")
+@rule_required("experts.view_workspace")
 def review_opinion(request, pk):
     """A drawn expert reads the reviewed object and gives an opinion; nobody else's
     opinion is shown here."""
