@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("apps.declarations.urls")),
     path("", include("apps.evaluators.urls")),
     path("", include("apps.leaders.urls")),
+    path("", include("apps.supervision.urls")),
     path("", include("apps.portal.urls")),
 ]
 

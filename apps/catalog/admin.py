@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from apps.catalog.models import Category, Indicator, KeyArea
 from apps.core.admin import AuditedModelAdmin
+from apps.core.imports.admin import ImportExportMixin
 
 
 class IndicatorInline(admin.TabularInline):
@@ -10,7 +11,8 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedModelAdmin):
+class CategoryAdmin(ImportExportMixin, AuditedModelAdmin):
+    import_kind = "categories"
     list_display = ["code", "name", "sector", "kind"]
     list_filter = ["sector", "kind"]
     search_fields = ["code", "name"]
@@ -18,14 +20,16 @@ class CategoryAdmin(AuditedModelAdmin):
 
 
 @admin.register(KeyArea)
-class KeyAreaAdmin(AuditedModelAdmin):
+class KeyAreaAdmin(ImportExportMixin, AuditedModelAdmin):
+    import_kind = "key_areas"
     list_display = ["year", "category"]
     list_filter = ["year", "category__sector"]
     list_select_related = ["category"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedModelAdmin):
+class IndicatorAdmin(ImportExportMixin, AuditedModelAdmin):
+    import_kind = "indicators"
     list_display = [
         "category",
         "code",

@@ -3,7 +3,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import audit
-from apps.core.models import AuditEntry
+from apps.core.imports.admin import ImportRunAdmin
+from apps.core.models import AuditEntry, ImportRun
 
 
 @admin.register(AuditEntry)
@@ -56,3 +57,6 @@ class AuditedModelAdmin(admin.ModelAdmin):
             "entries": audit.history_for(obj),
         }
         return TemplateResponse(request, "admin/audit_history.html", context)
+
+
+admin.site.register(ImportRun, ImportRunAdmin)

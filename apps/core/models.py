@@ -54,6 +54,7 @@ class ImportRun(models.Model):
         VALIDATING = "validating", _("校验中")
         VALIDATED = "validated", _("校验通过，待确认")
         INVALID = "invalid", _("有错误，未写入")
+        CONFIRMED = "confirmed", _("已确认，待写入")
         APPLYING = "applying", _("写入中")
         SUCCEEDED = "succeeded", _("已导入")
         FAILED = "failed", _("失败")

@@ -25,7 +25,7 @@ from apps.core.imports import (
 from apps.declarations.enums import StandardStatus
 
 USCC = Column("uscc", "统一社会信用代码", Uscc(), required=True)
-STANDARD_NO = Column("standard_no", "标准编号", Text(100), required=True)
+STANDARD_NO = Column("standard_no", "标准编号", Text(100, cacheable=True), required=True)
 ENTERPRISE_JOIN = "LEFT JOIN enterprises_enterprise e ON e.uscc = s.uscc"
 ENTERPRISE_EXISTS = Check(
     column="uscc",
@@ -110,7 +110,7 @@ STANDARDS = register(
         ),
         example=[
             [
-                "91110108MA01ABCD2X",
+                "91110108MA01ABCD2H",
                 "Q/JDQ 001-2026",
                 "房间空气调节器",
                 "C-AC",
@@ -181,6 +181,6 @@ INDICATOR_VALUES = register(
         },
         pk_expr="t.id",
         description=_("标准的核心指标值：按统一社会信用代码 + 标准编号 + 指标代码新增或更新。"),
-        example=[["91110108MA01ABCD2X", "Q/JDQ 001-2026", "APF", "5.30"]],
+        example=[["91110108MA01ABCD2H", "Q/JDQ 001-2026", "APF", "5.30"]],
     )
 )

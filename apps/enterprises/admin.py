@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.core.admin import AuditedModelAdmin
+from apps.core.imports.admin import ImportExportMixin
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 
 
@@ -13,7 +14,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(AuditedModelAdmin):
+class EnterpriseAdmin(ImportExportMixin, AuditedModelAdmin):
+    import_kind = "enterprises"
     list_display = ["uscc", "name", "district", "industry_code"]
     list_filter = ["district"]
     search_fields = ["uscc", "name"]

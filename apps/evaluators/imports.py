@@ -67,7 +67,7 @@ AGENCIES = register(
         "ORDER BY t.uscc",
         pk_expr="t.id",
         description=_lazy("第三方评估机构：按统一社会信用代码新增或更新。评估不向企业收费。"),
-        example=[["91110102MA01EVAL5X", "北京市标准化协会", "association", "eval@example.cn"]],
+        example=[["51110102MJ0000001B", "北京市标准化协会", "association", "eval@example.cn"]],
     )
 )
 
@@ -136,7 +136,7 @@ EVALUATORS = register(
         description=_lazy(
             "评估机构人员账户：按邮箱新增或更新，并加入机构。新账户通过“忘记密码”设置密码。"
         ),
-        example=[["zhang@example.cn", "张评估", "91110102MA01EVAL5X"]],
+        example=[["zhang@example.cn", "张评估", "51110102MJ0000001B"]],
     )
 )
 
@@ -369,7 +369,7 @@ SCHEMES = register(
                 "2026-C-AC-01",
                 "2026",
                 "C-AC",
-                "91110102MA01EVAL5X",
+                "51110102MJ0000001B",
                 "APF",
                 "core",
                 "",
@@ -387,7 +387,7 @@ SCHEMES = register(
                 "2026-C-AC-01",
                 "2026",
                 "C-AC",
-                "91110102MA01EVAL5X",
+                "51110102MJ0000001B",
                 "COMPLETENESS",
                 "qualitative",
                 "指标全面性",
@@ -595,7 +595,7 @@ ASSESSMENTS = register(
         example=[
             [
                 "2026-C-AC-01",
-                "91110108MA01ABCD2X",
+                "91110108MA01ABCD2H",
                 "Q/JDQ 001-2026",
                 "zhang@example.cn",
                 "COMPLETENESS",

@@ -38,6 +38,7 @@ LOCAL_APPS = [
     "apps.declarations",
     "apps.evaluators",
     "apps.leaders",
+    "apps.supervision",
     "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

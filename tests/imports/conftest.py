@@ -22,6 +22,18 @@ USCC_A = make_uscc(1)
 USCC_B = make_uscc(2)
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded import files go to a temporary directory, not the developer's media."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
+
+
 @dataclass
 class Outcome:
     code: int

@@ -176,74 +176,103 @@ class _Run:
 
     # -- rows ----------------------------------------------------------------------------
 
+    def _converter(self, column, with_values: bool):
+        """text -> (ok, COPY text or message, value), as fast as the column allows."""
+        parser = column.parser
+        if column.required:
+            empty = (False, _("必填，不能为空"), None)
+        else:
+            empty = (True, column.default_copy, column.empty_value)
+
+        def convert_slow(text: str):
+            text = text.strip()
+            if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+                text = text[1:]  # undo the export's formula-injection guard
+            if not text:
+                return empty
+            try:
+                value = parser.parse(text)
+            except CellError as error:
+                return (False, error.args[0], None)
+            return (True, parser.copy(value), value)
+
+        if parser.cacheable:
+            cache: dict[str, tuple] = {}
+
+            def convert_cached(text: str):
+                hit = cache.get(text)
+                if hit is None:
+                    if len(cache) >= CACHE_LIMIT:
+                        cache.clear()
+                    hit = cache[text] = convert_slow(text)
+                return hit
+
+            return convert_cached
+        simple = getattr(parser, "simple", None)
+        if simple is not None and not with_values:
+            # Text already in its canonical form goes to COPY as it is.
+            match = simple.fullmatch
+
+            def convert_simple(text: str):
+                return (True, text, None) if match(text) else convert_slow(text)
+
+            return convert_simple
+        return convert_slow
+
+    def copy_columns(self) -> list[str]:
+        """The staging columns in COPY order: row_no, the file's columns, the absent ones."""
+        present = [c.name for c in self.kind.columns if c.name in self.positions]
+        absent = [c.name for c in self.kind.columns if c.name not in self.positions]
+        return ["row_no", *present, *absent]
+
     def copy_lines(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[str]:
-        plan = []
-        for column in self.kind.columns:
-            index = self.positions.get(column.name)
-            cache = {} if column.parser.cacheable else None
-            plan.append((column, index, cache, column.default_copy, self.order[column.name]))
         rules = self.kind.row_rules
+        plan = [
+            (
+                self.positions[column.name],
+                self._converter(column, bool(rules)),
+                self.display[column.name],
+                self.order[column.name],
+                column.name,
+            )
+            for column in self.kind.columns
+            if column.name in self.positions
+        ]
+        absent = [column for column in self.kind.columns if column.name not in self.positions]
+        tail = "".join("\t" + column.default_copy for column in absent) + "\n"
+        absent_values = {column.name: column.empty_value for column in absent}
         width = self.width
         unlabelled = self.unlabelled
         problems = self.problems
-        required_msg = _("必填，不能为空")
+        surplus = _("此行在没有列名的列中有内容（列数多于表头）")
         try:
             for number, cells in rows:
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():
                     continue  # blank lines are not rows
                 self.rows += 1
-                if (len(cells) > width and any(c.strip() for c in cells[width:])) or any(
-                    cells[i].strip() for i in unlabelled if i < len(cells)
+                size = len(cells)
+                if (size > width and "".join(cells[width:]).strip()) or (
+                    unlabelled and any(cells[i].strip() for i in unlabelled if i < size)
                 ):
-                    problems.append(
-                        Problem(number, -1, "-", _("此行在没有列名的列中有内容（列数多于表头）"))
-                    )
+                    problems.append(Problem(number, -1, "-", surplus))
                 parts = [str(number)]
-                values: dict[str, Any] | None = {} if rules else None
-                for column, index, cache, default_copy, position in plan:
-                    text = cells[index].strip() if index is not None and index < len(cells) else ""
-                    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
-                        text = text[1:]  # undo the export's formula-injection guard
-                    if not text:
-                        if column.required:
-                            problems.append(
-                                Problem(number, position, self.display[column.name], required_msg)
-                            )
-                            parts.append(NULL)
-                            value = None
-                        else:
-                            parts.append(default_copy)
-                            value = column.empty_value
+                values: dict[str, Any] | None = dict(absent_values) if rules else None
+                for index, convert, display, position, name in plan:
+                    ok, out, value = convert(cells[index] if index < size else "")
+                    if ok:
+                        parts.append(out)
                     else:
-                        hit = cache.get(text) if cache is not None else None
-                        if hit is None:
-                            try:
-                                value = column.parser.parse(text)
-                                hit = (True, column.parser.copy(value), value)
-                            except CellError as error:
-                                hit = (False, error.args[0], None)
-                            if cache is not None:
-                                if len(cache) >= CACHE_LIMIT:
-                                    cache.clear()
-                                cache[text] = hit
-                        if hit[0]:
-                            parts.append(hit[1])
-                            value = hit[2]
-                        else:
-                            problems.append(
-                                Problem(number, position, self.display[column.name], hit[1])
-                            )
-                            parts.append(NULL)
-                            value = None
+                        problems.append(Problem(number, position, display, out))
+                        parts.append(NULL)
                     if values is not None:
-                        values[column.name] = value
+                        values[name] = value
                 if values is not None:
                     for rule in rules:
                         for column_name, message in rule(values):
                             self.problem(number, column_name, message)
                 if self.progress is not None and self.rows % 20_000 == 0:
                     self.progress("reading", self.source.progress())
-                yield "\t".join(parts) + "\n"
+                yield "\t".join(parts) + tail
         except FileProblem as problem:
             problems.append(Problem(problem.row, -1, "-", problem.message))
             self.file_problem = True
@@ -327,7 +356,7 @@ def run_import(
         # Quoted: a column may be named like an SQL keyword (`leading`).
         definitions = ", ".join(f'"{c.name}" {c.parser.sql_type}' for c in kind.columns)
         cursor.execute(f"CREATE TEMP TABLE {STAGE_RAW} (row_no integer, {definitions})")
-        columns = ", ".join(["row_no", *(f'"{c.name}"' for c in kind.columns)])
+        columns = ", ".join(f'"{name}"' for name in run.copy_columns())
         cursor.copy_expert(
             f"COPY {STAGE_RAW} ({columns}) FROM STDIN", _LineStream(run.copy_lines(rows)), 65536
         )

@@ -102,3 +102,60 @@ def column_notes(kind: ImportKind) -> list[list[str]]:
             ]
         )
     return lines
+
+
+def _filename(stem: str, extension: str) -> str:
+    return f"{stem}.{extension}"
+
+
+def export_response(
+    kind: ExportKind,
+    *,
+    filters: dict[str, Any] | None = None,
+    pks: list[int] | None = None,
+    file_format: str = "csv",
+    language: str = "en",
+    filename: str | None = None,
+):
+    """An HTTP download of `kind` (CSV streamed, or XLSX), for the admin and public pages."""
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    rows = export_rows(kind, filters=filters, pks=pks)
+    header = kind.headers(language)
+    stem = filename or kind.name
+    if file_format == "xlsx":
+        import io
+
+        buffer = io.BytesIO()
+        write_xlsx(buffer, header, rows)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "xlsx")}"'
+        return response
+    response = StreamingHttpResponse(stream_csv(header, rows), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(stem, "csv")}"'
+    return response
+
+
+def template_response(kind: ImportKind, *, file_format: str, language: str):
+    """An empty file with the kind's header (and a notes sheet in XLSX), to fill in."""
+    import io
+
+    from django.http import HttpResponse
+
+    header = kind.headers(language)
+    stem = f"{kind.name}-template-{language}"
+    if file_format == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(buffer, header, [], notes=column_notes(kind))
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+        return response
+    response = HttpResponse("".join(stream_csv(header, [])), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    return response

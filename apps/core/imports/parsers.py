@@ -50,8 +50,9 @@ class Parser:
 
 
 class Text(Parser):
-    def __init__(self, max_length: int | None = None):
+    def __init__(self, max_length: int | None = None, *, cacheable: bool = False):
         self.max_length = max_length
+        self.cacheable = cacheable  # for columns whose values repeat (e.g. standard numbers)
 
     def parse(self, text: str) -> str:
         if self.max_length is not None and len(text) > self.max_length:
@@ -60,6 +61,11 @@ class Text(Parser):
                 % {"length": len(text), "max": self.max_length}
             )
         return text
+
+    def describe(self) -> str:
+        if self.max_length is None:
+            return _("文本")
+        return _("文本，最多 %(max)d 个字符") % {"max": self.max_length}
 
 
 class Code(Text):
@@ -72,6 +78,9 @@ class Code(Text):
         if any(char.isspace() for char in text):
             raise CellError(_("“%(text)s” 含有空白字符，代码中不允许") % {"text": text})
         return text
+
+    def describe(self) -> str:
+        return _("代码（不含空格），最多 %(max)d 个字符") % {"max": self.max_length}
 
 
 class Uscc(Parser):
@@ -98,6 +107,10 @@ class DecimalNumber(Parser):
         self.decimal_places = decimal_places
         self.minimum = None if minimum is None else Decimal(minimum)
         self.maximum = None if maximum is None else Decimal(maximum)
+        if minimum is None and maximum is None:
+            # A plain decimal within the precision needs no further checking.
+            whole = max_digits - decimal_places
+            self.simple = re.compile(rf"-?\d{{1,{whole}}}(?:\.\d{{1,{decimal_places}}})?")
 
     def parse(self, text: str) -> Decimal:
         if not _NUMBER.match(text):
@@ -133,6 +146,9 @@ class DecimalNumber(Parser):
             )
         return value
 
+    def describe(self) -> str:
+        return _("数字，小数点用“.”，最多 %(places)d 位小数") % {"places": self.decimal_places}
+
     def export(self, value: Any) -> str:
         if value is None:
             return ""
@@ -160,6 +176,11 @@ class Integer(Parser):
                 % {"value": value, "min": self.minimum, "max": self.maximum}
             )
         return value
+
+    def describe(self) -> str:
+        if self.minimum is None and self.maximum is None:
+            return _("整数")
+        return _("整数，%(min)s–%(max)s") % {"min": self.minimum, "max": self.maximum}
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -237,3 +258,6 @@ class Email(Parser):
         if len(text) > 254:
             raise CellError(_("邮箱地址过长"))
         return text.lower()
+
+    def describe(self) -> str:
+        return _("邮箱地址")

@@ -163,13 +163,20 @@ def import_upload(*, kind: str, upload: UploadedFile, actor) -> ImportRun:
     return run
 
 
+def _claim(run: ImportRun, current: str, new: str) -> ImportRun | None:
+    """Move a run from `current` to `new` unless someone else already did: a job delivered
+    twice, or a double click, runs once."""
+    if not ImportRun.objects.filter(pk=run.pk, status=current).update(status=new):
+        return None
+    return ImportRun.objects.get(pk=run.pk)
+
+
 def import_run_validate(*, run: ImportRun) -> ImportRun:
     """Dry run of an uploaded file: counts, per-row preview and every problem."""
-    run = ImportRun.objects.get(pk=run.pk)
-    if run.status != Status.QUEUED:
-        return run  # already validated (a repeated job is harmless)
-    run.status = Status.VALIDATING
-    run.save(update_fields=["status"])
+    claimed = _claim(run, Status.QUEUED, Status.VALIDATING)
+    if claimed is None:
+        return ImportRun.objects.get(pk=run.pk)
+    run = claimed
     with run.file.open("rb") as handle:
         result = _execute(run, handle, dry_run=True)
     return _record(run, result, status=Status.VALIDATED if result.ok else Status.INVALID)
@@ -179,7 +186,7 @@ def import_run_confirm(*, run: ImportRun, actor) -> ImportRun:
     """Mark a validated upload for writing (the admin's confirm button)."""
     _check_permission(actor)
     updated = ImportRun.objects.filter(pk=run.pk, status=Status.VALIDATED).update(
-        status=Status.APPLYING, dry_run=False, actor=actor
+        status=Status.CONFIRMED, dry_run=False, actor=actor
     )
     if not updated:
         raise ValidationError(_("只有校验通过且尚未确认的导入可以确认写入"))
@@ -189,9 +196,10 @@ def import_run_confirm(*, run: ImportRun, actor) -> ImportRun:
 
 def import_run_apply(*, run: ImportRun) -> ImportRun:
     """Write a confirmed upload. The data is validated again: it may have changed since."""
-    run = ImportRun.objects.get(pk=run.pk)
-    if run.status != Status.APPLYING:
-        return run
+    claimed = _claim(run, Status.CONFIRMED, Status.APPLYING)
+    if claimed is None:
+        return ImportRun.objects.get(pk=run.pk)
+    run = claimed
     with run.file.open("rb") as handle:
         sha256, _size = _digest(_file_chunks(handle))
     if sha256 != run.sha256:

@@ -1,0 +1,20 @@
+"""Background imports: files above `IMPORT_BACKGROUND_THRESHOLD` are validated and written
+here, not inside a web request. Each job claims its run (status change), so a job delivered
+twice does nothing the second time; writes also hold a per-kind database lock."""
+
+from celery import shared_task
+
+from apps.core.imports import services
+from apps.core.models import ImportRun
+
+
+@shared_task(name="core.import_run_validate")
+def import_run_validate(*, run_id: int) -> str:
+    run = services.import_run_validate(run=ImportRun.objects.get(pk=run_id))
+    return run.status
+
+
+@shared_task(name="core.import_run_apply")
+def import_run_apply(*, run_id: int) -> str:
+    run = services.import_run_apply(run=ImportRun.objects.get(pk=run_id))
+    return run.status
