@@ -304,12 +304,14 @@ def scheme_save(
     _validate(scheme, criteria, indicators)
     if (
         status == SchemeStatus.APPROVED
-        and Scheme.objects.filter(year=year, category=category, status=SchemeStatus.APPROVED)
+        and Scheme.objects.filter(
+            year=year, category=category, agency=agency, status=SchemeStatus.APPROVED
+        )
         .exclude(pk=scheme.pk)
         .exists()
     ):
         raise ValidationError(
-            _("%(year)s年 %(category)s 已有已批准的评估方案")
+            _("本机构 %(year)s年 %(category)s 已有已批准的评估方案")
             % {"year": year, "category": category.name}
         )
     scheme.full_clean(exclude=["previous"])
@@ -335,7 +337,7 @@ def scheme_save(
             scheme.save()
     except IntegrityError as error:
         raise ValidationError(
-            _("%(year)s年 %(category)s 已有已批准的评估方案")
+            _("本机构 %(year)s年 %(category)s 已有已批准的评估方案")
             % {"year": year, "category": category.name}
         ) from error
     if "criteria" in changes:
@@ -433,7 +435,7 @@ def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Sc
             scheme.save(update_fields=fields)
     except IntegrityError as error:
         raise ValidationError(
-            _("%(year)s年 %(category)s 已有已批准的评估方案")
+            _("本机构 %(year)s年 %(category)s 已有已批准的评估方案")
             % {"year": scheme.year, "category": scheme.category.name}
         ) from error
     audit.record(

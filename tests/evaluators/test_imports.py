@@ -197,12 +197,18 @@ def test_draft_scheme_can_be_reimported(run_import, agencies):
     assert run_import("schemes", rows(*changed)).out == "schemes: created 0, updated 2, unchanged 3"
 
 
-def test_one_approved_scheme_per_key_area(run_import, agencies):
+def test_one_approved_scheme_per_agency_and_key_area(run_import, agencies):
     run_import("schemes", rows(*valid_scheme()))
     outcome = run_import("schemes", rows(*valid_scheme(code="S-AC-2")))
     assert outcome.lines == [
-        "row 2, column scheme_code: 2026年 房间空气调节器 已有已批准的评估方案"
+        "row 2, column scheme_code: 本机构 2026年 房间空气调节器 已有已批准的评估方案"
     ]
+
+
+def test_two_agencies_may_each_have_an_approved_scheme_for_a_key_area(run_import, agencies):
+    run_import("schemes", rows(*valid_scheme()))
+    other = [line.replace(AGENCY, OTHER_AGENCY) for line in valid_scheme(code="S-AC-OTHER")]
+    assert run_import("schemes", rows(*other)).code == 0
 
 
 def test_scheme_row_rules_each_with_its_message(run_import, agencies):
