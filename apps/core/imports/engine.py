@@ -28,7 +28,7 @@ CACHE_LIMIT = 100_000
 FORMULA_PREFIXES = "=+-@"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
     row: int
     position: int
