@@ -287,12 +287,21 @@ def _drop_stage(cursor) -> None:
 
 
 def _check_duplicates(run: _Run, cursor) -> None:
+    """The same key twice in one file. Rows whose references resolved are compared on the
+    target table's key (integers: fast, and it also catches two rows that would write the
+    same record); the others on the key as written."""
     key = run.kind.key
     columns = ", ".join(key)
+    resolved = " AND ".join(f"_k_{item.target} IS NOT NULL" for item in run.kind.target_key)
+    target_key = ", ".join(f"_k_{item.target}" for item in run.kind.target_key)
     not_null = " AND ".join(f"{name} IS NOT NULL" for name in key)
+    aggregate = "array_agg(row_no ORDER BY row_no)"
     cursor.execute(
-        f"SELECT {columns}, array_agg(row_no ORDER BY row_no) FROM {STAGE_RAW} "
-        f"WHERE {not_null} GROUP BY {columns} HAVING count(*) > 1"
+        f"SELECT {', '.join(f'min({name}::text)' for name in key)}, {aggregate} FROM {STAGE} "
+        f"WHERE {resolved} GROUP BY {target_key} HAVING count(*) > 1 "
+        f"UNION ALL SELECT {', '.join(f'{name}::text' for name in key)}, {aggregate} "
+        f"FROM {STAGE} WHERE NOT ({resolved}) AND {not_null} "
+        f"GROUP BY {columns} HAVING count(*) > 1"
     )
     for record in cursor.fetchall():
         values, rows = record[:-1], record[-1]
@@ -366,9 +375,9 @@ def run_import(
             if progress:
                 progress("validating", 1.0)
             cursor.execute(f"ANALYZE {STAGE_RAW}")
-            _check_duplicates(run, cursor)
             present = set(run.positions)
             cursor.execute(kind.stage_sql(present))
+            _check_duplicates(run, cursor)
             _run_checks(run, cursor)
             if not run.problems:
                 _count(result, cursor)
