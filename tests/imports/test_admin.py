@@ -211,7 +211,8 @@ def test_admin_export_and_export_selected_action(client_for, admin_user):
         "C-1,'=HYPERLINK(),emerging,product"
     ]
     page = client.get(reverse("admin:catalog_category_changelist")).content.decode()
-    assert reverse("admin:core_importrun_upload") + "?kind=categories" in page
+    assert reverse("admin:catalog_category_import") in page
+    assert reverse("admin:core_importrun_export", args=["categories"]) + "?format=xlsx" in page
 
 
 ROLE_EXPECTATIONS = {

@@ -3,13 +3,16 @@ model's admin its import/export buttons and an "export selected" action."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
 
 from apps.core.imports import exporters, views
-from apps.core.imports.services import IMPORT_PERMISSION
+from apps.core.imports.resources import ContractFormat, KindResource
+from apps.core.imports.services import IMPORT_PERMISSION, background_threshold, import_upload
 from apps.core.imports.spec import get_export_kind
 from apps.core.models import ImportRun
 
@@ -103,18 +106,55 @@ class ImportRunAdmin(admin.ModelAdmin):
         ]
 
 
-class ImportExportMixin:
-    """For a ModelAdmin whose model is written by an import kind: set `import_kind`."""
+class ImportExportMixin(ImportMixin):
+    """For a ModelAdmin whose model is written by an import kind: set `import_kind`.
+
+    The import button is django-import-export's flow (upload, preview, confirm) driven by
+    the framework (`resources.KindResource`); uploads above the background threshold go to
+    the framework's own flow instead, run by Celery. Export buttons and the "export
+    selected" action write the kind through the framework's exporter."""
 
     import_kind: str = ""
-    change_list_template = "admin/core/change_list_import_export.html"
+    import_formats = [ContractFormat]
+    import_template_name = "admin/core/import_export_import.html"
+    import_export_change_list_template = "admin/core/change_list_import_export.html"
+    skip_admin_log = True  # every import is an ImportRun and an audit entry instead
+    # Shared by every web server (the upload is read again on confirm).
+    tmp_storage_class = "import_export.tmp_storages.MediaStorage"
     actions = ["export_selected"]
+
+    def get_import_resource_classes(self, request):
+        return [KindResource.for_kind(self.import_kind)]
+
+    def has_import_permission(self, request):
+        return request.user.has_perm(IMPORT_PERMISSION)
+
+    def import_action(self, request, **kwargs):
+        upload = request.FILES.get("import_file")
+        if (
+            request.method == "POST"
+            and upload is not None
+            and upload.size > background_threshold()
+            and self.has_import_permission(request)
+        ):
+            # Large files never go through the library's in-request, in-memory path.
+            run = import_upload(kind=self.import_kind, upload=upload, actor=request.user)
+            views.start_validation(run)
+            return redirect("admin:core_importrun_review", run.pk)
+        return super().import_action(request, **kwargs)
+
+    def process_result(self, result, request):
+        run = getattr(result, "import_run", None)
+        if run is not None and result.has_errors():
+            # The data changed between preview and confirm: nothing was written.
+            messages.error(request, _("导入未写入：数据在预览后发生变化，出现了错误。"))
+            return redirect("admin:core_importrun_review", run.pk)
+        return super().process_result(result, request)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "import_kind": self.import_kind,
-            "can_import": request.user.has_perm(IMPORT_PERMISSION),
             "can_export": request.user.has_perm("core.export_data"),
         }
         return super().changelist_view(request, extra_context)

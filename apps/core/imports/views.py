@@ -69,7 +69,7 @@ def upload(request, admin_site):
         run = services.import_upload(
             kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user
         )
-        _validate(run)
+        start_validation(run)
         return redirect("admin:core_importrun_review", run.pk)
     context = _context(
         admin_site,
@@ -82,7 +82,8 @@ def upload(request, admin_site):
     return TemplateResponse(request, "admin/core/importrun/upload.html", context)
 
 
-def _validate(run: ImportRun) -> None:
+def start_validation(run: ImportRun) -> None:
+    """Validate an uploaded run now, or queue it for a worker if the file is large."""
     from apps.core import tasks
 
     if run.background:
