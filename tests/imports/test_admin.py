@@ -274,3 +274,18 @@ def test_import_run_changelist_query_count(
         response = client.get(reverse("admin:core_importrun_changelist"))
     assert response.status_code == 200
     assert response.content.decode().count("查看") >= count
+
+
+def test_many_problems_are_capped_on_pages_and_complete_in_the_report(client_for, bureau_user):
+    client = client_for(bureau_user)
+    content = "code,name,sector\n" + "".join(f"C-{n},类别{n},nowhere\n" for n in range(600))
+    upload(client, content)
+    run = ImportRun.objects.get()
+    assert run.error_count == 600
+    page = client.get(reverse("admin:core_importrun_review", args=[run.pk])).content.decode()
+    assert "row 501, column sector" in page and "row 502, column sector" not in page
+    assert "另有 100 个问题，见错误报告。" in page
+    change = client.get(reverse("admin:core_importrun_change", args=[run.pk])).content.decode()
+    assert "row 201, column sector" in change and "row 202, column sector" not in change
+    report = client.get(reverse("admin:core_importrun_errors", args=[run.pk]))
+    assert len(b"".join(report.streaming_content).decode().splitlines()) == 601

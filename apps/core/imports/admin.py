@@ -35,7 +35,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "sha256", "actor__email"]
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
-    exclude = ["preview", "file"]
+    exclude = ["preview", "file", "errors"]
     readonly_fields = [
         "created_at",
         "finished_at",
@@ -53,7 +53,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "updated",
         "unchanged",
         "error_count",
-        "errors",
+        "first_errors",
     ]
     change_list_template = "admin/core/importrun/change_list.html"
 
@@ -61,6 +61,16 @@ class ImportRunAdmin(admin.ModelAdmin):
     def review_link(self, run: ImportRun):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:core_importrun_review", args=[run.pk]), _("查看")
+        )
+
+    @admin.display(description=_("错误（前 200 条，完整列表见错误报告）"))
+    def first_errors(self, run: ImportRun):
+        lines = run.errors.split("\n", 200)[:200]
+        return format_html(
+            '<pre style="white-space: pre-wrap">{}</pre><a href="{}">{}</a>',
+            "\n".join(lines),
+            reverse("admin:core_importrun_errors", args=[run.pk]),
+            _("下载错误报告（CSV）"),
         )
 
     def _allowed(self, request) -> bool:

@@ -96,7 +96,7 @@ def review(request, admin_site, run_id: int):
     _require(request)
     run = get_object_or_404(ImportRun, pk=run_id)
     kind = get_import_kind(run.kind)
-    lines = run.errors.splitlines()
+    lines = run.errors.split("\n", SHOWN_ERRORS)[:SHOWN_ERRORS] if run.errors else []
     context = _context(
         admin_site,
         request,
@@ -104,8 +104,8 @@ def review(request, admin_site, run_id: int):
         run=run,
         kind=kind,
         key_headers=list(kind.key),
-        errors=lines[:SHOWN_ERRORS],
-        more_errors=max(0, len(lines) - SHOWN_ERRORS),
+        errors=lines,
+        more_errors=max(0, run.error_count - len(lines)),
         progress=services.import_run_progress(run),
         can_confirm=run.status == ImportRun.Status.VALIDATED and run.source == "admin",
     )
