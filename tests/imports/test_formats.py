@@ -186,3 +186,11 @@ def test_gbk_file_whose_first_part_is_plain_ascii(run_import):
     outcome = run_import("categories", content)
     assert outcome.out == "categories: created 20001, updated 0, unchanged 0"
     assert Category.objects.get(code="C-ZH").name == "数控机床"
+
+
+def test_headers_as_written_in_the_documentation_are_accepted(run_import):
+    outcome = run_import(
+        "categories",
+        "code* [类别代码],类别名称*,sector（领域）\nC-X,数控机床,equipment\n",
+    )
+    assert outcome.out == "categories: created 1, updated 0, unchanged 0"

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -91,6 +92,24 @@ class _LineStream:
     readline = read
 
 
+_DECORATED = re.compile(r"^(.*?)\s*[\[［(（](.*?)[\]］)）]$")
+
+
+def _column_for(text: str, known: dict[str, str]) -> str | None:
+    """The column a header cell names: `uscc`, `USCC`, `统一社会信用代码`, also as written
+    in the documentation (`uscc*`, `uscc [统一社会信用代码]`)."""
+    candidates = [text]
+    bare = text.rstrip("*＊").strip()
+    candidates.append(bare)
+    if match := _DECORATED.match(bare):
+        candidates += [part.rstrip("*＊").strip() for part in match.groups()]
+    for candidate in candidates:
+        name = known.get(candidate) or known.get(candidate.casefold())
+        if name is not None:
+            return name
+    return None
+
+
 class _Run:
     def __init__(self, kind: ImportKind, source: RowSource, progress: ProgressCallback | None):
         self.kind = kind
@@ -122,7 +141,7 @@ class _Run:
             if not text:
                 self.unlabelled.append(index)
                 continue
-            name = known.get(text) or known.get(text.casefold())
+            name = _column_for(text, known)
             if name is None:
                 self.problems.append(
                     Problem(
