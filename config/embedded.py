@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 LOCAL_DIR = Path(__file__).resolve().parent.parent / ".local"
@@ -107,15 +108,14 @@ def _redis_answers(socket_path: Path) -> bool:
 
 def stop() -> None:
     """Stop both embedded servers (used by `make stop-services`)."""
-    pid_file = LOCAL_DIR / "redis.pid"
-    if pid_file.exists():
-        subprocess.run(["kill", pid_file.read_text().strip()], check=False)
-    pgdata = LOCAL_DIR / "pgdata"
-    if (pgdata / "postmaster.pid").exists():
-        import pgserver
-
-        pg_ctl = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_ctl"
-        subprocess.run([str(pg_ctl), "-D", str(pgdata), "stop", "-m", "fast"], check=False)
+    for pid_file, sig in (
+        (LOCAL_DIR / "redis.pid", signal.SIGTERM),
+        # SIGINT is PostgreSQL's "fast" shutdown; pg_ctl refuses to run as root.
+        (LOCAL_DIR / "pgdata" / "postmaster.pid", signal.SIGINT),
+    ):
+        if pid_file.exists():
+            with suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid_file.read_text().split()[0]), sig)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from apps.core.views import healthz
+from apps.declarations.api import StandardViewSet
 from apps.enterprises.api import EnterpriseViewSet
+from apps.leaders.api import LeaderViewSet, RankingViewSet
 
 api_router = DefaultRouter()
 api_router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+api_router.register("standards", StandardViewSet, basename="standard")
+api_router.register("leaders", LeaderViewSet, basename="leader")
+api_router.register("rankings", RankingViewSet, basename="ranking")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,6 +23,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.enterprises.urls")),
+    path("", include("apps.experts.urls")),
+    path("", include("apps.declarations.urls")),
+    path("", include("apps.evaluators.urls")),
+    path("", include("apps.leaders.urls")),
+    path("", include("apps.supervision.urls")),
     path("", include("apps.portal.urls")),
 ]
 

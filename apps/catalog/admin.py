@@ -37,8 +37,9 @@ class IndicatorAdmin(ImportExportMixin, AuditedModelAdmin):
         "unit",
         "direction",
         "national_value",
+        "national_mandatory",
         "international_value",
     ]
-    list_filter = ["direction", "category__sector"]
+    list_filter = ["direction", "national_mandatory", "category__sector"]
     search_fields = ["code", "name", "category__code"]
     list_select_related = ["category"]

@@ -60,6 +60,12 @@ class Indicator(TimeStampedModel):
     international_value = models.DecimalField(
         _("国际标准值"), max_digits=20, decimal_places=6, null=True, blank=True
     )
+    # A mandatory national value (e.g. a GB energy-efficiency limit) is a floor no declared
+    # value may be worse than; a recommended one is only a benchmark. db_default keeps bulk
+    # COPY imports that do not name the column valid.
+    national_mandatory = models.BooleanField(
+        _("国家标准值为强制性"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("核心指标")

@@ -57,6 +57,7 @@ def indicator_upsert(
     unit: str = "",
     national_value: Decimal | None = None,
     international_value: Decimal | None = None,
+    national_mandatory: bool | None = None,
     actor=None,
 ) -> Indicator:
     fields = {
@@ -66,6 +67,8 @@ def indicator_upsert(
         "national_value": national_value,
         "international_value": international_value,
     }
+    if national_mandatory is not None:  # None: keep what staff set in the admin
+        fields["national_mandatory"] = national_mandatory
     return _upsert(
         Indicator, {"category": category, "code": code}, fields, actor=actor, action="indicator"
     )[0]

@@ -22,3 +22,13 @@ class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     SUPERSEDED = "superseded", _("已被新版本替代")
+
+
+# The declaration workflow, as data: status -> statuses it may move to. `public -> public` is
+# the publication of a new version, which replaces the current public content.
+STANDARD_TRANSITIONS = {
+    StandardStatus.DRAFT: {StandardStatus.PUBLIC},
+    StandardStatus.PUBLIC: {StandardStatus.PUBLIC, StandardStatus.ABOLISHED},
+    StandardStatus.ABOLISHED: set(),
+}
+PUBLIC_STATUSES = (StandardStatus.PUBLIC, StandardStatus.ABOLISHED)

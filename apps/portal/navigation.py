@@ -13,21 +13,35 @@ PUBLIC = [
     ("declarations:search", _("标准查询")),
     ("leaders:rankings", _("排行榜")),
     ("leaders:leader_list", _("领跑者名单")),
+    ("evaluators:public_schemes", _("评估方案")),
     ("portal:statistics", _("统计")),
     ("portal:news", _("新闻公告")),
+]
+
+EVALUATION_STAFF = [
+    ("evaluators:agency_list", _("评估机构")),
+    ("evaluators:applications", _("重点领域申请")),
+    ("evaluators:staff_schemes", _("评估方案")),
+    ("experts:expert_list", _("专家库")),
+    ("experts:review_list", _("专家评审")),
 ]
 
 BY_ROLE = {
     Role.ENTERPRISE: [
         ("declarations:workspace", _("我的标准")),
         ("enterprises:my_profile", _("企业信息")),
+        ("evaluators:my_results", _("评估结果")),
     ],
+    Role.EVALUATOR: [("evaluators:workspace", _("评估机构工作台"))],
+    Role.EXPERT: [("experts:workspace", _("专家工作台"))],
     Role.BUREAU: [
         ("enterprises:registrations", _("待激活企业账户")),
+        *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],
     Role.ADMINISTRATOR: [
         ("enterprises:registrations", _("待激活企业账户")),
+        *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],
 }

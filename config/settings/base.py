@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, database_url, env, redis_url
@@ -36,6 +37,8 @@ LOCAL_APPS = [
     "apps.experts",
     "apps.declarations",
     "apps.evaluators",
+    "apps.leaders",
+    "apps.supervision",
     "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -179,7 +182,12 @@ CELERY_TASK_TIME_LIMIT = 35 * 60
 # worker; set for the broker, the result backend and the transport alike.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "expire-leader-titles": {
+        "task": "leaders.expire_titles",
+        "schedule": crontab(hour=0, minute=10),
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {

@@ -14,6 +14,7 @@ from apps.catalog import services as catalog
 from apps.catalog.models import Category
 from apps.core.imports.services import import_file
 from apps.core.uscc import ALPHABET, check_character
+from apps.declarations import demo as declarations_demo
 from apps.enterprises.enums import District, MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 
@@ -105,6 +106,7 @@ class Command(BaseCommand):
         self._catalogue()
         firms = self._enterprises(enterprises)
         self._accounts(firms[0])
+        declarations_demo.load(firms, demo_user=User.objects.get(email=DEMO_ACCOUNTS[2][0]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data loaded: {Category.objects.count()} categories, "

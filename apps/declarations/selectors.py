@@ -1,0 +1,150 @@
+"""Reads of declarations: visibility, search, the workspace list, the benchmark report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
+from django.utils.functional import cached_property
+
+from apps.catalog.models import Indicator
+from apps.declarations import benchmarking
+from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus, VersionStatus
+from apps.declarations.models import IndicatorValue, Standard, StandardVersion
+from apps.declarations.search import search_standards
+
+# Counting every match of a very common term costs a scan of most of the table; beyond this
+# many matches lists say "more than N" and offer the first N (refine the query for the rest).
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at COUNT_CAP: `SELECT count(*) FROM (... LIMIT cap+1)`."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.raw_count, self.cap)
+
+    @cached_property
+    def raw_count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.raw_count > self.cap
+
+
+def values_prefetch() -> Prefetch:
+    return Prefetch(
+        "values",
+        queryset=IndicatorValue.objects.select_related("indicator").order_by("indicator__code"),
+    )
+
+
+def public_standards() -> QuerySet[Standard]:
+    """What the public may see: public and abolished standards, never drafts."""
+    return Standard.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def standards_search(
+    *,
+    q: str | None = None,
+    category: str | None = None,
+    sector: str | None = None,
+    district: str | None = None,
+    status: str | None = None,
+    uscc: str | None = None,
+) -> QuerySet[Standard]:
+    """Public search: substring `q` (see search.py) and exact filters, newest first."""
+    queryset = public_standards()
+    if status in PUBLIC_STATUSES:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category__code=category)
+    if sector:
+        queryset = queryset.filter(category__sector=sector)
+    if district:
+        queryset = queryset.filter(enterprise__district=district)
+    if uscc:
+        queryset = queryset.filter(enterprise__uscc=uscc.strip().upper())
+    queryset = search_standards(queryset, q)
+    return queryset.select_related("enterprise", "category").order_by("-id")
+
+
+def standards_of_enterprise_public(enterprise) -> QuerySet[Standard]:
+    return (
+        public_standards()
+        .filter(enterprise=enterprise)
+        .select_related("category")
+        .order_by("status", "-published_on", "standard_no")
+    )
+
+
+def workspace_standards(enterprise) -> QuerySet[Standard]:
+    """An enterprise's own standards, drafts included, with what the list shows annotated."""
+    drafts = StandardVersion.objects.filter(standard=OuterRef("pk"), status=VersionStatus.DRAFT)
+    return (
+        Standard.objects.filter(enterprise=enterprise)
+        .select_related("category")
+        .annotate(
+            has_draft=Exists(drafts),
+            draft_number=Subquery(drafts.values("number")[:1]),
+            last_change=Greatest("updated_at", Max("versions__updated_at")),
+            next_step=Case(
+                When(status=StandardStatus.ABOLISHED, then=Value("none")),
+                When(status=StandardStatus.DRAFT, then=Value("complete")),
+                When(has_draft=True, then=Value("publish_revision")),
+                default=Value("revise"),
+                output_field=CharField(),
+            ),
+        )
+        .order_by("-last_change", "-id")
+    )
+
+
+def versions_for_history(standard: Standard) -> list[StandardVersion]:
+    """Published and superseded versions, newest first, with their values as display rows."""
+    versions = list(
+        standard.versions.filter(
+            status__in=(VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+        ).select_related("category", "published_by")
+    )
+    names = {}
+    category_ids = {v.category_id for v in versions}
+    for indicator in Indicator.objects.filter(category_id__in=category_ids):
+        names[(indicator.category_id, indicator.code)] = indicator
+    for version in versions:
+        version.value_rows = [
+            (names.get((version.category_id, code)), code, value)
+            for code, value in sorted(version.values.items())
+        ]
+    return versions
+
+
+def standard_benchmark(standard: Standard) -> benchmarking.Report:
+    """The current public values of a standard against its category's references."""
+    indicators = list(Indicator.objects.filter(category_id=standard.category_id).order_by("code"))
+    values = {
+        v.indicator_id: Decimal(v.value)
+        for v in IndicatorValue.objects.filter(standard=standard).only("indicator_id", "value")
+    }
+    return benchmarking.benchmark(indicators, values)
+
+
+def current_version(standard: Standard) -> StandardVersion | None:
+    return standard.versions.filter(status=VersionStatus.PUBLISHED).first()

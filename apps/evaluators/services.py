@@ -1,0 +1,718 @@
+import datetime
+from decimal import Decimal
+
+import rules
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.enums import Role
+from apps.catalog.models import Category, KeyArea
+from apps.core import audit
+from apps.declarations.models import Standard
+from apps.enterprises.models import Enterprise
+from apps.evaluators import selectors
+from apps.evaluators.enums import (
+    ApplicationStatus,
+    AssessmentDecision,
+    CriterionKind,
+    SchemeStatus,
+)
+from apps.evaluators.models import (
+    Agency,
+    AgencyMembership,
+    Assessment,
+    EvaluatorConflict,
+    KeyAreaApplication,
+    Scheme,
+    SchemeComment,
+    SchemeCriterion,
+    default_cutoff,
+)
+from apps.evaluators.validation import CriterionData, Problem, scheme_problems
+from apps.experts import services as experts
+from apps.experts.enums import Decision, ReviewKind
+
+User = get_user_model()
+
+AGENCY_FIELDS = ["name", "kind", "contact_email", "qualifications"]
+SCHEME_FIELDS = [
+    "name",
+    "max_leaders",
+    "min_participants",
+    "notice_days",
+    "cutoff_date",
+]
+CRITERION_FIELDS = ["kind", "name", "weight", "baseline", "advanced", "leading"]
+
+
+def _require(actor, perm: str, obj=None) -> None:
+    if actor is not None and not rules.has_perm(perm, actor, obj):
+        raise PermissionDenied
+
+
+class SchemeInvalid(ValidationError):
+    """A scheme breaks validation rules; `problems` keeps where each one is."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__([problem.message for problem in problems])
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- agencies and evaluators
+
+
+@transaction.atomic
+def agency_save(
+    *,
+    uscc: str,
+    name: str,
+    kind: str,
+    contact_email: str = "",
+    qualifications: str = "",
+    actor,
+) -> tuple[Agency, bool]:
+    """Create or update an agency by USCC (staff registration and imports)."""
+    _require(actor, "evaluators.manage_agencies")
+    uscc = uscc.strip().upper()
+    agency = Agency.objects.select_for_update().filter(uscc=uscc).first()
+    created = agency is None
+    before = {} if created else audit.snapshot(agency, AGENCY_FIELDS)
+    agency = agency or Agency(uscc=uscc)
+    agency.name, agency.kind, agency.contact_email = name, kind, contact_email
+    agency.qualifications = qualifications
+    agency.full_clean()
+    changes = audit.diff(before, audit.snapshot(agency, AGENCY_FIELDS))
+    if created or changes:
+        agency.save()
+        audit.record(
+            actor=actor,
+            action="agency.create" if created else "agency.update",
+            target=agency,
+            changes=changes,
+        )
+    return agency, created
+
+
+@transaction.atomic
+def evaluator_save(
+    *, email: str, name: str, agency: Agency, actor
+) -> tuple[AgencyMembership, bool]:
+    """Make `email` an evaluator of `agency`: a new account (without a password: the person
+    sets one through the password reset) or an existing evaluator account."""
+    _require(actor, "evaluators.manage_agencies")
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if user is None:
+        user = User(email=email, name=name, role=Role.EVALUATOR)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    elif user.role != Role.EVALUATOR:
+        raise ValidationError({"email": _("该邮箱已用于其他角色的账户")})
+    elif name and user.name != name:
+        user.name = name
+        user.save(update_fields=["name"])
+    membership = AgencyMembership.objects.select_for_update().filter(user=user).first()
+    if membership is None:
+        membership = AgencyMembership.objects.create(user=user, agency=agency)
+        audit.record(
+            actor=actor,
+            action="agency.member_add",
+            target=agency,
+            changes={"member": [None, email]},
+        )
+    elif membership.agency_id != agency.pk:
+        old = membership.agency
+        membership.agency = agency
+        membership.save(update_fields=["agency", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="agency.member_move",
+            target=agency,
+            changes={"member": [None, email], "from_agency": [old.uscc, agency.uscc]},
+        )
+    return membership, created
+
+
+@transaction.atomic
+def applications_submit(
+    *, agency: Agency, key_areas: list[KeyArea], qualifications: str, actor
+) -> list[KeyAreaApplication]:
+    """An agency applies to evaluate key areas, with its qualifications."""
+    _require(actor, "evaluators.act_for_agency", agency)
+    if not key_areas:
+        raise ValidationError({"key_areas": _("请至少选择一个重点领域")})
+    if not qualifications.strip():
+        raise ValidationError({"qualifications": _("请说明机构的资质与能力")})
+    taken = set(
+        KeyAreaApplication.objects.filter(agency=agency, key_area__in=key_areas).values_list(
+            "key_area_id", flat=True
+        )
+    )
+    if taken:
+        names = ", ".join(str(area) for area in key_areas if area.pk in taken)
+        raise ValidationError({"key_areas": _("已申请过：%(areas)s") % {"areas": names}})
+    applications = []
+    for key_area in key_areas:
+        application = KeyAreaApplication.objects.create(
+            agency=agency,
+            key_area=key_area,
+            qualifications=qualifications.strip(),
+            submitted_by=actor,
+        )
+        audit.record(actor=actor, action="application.submit", target=application)
+        applications.append(application)
+    return applications
+
+
+APPLICATION_TRANSITIONS = {
+    ApplicationStatus.PENDING: {ApplicationStatus.APPROVED, ApplicationStatus.REFUSED},
+    ApplicationStatus.APPROVED: set(),
+    ApplicationStatus.REFUSED: set(),
+}
+
+
+@transaction.atomic
+def application_decide(
+    *, application: KeyAreaApplication, approve: bool, actor, reason: str = ""
+) -> KeyAreaApplication:
+    _require(actor, "evaluators.manage_agencies")
+    application = KeyAreaApplication.objects.select_for_update().get(pk=application.pk)
+    target = ApplicationStatus.APPROVED if approve else ApplicationStatus.REFUSED
+    if target not in APPLICATION_TRANSITIONS[application.status]:
+        raise ValidationError(_("该申请已处理，不能再次处理"))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("不予批准时必须填写理由")})
+    old = application.status
+    application.status = target
+    application.refusal_reason = "" if approve else reason.strip()
+    application.decided_by, application.decided_at = actor, timezone.now()
+    application.save(
+        update_fields=["status", "refusal_reason", "decided_by", "decided_at", "updated_at"]
+    )
+    audit.record(
+        actor=actor,
+        action="application.approve" if approve else "application.refuse",
+        target=application,
+        changes={"status": [old, target], **({"reason": [None, reason]} if not approve else {})},
+    )
+    return application
+
+
+# ---------------------------------------------------------------- schemes
+
+
+def criteria_of(scheme: Scheme) -> list[CriterionData]:
+    return [
+        CriterionData(
+            criterion_code=c.criterion_code,
+            kind=c.kind,
+            name=c.name,
+            weight=c.weight,
+            baseline=c.baseline,
+            advanced=c.advanced,
+            leading=c.leading,
+        )
+        for c in scheme.criteria.all()
+    ]
+
+
+def _validate(scheme: Scheme, criteria: list[CriterionData], indicators=None) -> None:
+    problems = scheme_problems(
+        category=scheme.category,
+        criteria=criteria,
+        indicators=indicators,
+        numbers={
+            "max_leaders": scheme.max_leaders,
+            "min_participants": scheme.min_participants,
+            "notice_days": scheme.notice_days,
+        },
+    )
+    if problems:
+        raise SchemeInvalid(problems)
+
+
+@transaction.atomic
+def scheme_save(
+    *,
+    agency: Agency,
+    year: int,
+    category: Category,
+    scheme_code: str,
+    criteria: list[CriterionData],
+    actor,
+    scheme: Scheme | None = None,
+    name: str = "",
+    max_leaders: int = 5,
+    min_participants: int = 3,
+    notice_days: int = 7,
+    cutoff_date: datetime.date | None = None,
+    status: str = SchemeStatus.DRAFT,
+    indicators=None,
+) -> tuple[Scheme, bool]:
+    """Create or replace a scheme and its criteria, after the one validation.
+
+    From the evaluator's form `status` stays `draft` and the agency must be approved for the
+    key area; staff imports may record a scheme approved elsewhere (`status=approved`)."""
+    if scheme is None:
+        scheme = Scheme.objects.select_for_update().filter(scheme_code=scheme_code).first()
+    else:
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    created = scheme is None
+    scheme_agency_id, scheme_year, scheme_category_id = (
+        (None, None, None) if created else (scheme.agency_id, scheme.year, scheme.category_id)
+    )
+    if status == SchemeStatus.DRAFT:
+        if created:
+            _require(actor, "evaluators.act_for_agency", agency)
+        else:
+            _require(actor, "evaluators.change_scheme", scheme)
+            if scheme.status != SchemeStatus.DRAFT:
+                raise ValidationError(_("只有草稿状态的方案可以修改"))
+        if not selectors.is_approved_for(agency, year, category):
+            raise ValidationError(
+                _("评估机构未获准评估该重点领域（%(year)s年 %(category)s）")
+                % {"year": year, "category": category.name}
+            )
+    else:
+        _require(actor, "evaluators.manage_schemes")
+        if not created and scheme.status not in (SchemeStatus.DRAFT, status):
+            raise ValidationError(
+                _("方案 %(code)s 已在评审流程中，不能由导入修改") % {"code": scheme_code}
+            )
+    if indicators is None:
+        indicators = {i.code: i for i in category.indicators.all()}
+    for c in criteria:  # a core criterion is named after its indicator unless named
+        if c.kind == CriterionKind.CORE and not c.name.strip() and c.criterion_code in indicators:
+            c.name = indicators[c.criterion_code].name
+    before = {} if created else audit.snapshot(scheme, [*SCHEME_FIELDS, "status"])
+    old_criteria = [] if created else criteria_of(scheme)
+    was_approved = not created and scheme.status == SchemeStatus.APPROVED
+    scheme = scheme or Scheme(created_by=actor)
+    scheme.scheme_code, scheme.year, scheme.category = scheme_code, year, category
+    scheme.agency, scheme.name, scheme.max_leaders = agency, name, max_leaders
+    scheme.min_participants, scheme.notice_days = min_participants, notice_days
+    scheme.cutoff_date = cutoff_date or default_cutoff(year)
+    scheme.status = status
+    if status == SchemeStatus.APPROVED and scheme.approved_at is None:
+        scheme.approved_at = timezone.now()
+    _validate(scheme, criteria, indicators)
+    scheme.full_clean(exclude=["previous"])
+    changes = audit.diff(before, audit.snapshot(scheme, [*SCHEME_FIELDS, "status"]))
+    if not created and (scheme.agency_id, scheme.year, scheme.category_id) != (
+        before_keys := (scheme_agency_id, scheme_year, scheme_category_id)
+    ):
+        changes["key_area"] = [list(map(str, before_keys)), [agency.uscc, year, category.code]]
+    if old_criteria != criteria:
+        changes["criteria"] = [
+            [c.criterion_code for c in old_criteria],
+            [c.criterion_code for c in criteria],
+        ]
+    if was_approved and changes:
+        # An approved scheme is frozen: re-importing it unchanged is fine, a change is not.
+        raise ValidationError(
+            _("方案 %(code)s 已批准并冻结，修改须创建新版本") % {"code": scheme_code}
+        )
+    if not (created or changes):
+        return scheme, False
+    try:
+        with transaction.atomic():
+            scheme.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("%(year)s年 %(category)s 已有已批准的评估方案")
+            % {"year": year, "category": category.name}
+        ) from error
+    if "criteria" in changes:
+        _replace_criteria(scheme, criteria, indicators)
+    audit.record(
+        actor=actor,
+        action="scheme.create" if created else "scheme.update",
+        target=scheme,
+        changes=changes,
+    )
+    return scheme, created
+
+
+def _replace_criteria(scheme: Scheme, criteria: list[CriterionData], indicators=None) -> None:
+    if indicators is None:
+        indicators = {i.code: i for i in scheme.category.indicators.all()}
+    scheme.criteria.all().delete()
+    SchemeCriterion.objects.bulk_create(
+        SchemeCriterion(
+            scheme=scheme,
+            criterion_code=c.criterion_code,
+            kind=c.kind,
+            indicator=indicators[c.criterion_code] if c.kind == CriterionKind.CORE else None,
+            name=c.name or indicators[c.criterion_code].name,
+            weight=c.weight,
+            baseline=c.baseline,
+            advanced=c.advanced,
+            leading=c.leading,
+            position=position,
+        )
+        for position, c in enumerate(criteria)
+    )
+
+
+# The scheme workflow, as data: (from, to) -> who may make the move.
+#   agency: an evaluator of the scheme's agency; staff: bureau staff;
+#   review: the outcome of the expert review; system: another service (new version approved).
+SCHEME_TRANSITIONS = {
+    (SchemeStatus.DRAFT, SchemeStatus.SUBMITTED): "agency",
+    (SchemeStatus.SUBMITTED, SchemeStatus.EXPERT_REVIEW): "staff",
+    (SchemeStatus.SUBMITTED, SchemeStatus.RETURNED): "staff",
+    (SchemeStatus.EXPERT_REVIEW, SchemeStatus.PUBLIC_COMMENT): "review",
+    (SchemeStatus.EXPERT_REVIEW, SchemeStatus.RETURNED): "review",
+    (SchemeStatus.PUBLIC_COMMENT, SchemeStatus.APPROVED): "staff",
+    (SchemeStatus.PUBLIC_COMMENT, SchemeStatus.RETURNED): "staff",
+    (SchemeStatus.RETURNED, SchemeStatus.DRAFT): "agency",
+    (SchemeStatus.APPROVED, SchemeStatus.SUPERSEDED): "system",
+}
+PERMISSION_BY_PARTY = {
+    "agency": "evaluators.act_for_agency",
+    "staff": "evaluators.manage_schemes",
+}
+
+
+@transaction.atomic
+def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Scheme:
+    """The scheme's one status-changing service."""
+    scheme = Scheme.objects.select_for_update().select_related("category").get(pk=scheme.pk)
+    party = SCHEME_TRANSITIONS.get((scheme.status, to))
+    if party is None:
+        raise ValidationError(
+            _("方案状态不能从“%(old)s”变为“%(new)s”")
+            % {"old": scheme.get_status_display(), "new": SchemeStatus(to).label}
+        )
+    if party in PERMISSION_BY_PARTY:
+        _require(actor, PERMISSION_BY_PARTY[party], scheme)
+    old = scheme.status
+    fields = ["status", "updated_at"]
+    today = timezone.localdate()
+    if to == SchemeStatus.SUBMITTED:
+        _validate(scheme, criteria_of(scheme))
+        scheme.submitted_at, scheme.returned_reason = timezone.now(), ""
+        fields += ["submitted_at", "returned_reason"]
+    elif to == SchemeStatus.RETURNED:
+        if not reason.strip():
+            raise ValidationError({"reason": _("退回时必须填写理由")})
+        scheme.returned_reason = reason.strip()
+        fields.append("returned_reason")
+    elif to == SchemeStatus.PUBLIC_COMMENT:
+        scheme.public_comment_ends_on = today + datetime.timedelta(days=scheme.notice_days)
+        fields.append("public_comment_ends_on")
+    elif to == SchemeStatus.APPROVED:
+        if scheme.public_comment_ends_on and today <= scheme.public_comment_ends_on:
+            raise ValidationError(
+                _("征求意见期至 %(date)s 结束，结束后方可批准")
+                % {"date": scheme.public_comment_ends_on}
+            )
+        if scheme.previous_id:
+            scheme_transition(scheme=scheme.previous, to=SchemeStatus.SUPERSEDED, actor=actor)
+        scheme.approved_at = timezone.now()
+        fields.append("approved_at")
+    scheme.status = to
+    try:
+        with transaction.atomic():
+            scheme.save(update_fields=fields)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("%(year)s年 %(category)s 已有已批准的评估方案")
+            % {"year": scheme.year, "category": scheme.category.name}
+        ) from error
+    audit.record(
+        actor=actor,
+        action=f"scheme.{to}",
+        target=scheme,
+        changes={"status": [old, to], **({"reason": [None, reason]} if reason else {})},
+    )
+    return scheme
+
+
+@transaction.atomic
+def scheme_start_review(*, scheme: Scheme, size: int, actor, seed: int | None = None):
+    """Draw the experts for a submitted scheme and move it to expert review. Experts from the
+    agency's own organisation or who declared a conflict with it are never drawn."""
+    _require(actor, "evaluators.manage_schemes")
+    scheme = Scheme.objects.select_related("agency", "category").get(pk=scheme.pk)
+    if scheme.status != SchemeStatus.SUBMITTED:
+        raise ValidationError(_("只有已提交的方案可以送专家评审"))
+    review = experts.review_draw(
+        target=scheme,
+        kind=ReviewKind.SCHEME,
+        title=str(scheme),
+        category=scheme.category,
+        size=size,
+        excluded_usccs=[scheme.agency.uscc],
+        actor=actor,
+        seed=seed,
+    )
+    scheme_transition(scheme=scheme, to=SchemeStatus.EXPERT_REVIEW, actor=actor)
+    return review
+
+
+def scheme_review_closed(*, review, actor) -> None:
+    """The expert review's majority decides: approve opens the public comment, anything else
+    returns the scheme with the experts' comments as the reasons."""
+    scheme = Scheme.objects.get(pk=review.object_id)
+    if review.outcome == Decision.APPROVE:
+        scheme_transition(scheme=scheme, to=SchemeStatus.PUBLIC_COMMENT, actor=actor)
+        return
+    reasons = "\n".join(
+        f"{member.expert.name}：{member.comments}"
+        for member in review.members.select_related("expert").exclude(comments="")
+    )
+    scheme_transition(
+        scheme=scheme,
+        to=SchemeStatus.RETURNED,
+        actor=actor,
+        reason=reasons or _("专家评审未通过"),
+    )
+
+
+@transaction.atomic
+def scheme_comment_add(
+    *, scheme: Scheme, author_name: str, text: str, contact: str = "", user=None
+) -> SchemeComment:
+    """Anyone may comment while the scheme is in its public comment period."""
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if scheme.status != SchemeStatus.PUBLIC_COMMENT or (
+        scheme.public_comment_ends_on and timezone.localdate() > scheme.public_comment_ends_on
+    ):
+        raise ValidationError(_("该方案不在公开征求意见期内"))
+    comment = SchemeComment(
+        scheme=scheme,
+        author_name=author_name.strip(),
+        contact=contact.strip(),
+        text=text.strip(),
+        user=user if user is not None and user.is_authenticated else None,
+    )
+    comment.full_clean()
+    comment.save()
+    audit.record(
+        actor=user, action="scheme.comment", target=scheme, changes={"comment": [None, comment.pk]}
+    )
+    return comment
+
+
+@transaction.atomic
+def scheme_new_version(*, scheme: Scheme, scheme_code: str, actor) -> Scheme:
+    """An approved scheme is frozen; a change starts a new draft version that replaces it
+    once approved."""
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    _require(actor, "evaluators.act_for_agency", scheme)
+    if scheme.status != SchemeStatus.APPROVED:
+        raise ValidationError(_("只有已批准的方案可以创建新版本"))
+    if Scheme.objects.filter(previous=scheme).exists():
+        raise ValidationError(_("该方案已有新版本"))
+    if Scheme.objects.filter(scheme_code=scheme_code).exists():
+        raise ValidationError(
+            {"scheme_code": _("方案编号 %(code)s 已存在") % {"code": scheme_code}}
+        )
+    criteria = list(scheme.criteria.all())
+    new = Scheme.objects.create(
+        scheme_code=scheme_code,
+        year=scheme.year,
+        category=scheme.category,
+        agency=scheme.agency,
+        name=scheme.name,
+        version=scheme.version + 1,
+        previous=scheme,
+        max_leaders=scheme.max_leaders,
+        min_participants=scheme.min_participants,
+        notice_days=scheme.notice_days,
+        cutoff_date=scheme.cutoff_date,
+        created_by=actor,
+    )
+    for criterion in criteria:
+        criterion.pk, criterion.scheme = None, new
+    SchemeCriterion.objects.bulk_create(criteria)
+    audit.record(
+        actor=actor,
+        action="scheme.new_version",
+        target=new,
+        changes={"previous": [None, scheme.scheme_code]},
+    )
+    return new
+
+
+@transaction.atomic
+def scheme_results_publish(*, scheme: Scheme, actor) -> Scheme:
+    """From now on each enterprise sees its own assessments under this scheme. Called when the
+    ranking is compiled."""
+    _require(actor, "evaluators.manage_schemes")
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if scheme.status != SchemeStatus.APPROVED:
+        raise ValidationError(_("只有已批准的方案可以公布评估结果"))
+    if scheme.results_published_at is None:
+        scheme.results_published_at = timezone.now()
+        scheme.save(update_fields=["results_published_at", "updated_at"])
+        audit.record(actor=actor, action="scheme.results_publish", target=scheme)
+    return scheme
+
+
+# ---------------------------------------------------------------- conflicts and scoring
+
+
+@transaction.atomic
+def evaluator_conflict_declare(
+    *, evaluator, enterprise: Enterprise, reason: str, actor
+) -> EvaluatorConflict:
+    if actor is not None and actor.pk != evaluator.pk:
+        _require(actor, "evaluators.manage_agencies")
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明利益冲突的原因")})
+    if EvaluatorConflict.objects.filter(evaluator=evaluator, enterprise=enterprise).exists():
+        raise ValidationError({"uscc": _("已声明过与该企业的利益冲突")})
+    conflict = EvaluatorConflict.objects.create(
+        evaluator=evaluator, enterprise=enterprise, reason=reason.strip()
+    )
+    audit.record(
+        actor=actor,
+        action="evaluator.conflict_declare",
+        target=conflict,
+        changes={"enterprise": [None, enterprise.uscc], "reason": [None, reason]},
+    )
+    return conflict
+
+
+def assessment_problem(*, scheme: Scheme, evaluator) -> str | None:
+    """Why `evaluator` may not score under `scheme` (shared with the import)."""
+    membership = getattr(evaluator, "agency_membership", None)
+    if membership is None or membership.agency_id != scheme.agency_id:
+        return _("评估人员只能评价本机构的方案")
+    return None
+
+
+def _check_scoring(*, scheme: Scheme, standard: Standard, evaluator, actor) -> None:
+    if actor is not None and actor.pk == evaluator.pk:
+        _require(actor, "evaluators.score_scheme", scheme)
+        if not selectors.entrants_for_evaluator(scheme, evaluator).filter(pk=standard.pk).exists():
+            # Not an entrant, or an enterprise the evaluator must not see: same answer.
+            raise PermissionDenied
+    else:
+        _require(actor, "evaluators.manage_schemes")
+        if problem := assessment_problem(scheme=scheme, evaluator=evaluator):
+            raise ValidationError({"evaluator_email": problem})
+    if scheme.status != SchemeStatus.APPROVED:
+        raise ValidationError(_("只有已批准的方案可以评分"))
+
+
+@transaction.atomic
+def assessment_score(
+    *,
+    scheme: Scheme,
+    standard: Standard,
+    criterion: SchemeCriterion,
+    score: Decimal,
+    actor,
+    evaluator=None,
+) -> tuple[Assessment, bool]:
+    """Record (or change) an evaluator's score of one qualitative criterion. Returns
+    (assessment, changed)."""
+    evaluator = evaluator or actor
+    _check_scoring(scheme=scheme, standard=standard, evaluator=evaluator, actor=actor)
+    if criterion.scheme_id != scheme.pk or criterion.kind != CriterionKind.QUALITATIVE:
+        raise ValidationError({"criterion_code": _("只能为本方案的定性指标评分")})
+    if score is None or not Decimal(0) <= score <= Decimal(100):
+        raise ValidationError({"score": _("得分应在0到100之间")})
+    if Assessment.objects.filter(
+        scheme=scheme, standard=standard, evaluator=evaluator, decision=AssessmentDecision.REJECT
+    ).exists():
+        raise ValidationError(_("已退回该标准，请先撤销退回再评分"))
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(scheme=scheme, standard=standard, evaluator=evaluator, criterion=criterion)
+        .first()
+    )
+    old = assessment.score if assessment else None
+    if assessment is not None and assessment.score == score:
+        return assessment, False
+    if assessment is None:
+        assessment = Assessment(
+            scheme=scheme, standard=standard, evaluator=evaluator, criterion=criterion
+        )
+    assessment.score = score
+    assessment.full_clean()
+    assessment.save()
+    audit.record(
+        actor=actor,
+        action="assessment.score",
+        target=assessment,
+        changes={"score": [old, score], "evaluator": [None, evaluator.email]},
+    )
+    return assessment, True
+
+
+@transaction.atomic
+def assessment_reject(
+    *, scheme: Scheme, standard: Standard, reason: str, actor, evaluator=None
+) -> tuple[Assessment, bool]:
+    """The evaluator rejects the standard for this scheme; its scores by this evaluator are
+    withdrawn (the audit log keeps them)."""
+    evaluator = evaluator or actor
+    _check_scoring(scheme=scheme, standard=standard, evaluator=evaluator, actor=actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("退回时必须填写理由")})
+    mine = Assessment.objects.select_for_update().filter(
+        scheme=scheme, standard=standard, evaluator=evaluator
+    )
+    existing = mine.filter(decision=AssessmentDecision.REJECT).first()
+    if existing is not None and existing.reason == reason:
+        return existing, False
+    withdrawn = {
+        a.criterion.criterion_code: str(a.score)
+        for a in Assessment.objects.filter(
+            scheme=scheme,
+            standard=standard,
+            evaluator=evaluator,
+            decision=AssessmentDecision.ACCEPT,
+        ).select_related("criterion")
+    }
+    mine.filter(decision=AssessmentDecision.ACCEPT).delete()
+    assessment = existing or Assessment(
+        scheme=scheme, standard=standard, evaluator=evaluator, decision=AssessmentDecision.REJECT
+    )
+    old_reason = assessment.reason or None
+    assessment.reason = reason
+    assessment.full_clean()
+    assessment.save()
+    audit.record(
+        actor=actor,
+        action="assessment.reject",
+        target=assessment,
+        changes={
+            "reason": [old_reason, reason],
+            "evaluator": [None, evaluator.email],
+            **({"withdrawn_scores": [withdrawn, None]} if withdrawn else {}),
+        },
+    )
+    return assessment, True
+
+
+@transaction.atomic
+def assessment_unreject(*, scheme: Scheme, standard: Standard, actor) -> None:
+    """Withdraw the evaluator's rejection, so the standard can be scored."""
+    _check_scoring(scheme=scheme, standard=standard, evaluator=actor, actor=actor)
+    rejection = (
+        Assessment.objects.select_for_update()
+        .filter(
+            scheme=scheme, standard=standard, evaluator=actor, decision=AssessmentDecision.REJECT
+        )
+        .first()
+    )
+    if rejection is None:
+        return
+    audit.record(
+        actor=actor,
+        action="assessment.unreject",
+        target=rejection,
+        changes={"reason": [rejection.reason, None]},
+    )
+    rejection.delete()

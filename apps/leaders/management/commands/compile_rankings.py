@@ -1,0 +1,27 @@
+"""`python manage.py compile_rankings --year Y [--scheme CODE]` (CONTRACT.md §3)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.leaders import selectors, services
+
+
+class Command(BaseCommand):
+    help = "Compile the rankings of a year's approved schemes (the same service as the Celery job)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--scheme", help="compile only this scheme code")
+
+    def handle(self, *args, year: int, scheme: str | None, **options):
+        schemes = selectors.schemes_to_compile(year=year, scheme_code=scheme)
+        if scheme and not schemes:
+            raise CommandError(f"no approved scheme {scheme} for year {year}")
+        for item in schemes:
+            ranking = services.ranking_compile(scheme=item)
+            candidates = ranking.entries.filter(candidate=True).count()
+            self.stdout.write(
+                f"{item.scheme_code}: entrants {ranking.entrants}, "
+                f"participants {ranking.participants}, candidates {candidates}"
+            )
+        if not schemes:
+            self.stdout.write(f"no approved schemes for {year}")

@@ -1,0 +1,106 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from apps.catalog.enums import Sector
+from apps.leaders import selectors
+from apps.leaders.models import Leader
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def leader_list(request):
+    years = selectors.leader_years()
+    year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
+    sector = request.GET.get("sector") or None
+    leaders = selectors.leaders_public(
+        year=year, sector=sector, category=request.GET.get("category") or None
+    )
+    today = timezone.localdate()
+    rows = [(leader, leader.status_on(today)) for leader in leaders]
+    return render(
+        request,
+        "leaders/leader_list.html",
+        {"rows": rows, "years": years, "year": year, "sector": sector, "sectors": Sector.choices},
+    )
+
+
+def leader_detail(request, code):
+    leader = get_object_or_404(
+        Leader.objects.select_related("category", "standard__enterprise"), verification_code=code
+    )
+    return render(
+        request,
+        "leaders/leader_detail.html",
+        {"leader": leader, "status": leader.status_on(timezone.localdate())},
+    )
+
+
+def ranking_list(request):
+    years = selectors.ranking_years()
+    year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
+    sector = request.GET.get("sector") or None
+    rankings = selectors.rankings_public(year=year, sector=sector)
+    return render(
+        request,
+        "leaders/ranking_list.html",
+        {
+            "rankings": rankings,
+            "years": years,
+            "year": year,
+            "sector": sector,
+            "sectors": Sector.choices,
+        },
+    )
+
+
+def ranking_detail(request, scheme_code):
+    ranking = selectors.ranking_current(scheme_code)
+    if ranking is None:
+        raise Http404
+    entries = list(selectors.ranking_entries(ranking))
+    criteria = list(
+        ranking.scheme.criteria.filter(kind="core").order_by("position", "criterion_code")
+    )
+    own_uscc = _own_uscc(request.user)
+    rows = [
+        {
+            "entry": entry,
+            "tiers": [(entry.tiers or {}).get(c.criterion_code) for c in criteria],
+            "own": entry.standard.enterprise.uscc == own_uscc,
+        }
+        for entry in entries
+    ]
+    return render(
+        request,
+        "leaders/ranking_detail.html",
+        {
+            "ranking": ranking,
+            "scheme": ranking.scheme,
+            "criteria": criteria,
+            "rows": rows,
+            "candidates": sum(1 for e in entries if e.candidate),
+            "chart": score_histogram(entries),
+        },
+    )
+
+
+def score_histogram(entries) -> dict:
+    """Counts of ranked scores in 10-point bands, for the distribution chart."""
+    bands = [0] * 10
+    for entry in entries:
+        if entry.score is not None:
+            bands[min(int(entry.score // 10), 9)] += 1
+    return {"labels": [f"{i * 10}–{i * 10 + 10}" for i in range(10)], "counts": bands}
+
+
+def _own_uscc(user) -> str | None:
+    from apps.enterprises.selectors import enterprise_of
+
+    enterprise = enterprise_of(user)
+    return enterprise.uscc if enterprise else None

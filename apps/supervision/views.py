@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.imports import get_export_kind
+from apps.core.imports.exporters import export_rows, stream_csv
+from apps.core.permissions import permission_required
+from apps.supervision import selectors, services
+from apps.supervision.forms import GeneratePlanForm, ResultForm
+from apps.supervision.models import SpotCheckItem, SpotCheckPlan
+
+
+def plan_list(request):
+    form = GeneratePlanForm() if request.user.has_perm("supervision.generate_plan") else None
+    return render(
+        request, "supervision/plan_list.html", {"plans": selectors.plans_public(), "form": form}
+    )
+
+
+def plan_detail(request, year):
+    plan = get_object_or_404(SpotCheckPlan, year=year)
+    return render(
+        request,
+        "supervision/plan_detail.html",
+        {
+            "plan": plan,
+            "items": selectors.plan_visible_items(plan, request.user),
+            "result_form": ResultForm()
+            if request.user.has_perm("supervision.record_result")
+            else None,
+        },
+    )
+
+
+@require_POST
+@permission_required("supervision.generate_plan")
+def plan_generate(request):
+    form = GeneratePlanForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = services.plan_generate(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(year)d 年抽查计划已生成（草案）") % {"year": plan.year})
+            return redirect("supervision:plan_detail", year=plan.year)
+    else:
+        messages.error(
+            request,
+            " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()),
+        )
+    return redirect("supervision:plan_list")
+
+
+@require_POST
+@permission_required("supervision.approve_plan")
+def plan_approve(request, year):
+    plan = get_object_or_404(SpotCheckPlan, year=year)
+    try:
+        services.plan_approve(plan=plan, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("supervision:plan_detail", year=year)
+
+
+@require_POST
+@permission_required("supervision.record_result")
+def item_result(request, pk):
+    item = get_object_or_404(SpotCheckItem.objects.select_related("plan"), pk=pk)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.item_record_result(item=item, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已登记检查结果"))
+    else:
+        messages.error(request, _("请选择检查结论"))
+    return redirect("supervision:plan_detail", year=item.plan.year)
+
+
+def plan_export(request, year):
+    plan = get_object_or_404(SpotCheckPlan, year=year)
+    if not selectors.plan_visible_items(plan, request.user).exists():
+        raise Http404
+    kind = get_export_kind("spotcheck")
+    response = StreamingHttpResponse(
+        stream_csv(kind.headers(), export_rows(kind, filters={"year": year})),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="spotcheck-{year}.csv"'
+    return response

@@ -1,0 +1,43 @@
+import datetime
+
+import factory
+
+from apps.catalog.models import Category
+from apps.declarations.models import Standard
+from apps.leaders.models import Leader
+from tests.factories.enterprises import EnterpriseFactory
+
+
+class LeaderCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["code"]
+
+    code = "C-AC"
+    name = "房间空气调节器"
+    sector = "consumer_goods"
+
+
+class LeaderStandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Standard
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    standard_no = factory.Sequence(lambda n: f"Q/LP {n:03d}-2025")
+    name = "房间空气调节器企业标准"
+    category = factory.SubFactory(LeaderCategoryFactory)
+    status = "public"
+    published_on = datetime.date(2025, 3, 1)
+
+
+class LeaderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leader
+
+    year = 2025
+    standard = factory.SubFactory(LeaderStandardFactory)
+    category = factory.SelfAttribute("standard.category")
+    rank = 1
+    score = "93.33"
+    published_on = datetime.date(2025, 12, 1)
+    valid_until = datetime.date(2026, 11, 30)
