@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -28,7 +29,7 @@ CACHE_LIMIT = 100_000
 FORMULA_PREFIXES = "=+-@"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
     row: int
     position: int
@@ -91,6 +92,24 @@ class _LineStream:
     readline = read
 
 
+_DECORATED = re.compile(r"^(.*?)\s*[\[［(（](.*?)[\]］)）]$")
+
+
+def _column_for(text: str, known: dict[str, str]) -> str | None:
+    """The column a header cell names: `uscc`, `USCC`, `统一社会信用代码`, also as written
+    in the documentation (`uscc*`, `uscc [统一社会信用代码]`)."""
+    candidates = [text]
+    bare = text.rstrip("*＊").strip()
+    candidates.append(bare)
+    if match := _DECORATED.match(bare):
+        candidates += [part.rstrip("*＊").strip() for part in match.groups()]
+    for candidate in candidates:
+        name = known.get(candidate) or known.get(candidate.casefold())
+        if name is not None:
+            return name
+    return None
+
+
 class _Run:
     def __init__(self, kind: ImportKind, source: RowSource, progress: ProgressCallback | None):
         self.kind = kind
@@ -122,7 +141,7 @@ class _Run:
             if not text:
                 self.unlabelled.append(index)
                 continue
-            name = known.get(text) or known.get(text.casefold())
+            name = _column_for(text, known)
             if name is None:
                 self.problems.append(
                     Problem(
@@ -287,12 +306,21 @@ def _drop_stage(cursor) -> None:
 
 
 def _check_duplicates(run: _Run, cursor) -> None:
+    """The same key twice in one file. Rows whose references resolved are compared on the
+    target table's key (integers: fast, and it also catches two rows that would write the
+    same record); the others on the key as written."""
     key = run.kind.key
     columns = ", ".join(key)
+    resolved = " AND ".join(f"_k_{item.target} IS NOT NULL" for item in run.kind.target_key)
+    target_key = ", ".join(f"_k_{item.target}" for item in run.kind.target_key)
     not_null = " AND ".join(f"{name} IS NOT NULL" for name in key)
+    aggregate = "array_agg(row_no ORDER BY row_no)"
     cursor.execute(
-        f"SELECT {columns}, array_agg(row_no ORDER BY row_no) FROM {STAGE_RAW} "
-        f"WHERE {not_null} GROUP BY {columns} HAVING count(*) > 1"
+        f"SELECT {', '.join(f'min({name}::text)' for name in key)}, {aggregate} FROM {STAGE} "
+        f"WHERE {resolved} GROUP BY {target_key} HAVING count(*) > 1 "
+        f"UNION ALL SELECT {', '.join(f'{name}::text' for name in key)}, {aggregate} "
+        f"FROM {STAGE} WHERE NOT ({resolved}) AND {not_null} "
+        f"GROUP BY {columns} HAVING count(*) > 1"
     )
     for record in cursor.fetchall():
         values, rows = record[:-1], record[-1]
@@ -367,9 +395,9 @@ def run_import(
             if progress:
                 progress("validating", 1.0)
             cursor.execute(f"ANALYZE {STAGE_RAW}")
-            _check_duplicates(run, cursor)
             present = set(run.positions)
             cursor.execute(kind.stage_sql(present))
+            _check_duplicates(run, cursor)
             _run_checks(run, cursor)
             if kind.stage_rules:
                 bad_rows = {problem.row for problem in run.problems}

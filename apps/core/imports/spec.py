@@ -208,8 +208,8 @@ class ImportKind(SqlExport):
         values += list(self.on_insert.values())
         cursor.execute(
             f"INSERT INTO {self.table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} FROM {STAGE} st WHERE st._target_id IS NULL "
-            "ORDER BY st.row_no"
+            # The staging table is in file order already; no sort needed.
+            f"SELECT {', '.join(values)} FROM {STAGE} st WHERE st._target_id IS NULL"
         )
 
 
