@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from apps.accounts import urls as accounts_urls
+from apps.accounts.views import admin_login
 from apps.core.views import healthz
 from apps.declarations.api import StandardViewSet
 from apps.enterprises.api import EnterpriseViewSet
@@ -17,11 +19,14 @@ api_router.register("rankings", RankingViewSet, basename="ranking")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    path("accounts/", include(accounts_urls.overrides)),
+    path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.enterprises.urls")),
     path("", include("apps.experts.urls")),
     path("", include("apps.declarations.urls")),

@@ -6,11 +6,13 @@ from django.views.decorators.http import require_POST
 
 from apps.core import audit
 from apps.core.permissions import permission_required
+from apps.core.ratelimit import rate_limit
 from apps.enterprises import selectors, services
 from apps.enterprises.forms import EnterpriseProfileForm, MembershipDecisionForm, RegistrationForm
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 
 
+@rate_limit(scope="register", rate="5/h")
 def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

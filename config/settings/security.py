@@ -1,0 +1,60 @@
+"""Account and browser security settings, shared by every environment (docs/security.md).
+
+Imported at the end of base.py; production.py adds HTTPS-only cookies and HSTS on top.
+"""
+
+from datetime import timedelta
+
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
+from config.env import env
+
+# ---- Login lockout (django-axes) ------------------------------------------------------------
+# Five wrong passwords for one email from one address lock that pair for 30 minutes; staff
+# lift a lock early by deleting the attempt in the admin ("访问尝试"). Per pair, not per
+# address, so a bureau office behind one NAT address is not locked out by one person.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "apps.accounts.security.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.security.locked_out"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+
+# ---- Two-factor (django-otp, TOTP) ----------------------------------------------------------
+OTP_TOTP_ISSUER = "Beijing Leader Portal"
+# When true, staff and administrators must enrol and verify a TOTP device before any page
+# past the login (apps.accounts.middleware.RequireStaffOTPMiddleware).
+OTP_REQUIRED_FOR_STAFF = env.bool("DJANGO_OTP_REQUIRED_FOR_STAFF", default=False)
+
+# ---- Sessions -------------------------------------------------------------------------------
+# Idle and absolute limits are enforced by apps.accounts.middleware.SessionExpiryMiddleware;
+# the cookie itself dies with the browser.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# ---- Content Security Policy (django-csp 4) -------------------------------------------------
+# No inline or eval'd script anywhere (tests/security/test_templates.py scans every template);
+# styles may be inline because Bootstrap markup, htmx and the Django admin set style
+# attributes, and CSS cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# ---- Rate limits (apps.core.ratelimit) ------------------------------------------------------
+RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
