@@ -45,6 +45,16 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
+def import_file_path(instance: "ImportRun", filename: str) -> str:
+    # Random stored name; the user's filename is kept in `file_name` for display only.
+    from pathlib import PurePosixPath
+
+    from apps.core.uploads import random_name
+
+    extension = PurePosixPath(filename.lower()).suffix
+    return random_name("imports", extension if extension in {".csv", ".xlsx"} else ".bin")
+
+
 class ImportRun(models.Model):
     """One import of a file: who, when, which file (name and SHA-256), the counts, the outcome
     and every problem found. Written by `apps.core.imports.services` only."""
@@ -76,7 +86,7 @@ class ImportRun(models.Model):
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     kind = models.CharField(_("数据类型"), max_length=40)
     file_name = models.CharField(_("文件名"), max_length=255)
-    file = models.FileField(_("文件"), upload_to="imports/", blank=True)
+    file = models.FileField(_("文件"), upload_to=import_file_path, blank=True)
     size = models.BigIntegerField(_("文件大小（字节）"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     dry_run = models.BooleanField(_("仅校验"), default=False)

@@ -1,7 +1,7 @@
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +10,7 @@ from apps.catalog.enums import Sector
 from apps.catalog.models import Category, Indicator
 from apps.core import audit
 from apps.core.permissions import permission_required
+from apps.core.uploads import attachment_response
 from apps.declarations import selectors, services
 from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus
 from apps.declarations.forms import (
@@ -92,11 +93,8 @@ def version_text(request, pk, number):
     if not version.text_file:
         raise Http404
     filename = version.text_filename or f"{version.standard.standard_no}.pdf"
-    return FileResponse(
-        version.text_file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
+    return attachment_response(
+        version.text_file.open("rb"), filename=filename, content_type="application/pdf"
     )
 
 

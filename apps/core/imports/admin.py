@@ -4,6 +4,7 @@ model's admin its import/export buttons and an "export selected" action."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,7 +13,12 @@ from import_export.admin import ImportMixin
 
 from apps.core.imports import exporters, views
 from apps.core.imports.resources import ContractFormat, KindResource
-from apps.core.imports.services import IMPORT_PERMISSION, background_threshold, import_upload
+from apps.core.imports.services import (
+    IMPORT_PERMISSION,
+    background_threshold,
+    check_import_upload,
+    import_upload,
+)
 from apps.core.imports.spec import get_export_kind
 from apps.core.models import ImportRun
 
@@ -141,6 +147,12 @@ class ImportExportMixin(ImportMixin):
 
     def import_action(self, request, **kwargs):
         upload = request.FILES.get("import_file")
+        if request.method == "POST" and upload is not None:
+            try:
+                check_import_upload(upload)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(request.get_full_path())
         if (
             request.method == "POST"
             and upload is not None

@@ -18,6 +18,7 @@ from apps.core import audit
 from apps.core.imports.engine import PREVIEW_ROWS, ImportResult, run_import
 from apps.core.imports.spec import get_import_kind
 from apps.core.models import ImportRun
+from apps.core.uploads import CSV, XLSX, check_upload, safe_filename
 
 IMPORT_PERMISSION = "core.import_data"
 Status = ImportRun.Status
@@ -26,6 +27,17 @@ Status = ImportRun.Status
 def background_threshold() -> int:
     """Uploads larger than this many bytes are validated and written by a Celery job."""
     return getattr(settings, "IMPORT_BACKGROUND_THRESHOLD", 5 * 1024 * 1024)
+
+
+def import_max_bytes() -> int:
+    """No import file may be larger than this (the national enterprise list is ~100 MB)."""
+    return getattr(settings, "IMPORT_MAX_BYTES", 300 * 1024 * 1024)
+
+
+def check_import_upload(upload):
+    """`ValidationError` unless the upload is a CSV (text) or .xlsx (ZIP) file within the
+    size limit (apps.core.uploads)."""
+    return check_upload(upload, kinds=(CSV, XLSX), max_bytes=import_max_bytes())
 
 
 def progress_key(run_id: int) -> str:
@@ -178,20 +190,24 @@ def import_upload(*, kind: str, upload: UploadedFile, actor) -> ImportRun:
     The caller then validates it inline or in the background (`import_run_validate`)."""
     _check_permission(actor)
     get_import_kind(kind)
+    file_kind = check_import_upload(upload)
+    file_name = safe_filename(upload.name, default="upload", max_length=200)
+    if not file_name.lower().endswith(file_kind.extension):
+        file_name += file_kind.extension
     sha256, size = _digest(upload.chunks())
     upload.seek(0)
     run = ImportRun(
         actor=actor,
         source=ImportRun.Source.ADMIN,
         kind=kind,
-        file_name=Path(upload.name).name[:255],
+        file_name=file_name,
         size=size,
         sha256=sha256,
         dry_run=True,
         background=size > background_threshold(),
         status=Status.QUEUED,
     )
-    run.file.save(Path(upload.name).name, upload, save=False)
+    run.file.save(file_name, upload, save=False)
     run.save()
     return run
 

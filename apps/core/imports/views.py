@@ -48,6 +48,7 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(EXTENSIONS):
             raise ValidationError(_("请上传 .csv 或 .xlsx 文件"))
+        services.check_import_upload(upload)
         return upload
 
 

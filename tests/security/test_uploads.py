@@ -1,0 +1,223 @@
+"""Uploads: content checked by magic bytes, size-limited, markup refused, stored under random
+names, served only as permission-checked attachments with nosniff (apps.core.uploads)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apps.core.models import ImportRun
+from apps.core.uploads import CSV, PDF, XLSX, check_upload, random_name, safe_filename
+from tests.declarations.helpers import declare
+from tests.factories.declarations import PDF_BYTES, category_with_indicators
+
+pytestmark = pytest.mark.django_db
+
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+)
+HTML = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+def _file(name, content):
+    return SimpleUploadedFile(name, content)
+
+
+# ---- names -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("标准文本.pdf", "标准文本.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\张三\\企业标准.pdf", "企业标准.pdf"),
+        ('evil"; filename="x.html', "evil__ filename=_x.html"),
+        ("a\r\nContent-Type: text-html.pdf", "a__Content-Type_ text-html.pdf"),
+        ("....pdf", "pdf"),
+        ("", "file"),
+        ("///", "file"),
+        ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
+    ],
+)
+def test_safe_filename(name, expected):
+    assert safe_filename(name) == expected
+
+
+@given(st.text(max_size=400))
+def test_safe_filename_never_leaves_a_path_or_a_header_breaker(name):
+    clean = safe_filename(name)
+    assert clean
+    assert len(clean) <= 120
+    assert not clean.startswith((".", " "))
+    assert not any(char in clean for char in '/\\"\r\n\x00;<>')
+
+
+def test_random_names_keep_only_the_extension():
+    first, second = random_name("imports", ".CSV"), random_name("imports", ".csv")
+    assert first != second
+    assert first.startswith("imports/") and first.endswith(".csv")
+    assert len(first) == len("imports/") + 32 + 4
+    with pytest.raises(ValueError):
+        random_name("imports", ".csv/../../x")
+
+
+# ---- content checks ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kinds", "code"),
+    [
+        ("standard.pdf", b"GIF89a not a pdf", (PDF,), "file_content"),
+        ("standard.pdf", HTML, (PDF,), "file_content"),
+        ("image.svg", SVG, (PDF,), "file_type"),
+        ("page.html", HTML, (CSV, XLSX), "file_type"),
+        ("data.csv", SVG, (CSV, XLSX), "file_markup"),
+        ("data.csv", b"\xef\xbb\xbf  <html><body>x</body></html>", (CSV, XLSX), "file_markup"),
+        ("data.xlsx", b"uscc,name\n", (CSV, XLSX), "file_content"),
+        ("data.csv", b"", (CSV, XLSX), "file_empty"),
+        ("data.exe", b"MZ\x90\x00", (CSV, XLSX), "file_type"),
+        ("noextension", b"uscc\n", (CSV, XLSX), "file_type"),
+    ],
+)
+def test_check_upload_refuses_with_a_message(name, content, kinds, code):
+    with pytest.raises(ValidationError) as error:
+        check_upload(_file(name, content), kinds=kinds, max_bytes=1024)
+    assert error.value.code == code
+    assert error.value.messages[0]
+
+
+def test_check_upload_limits_the_size():
+    with pytest.raises(ValidationError) as error:
+        check_upload(_file("a.pdf", PDF_BYTES + b"0" * 2048), kinds=(PDF,), max_bytes=1024)
+    assert error.value.code == "file_size"
+    assert "不能超过" in error.value.messages[0]
+
+
+def test_check_upload_accepts_real_files():
+    assert check_upload(_file("标准.PDF", PDF_BYTES), kinds=(PDF,), max_bytes=2**20) is PDF
+    assert check_upload(_file("d.csv", "代码,名称\n".encode()), kinds=(CSV,), max_bytes=99) is CSV
+    assert check_upload(_file("d.xlsx", b"PK\x03\x04rest"), kinds=(XLSX,), max_bytes=99) is XLSX
+
+
+# ---- imports -----------------------------------------------------------------------------
+
+
+def _admin_upload(client, name, content, kind="categories"):
+    return client.post(
+        reverse("admin:core_importrun_upload"), {"kind": kind, "file": _file(name, content)}
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cats.csv", SVG, "网页或图形标记"),
+        ("cats.xlsx", b"code,name\n", "文件头不符"),
+        ("cats.svg", SVG, "请上传 .csv 或 .xlsx 文件"),
+    ],
+)
+def test_import_upload_refuses_markup_and_fakes(client_for, bureau_user, name, content, message):
+    response = _admin_upload(client_for(bureau_user), name, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_import_upload_size_limit(client_for, bureau_user, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    response = _admin_upload(client_for(bureau_user), "cats.csv", b"code,name,sector\n" * 10)
+    assert "不能超过" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_import_file_is_stored_under_a_random_name(client_for, bureau_user, media_root):
+    content = b"code,name,sector\nC-AC,Air,consumer_goods\n"
+    _admin_upload(client_for(bureau_user), "../../<script>cats.csv", content)
+    run = ImportRun.objects.get()
+    assert run.file_name == "_script_cats.csv"
+    assert run.file.name.startswith("imports/") and run.file.name.endswith(".csv")
+    assert "cats" not in run.file.name and "script" not in run.file.name
+    assert (media_root / run.file.name).read_bytes() == content
+
+
+def test_library_import_button_refuses_markup(client_for, admin_user):
+    client = client_for(admin_user)
+    response = client.post(
+        reverse("admin:catalog_category_import"),
+        {"format": "0", "import_file": _file("cats.csv", HTML)},
+        follow=True,
+    )
+    assert "网页或图形标记" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_import_files_have_no_public_url(client, client_for, bureau_user, media_root):
+    _admin_upload(client_for(bureau_user), "cats.csv", b"code,name,sector\n")
+    run = ImportRun.objects.get()
+    client.logout()
+    for url in [f"/media/{run.file.name}", f"/static/../.local/media/{run.file.name}"]:
+        assert client.get(url).status_code == 404
+
+
+# ---- declaration texts -------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(enterprise_user):
+    category = category_with_indicators(code="C-RICE", name="电饭锅")
+    upload = SimpleUploadedFile('C:\\docs\\"标准"\r\n.pdf', PDF_BYTES)
+    return declare(user=enterprise_user, category=category, pdf=upload)
+
+
+def test_standard_text_is_an_attachment_with_a_clean_name(client, published):
+    response = client.get(reverse("declarations:text", args=[published.pk, 1]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "\r" not in disposition and "\n" not in disposition
+    assert "filename*=utf-8''_%E6%A0%87%E5%87%86___.pdf" in disposition
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_draft_text_is_only_for_its_enterprise(client_for, enterprise_user, other_enterprise_user):
+    category = category_with_indicators(code="C-RICE", name="电饭锅")
+    draft = declare(
+        user=enterprise_user,
+        category=category,
+        pdf=SimpleUploadedFile("d.pdf", PDF_BYTES),
+        publish=False,
+    )
+    url = reverse("declarations:text", args=[draft.pk, 1])
+    assert client_for(None).get(url).status_code == 404
+    assert client_for(other_enterprise_user).get(url).status_code == 404
+    assert client_for(enterprise_user).get(url).status_code == 200
+
+
+def test_a_fake_pdf_is_refused_by_the_declaration_form(client_for, enterprise_user):
+    category = category_with_indicators(code="C-RICE", name="电饭锅")
+    draft = declare(user=enterprise_user, category=category, publish=False)
+    from apps.declarations import services
+
+    with pytest.raises(ValidationError) as error:
+        services.version_attach_text(
+            standard=draft, upload=_file("x.pdf", SVG), actor=enterprise_user
+        )
+    assert "不是PDF文件" in " ".join(error.value.messages)
