@@ -147,7 +147,8 @@ class ImportExportMixin(ImportMixin):
 
     def import_action(self, request, **kwargs):
         upload = request.FILES.get("import_file")
-        if request.method == "POST" and upload is not None:
+        if request.method == "POST" and upload is not None and upload.size:
+            # (An empty file is left to the library's form and its own message.)
             try:
                 check_import_upload(upload)
             except ValidationError as error:
