@@ -27,7 +27,7 @@ ODD_TEXT = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
     st.sampled_from(
         [
-            "=HYPERLINK(\"http://x\")",
+            '=HYPERLINK("http://x")',
             "+1",
             "-0",
             "@SUM(A1)",
