@@ -6,7 +6,8 @@ from axes.backends import AxesBackend
 def axes_username(request, credentials) -> str:
     """Accounts log in with their email, in any case: count attempts on the lower-cased one."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return str(username).strip().lower()
+    # No email is longer than 254 characters; the attempt log's column holds 255.
+    return str(username).strip().lower()[:254]
 
 
 class LockoutBackend(AxesBackend):
