@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,23 +214,45 @@ def import_upload(*, kind: str, upload: UploadedFile, actor) -> ImportRun:
     return run
 
 
+# Namespace of the session advisory locks a job holds on its run while it works on it.
+_RUN_LOCK = 7401
+
+
+@contextmanager
+def _working_on(run: ImportRun):
+    """Hold a session advisory lock on the run while working on it; yields whether we got it.
+    PostgreSQL drops the lock with the connection, so a worker that was killed holds none."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_RUN_LOCK, run.pk])
+        mine = cursor.fetchone()[0]
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCK, run.pk])
+
+
 def _claim(run: ImportRun, current: str, new: str) -> ImportRun | None:
     """Move a run from `current` to `new` unless someone else already did: a job delivered
-    twice, or a double click, runs once."""
-    if not ImportRun.objects.filter(pk=run.pk, status=current).update(status=new):
-        return None
-    return ImportRun.objects.get(pk=run.pk)
+    twice, or a double click, runs once. Called holding the run's lock (`_working_on`), so a
+    run found already in `new` was left there by a job that died (its lock went with its
+    connection): it is taken over, and its all-or-nothing work done again."""
+    if ImportRun.objects.filter(pk=run.pk, status__in=[current, new]).update(status=new):
+        return ImportRun.objects.get(pk=run.pk)
+    return None
 
 
 def import_run_validate(*, run: ImportRun) -> ImportRun:
     """Dry run of an uploaded file: counts, per-row preview and every problem."""
-    claimed = _claim(run, Status.QUEUED, Status.VALIDATING)
-    if claimed is None:
-        return ImportRun.objects.get(pk=run.pk)
-    run = claimed
-    with run.file.open("rb") as handle:
-        result = _execute(run, handle, dry_run=True)
-    return _record(run, result, status=Status.VALIDATED if result.ok else Status.INVALID)
+    with _working_on(run) as mine:
+        claimed = _claim(run, Status.QUEUED, Status.VALIDATING) if mine else None
+        if claimed is None:
+            return ImportRun.objects.get(pk=run.pk)
+        run = claimed
+        with run.file.open("rb") as handle:
+            result = _execute(run, handle, dry_run=True)
+        return _record(run, result, status=Status.VALIDATED if result.ok else Status.INVALID)
 
 
 def import_run_confirm(*, run: ImportRun, actor) -> ImportRun:
@@ -245,10 +269,14 @@ def import_run_confirm(*, run: ImportRun, actor) -> ImportRun:
 
 def import_run_apply(*, run: ImportRun) -> ImportRun:
     """Write a confirmed upload. The data is validated again: it may have changed since."""
-    claimed = _claim(run, Status.CONFIRMED, Status.APPLYING)
-    if claimed is None:
-        return ImportRun.objects.get(pk=run.pk)
-    run = claimed
+    with _working_on(run) as mine:
+        claimed = _claim(run, Status.CONFIRMED, Status.APPLYING) if mine else None
+        if claimed is None:
+            return ImportRun.objects.get(pk=run.pk)
+        return _apply(claimed)
+
+
+def _apply(run: ImportRun) -> ImportRun:
     with run.file.open("rb") as handle:
         sha256, _size = _digest(_file_chunks(handle))
     if sha256 != run.sha256:
