@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test prepare lint format bench stop-services clean
+.PHONY: run test faults soak backup-check prepare lint format bench stop-services clean
 
 $(VENV)/.installed: requirements.txt requirements-local.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,19 @@ run: prepare
 test: $(VENV)/.installed
 	$(MANAGE) compile_translations
 	$(BIN)/pytest --cov=apps --cov=config --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+## Fault tests: kill Celery workers mid-job, drop database connections (about 2 minutes).
+faults: $(VENV)/.installed
+	$(MANAGE) compile_translations
+	$(BIN)/pytest -m faults tests/faults $(PYTEST_ARGS)
+
+## Soak: 32 connections against gunicorn on loopback for SOAK_SECONDS (default 600).
+soak: prepare
+	$(BIN)/python bench/soak.py --seconds $(or $(SOAK_SECONDS),600)
+
+## Dump the database, restore it into a fresh one, compare every table (docs/operations.md).
+backup-check: $(VENV)/.installed
+	$(BIN)/python scripts/backup_restore_check.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
