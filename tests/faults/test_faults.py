@@ -30,7 +30,7 @@ from tests.factories.evaluators import (
 )
 from tests.factories.experts import ExpertFactory
 from tests.factories.uscc import make_uscc
-from tests.faults.conftest import WORKER_APP, gunicorn, sessions, sql, wait_for
+from tests.faults.processes import WORKER_APP, gunicorn, sessions, sql, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from apps.core.models import AuditEntry
 from scripts.backup_restore_check import check
 from tests.factories.accounts import UserFactory
 from tests.factories.declarations import StandardFactory
-from tests.faults.conftest import _database_url
+from tests.faults.processes import database_url
 
 DB_ERRORS = (InternalError, ProgrammingError, IntegrityError)
 
@@ -25,7 +25,7 @@ def test_backup_restores_every_table_and_the_media(tmp_path, settings):
     for standard in standards:
         audit.record(actor=staff, action="test.backup", target=standard, changes={"x": [1, 2]})
     default_storage.save("standards/backup-check.pdf", ContentFile(b"%PDF-1.4 backup check"))
-    report = check(_database_url(), Path(default_storage.location))
+    report = check(database_url(), Path(default_storage.location))
     assert report["ok"], [t for t in report["tables"] if not t.ok]
     rows = {t.table: t.rows for t in report["tables"]}
     assert rows["core_auditentry"] >= 5
@@ -50,7 +50,7 @@ def test_a_changed_restore_would_be_noticed(monkeypatch):
         return result
 
     monkeypatch.setattr(module, "table_checksums", tampered)
-    report = check(_database_url())
+    report = check(database_url())
     assert not report["ok"]
     assert [t.table for t in report["tables"] if not t.ok] == ["declarations_standard"]
 
