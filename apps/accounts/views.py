@@ -37,7 +37,6 @@ class LoginView(auth_views.LoginView):
     """Django's login, plus a second step for users who have enrolled a TOTP device: the
     password alone then only parks the user id in the session for a few minutes."""
 
-
     def form_valid(self, form):
         user = form.get_user()
         if services.totp_device_of(user) is None:
