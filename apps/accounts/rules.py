@@ -34,3 +34,15 @@ rules.add_perm("accounts.view_staff_pages", is_staff_member)
 # CSV/Excel imports and the admin's exports (apps.core.imports) are for staff only.
 rules.add_perm("core.import_data", is_staff_member)
 rules.add_perm("core.export_data", is_staff_member)
+
+# Account security in the admin: staff lift login lockouts (delete the attempt) and remove a
+# lost phone's two-factor device so its owner can enrol again.
+for _perm in (
+    "view_accessattempt",
+    "delete_accessattempt",
+    "view_accesslog",
+    "view_accessfailurelog",
+):
+    rules.add_perm(f"axes.{_perm}", is_staff_member)
+rules.add_perm("otp_totp.view_totpdevice", is_staff_member)
+rules.add_perm("otp_totp.delete_totpdevice", is_staff_member)

@@ -58,12 +58,13 @@ def test_lockout_is_per_account_and_address(client, settings):
     assert from_elsewhere.status_code == 302
 
 
-def test_staff_lift_a_lock_in_the_admin(client, admin_user, settings):
+@pytest.mark.parametrize("staff", ["bureau_user", "admin_user"])
+def test_staff_lift_a_lock_in_the_admin(client, staff, settings, request):
     user = UserFactory()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, user.email, "wrong-password")
     attempt = AccessAttempt.objects.get(username=user.email)
-    client.force_login(admin_user)
+    client.force_login(request.getfixturevalue(staff))
     changelist = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert user.email in changelist.content.decode()
     response = client.post(
@@ -221,6 +222,24 @@ def test_staff_must_verify_when_the_setting_requires_it(client, settings, bureau
     device = TOTPDevice.objects.get(user=bureau_user)
     client.post(reverse("accounts:two_factor"), {"token": _token(device)})
     assert client.get("/staff/registrations/").status_code == 200
+
+
+def test_staff_remove_a_lost_device_so_the_owner_can_enrol_again(client, bureau_user):
+    user = UserFactory(role=Role.EVALUATOR)
+    device = _enrol(client, user)
+    client.force_login(bureau_user)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    client.force_login(user)
+    assert "<svg" in client.get(reverse("accounts:two_factor")).content.decode()
+
+
+def test_other_roles_cannot_touch_lockouts_or_devices(client, enterprise_user):
+    client.force_login(enterprise_user)
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 302
+    assert not enterprise_user.has_perm("axes.delete_accessattempt")
+    assert not enterprise_user.has_perm("otp_totp.delete_totpdevice")
 
 
 def test_the_requirement_leaves_other_roles_alone(client, settings, enterprise_user):
