@@ -26,6 +26,7 @@ everybody out. `RATELIMIT_ENABLED = False` turns every limit off.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import re
 import time
@@ -55,10 +56,26 @@ class Rate:
         return cls(limit=int(count), period=int(multiple or 1) * _UNIT[unit])
 
 
-def client_ip(request) -> str:
-    """The client's address as the WSGI server saw it. Behind the reverse proxy, the proxy
-    must set REMOTE_ADDR (gunicorn `--forwarded-allow-ips`), never trust X-Forwarded-For."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's address (None if there is none, e.g. a request made in code). Directly
+    exposed: REMOTE_ADDR. Behind `TRUSTED_PROXY_COUNT` reverse proxies (each appending to
+    X-Forwarded-For): the address the outermost trusted proxy saw, the N-th entry from the
+    right; entries further left are client-supplied and never trusted. Also the address
+    django-axes locks on (AXES_CLIENT_IP_CALLABLE)."""
+    meta = getattr(request, "META", None) or {}
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        chain = [part for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(chain) >= proxies and (address := _address(chain[-proxies])):
+            return address
+    return _address(meta.get("REMOTE_ADDR", ""))
 
 
 def _identity(request, key: str | Callable) -> str:
@@ -68,9 +85,9 @@ def _identity(request, key: str | Callable) -> str:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return f"user:{user.pk}"
-        return f"ip:{client_ip(request)}"
+        return f"ip:{client_ip(request) or 'unknown'}"
     if key == "ip":
-        return f"ip:{client_ip(request)}"
+        return f"ip:{client_ip(request) or 'unknown'}"
     raise ValueError(f"unknown rate-limit key {key!r}")
 
 

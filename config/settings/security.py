@@ -58,3 +58,7 @@ CONTENT_SECURITY_POLICY = {
 
 # ---- Rate limits (apps.core.ratelimit) ------------------------------------------------------
 RATELIMIT_ENABLED = env.bool("RATELIMIT_ENABLED", default=True)
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR). Rate limits and the login lockout count per client address.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.core.ratelimit.client_ip"

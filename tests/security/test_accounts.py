@@ -315,3 +315,36 @@ def test_login_is_rate_limited_per_address(client):
     for _ in range(30):
         _login(client, f"nobody{_}@example.cn", "wrong-password")
     assert _login(client, "someone@example.cn", "wrong-password").status_code == 429
+
+
+def test_client_address_behind_trusted_proxies(rf, settings):
+    from apps.core.ratelimit import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9")
+    assert client_ip(request) == "10.0.0.2"  # no proxy trusted: the header is ignored
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"  # what our proxy saw; 1.1.1.1 is forgeable
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+
+def test_lockout_counts_the_address_the_proxy_saw(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, user.email, "wrong", HTTP_X_FORWARDED_FOR=f"9.9.9.{n}, 198.51.100.7")
+    assert (
+        _login(client, user.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+    )
+    assert (
+        _login(client, user.email, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 302
+    )
+
+
+def test_a_forged_forwarded_header_is_not_an_address(client, rf, settings):
+    from apps.core.ratelimit import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    forged = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert client_ip(forged) == "10.0.0.2"
+    response = _login(client, "x@example.cn", "wrong", HTTP_X_FORWARDED_FOR="'; DROP--")
+    assert response.status_code == 200
