@@ -315,13 +315,18 @@ def _check_duplicates(run: _Run, cursor) -> None:
     target_key = ", ".join(f"_k_{item.target}" for item in run.kind.target_key)
     not_null = " AND ".join(f"{name} IS NOT NULL" for name in key)
     aggregate = "array_agg(row_no ORDER BY row_no)"
-    cursor.execute(
-        f"SELECT {', '.join(f'min({name}::text)' for name in key)}, {aggregate} FROM {STAGE} "
-        f"WHERE {resolved} GROUP BY {target_key} HAVING count(*) > 1 "
-        f"UNION ALL SELECT {', '.join(f'{name}::text' for name in key)}, {aggregate} "
-        f"FROM {STAGE} WHERE NOT ({resolved}) AND {not_null} "
+    as_written = (
+        f"SELECT {', '.join(f'{name}::text' for name in key)}, {aggregate} FROM {STAGE} "
+        f"WHERE {f'NOT ({resolved}) AND ' if resolved else ''}{not_null} "
         f"GROUP BY {columns} HAVING count(*) > 1"
     )
+    if resolved:  # kinds with a custom writer may have no target key to compare on
+        as_written = (
+            f"SELECT {', '.join(f'min({name}::text)' for name in key)}, {aggregate} "
+            f"FROM {STAGE} WHERE {resolved} GROUP BY {target_key} HAVING count(*) > 1 "
+            f"UNION ALL {as_written}"
+        )
+    cursor.execute(as_written)
     for record in cursor.fetchall():
         values, rows = record[:-1], record[-1]
         label = " / ".join(str(value) for value in values)
