@@ -1,0 +1,57 @@
+import rules
+
+from apps.accounts.rules import is_enterprise_user, is_partner, is_staff_member
+
+
+def _enterprise_id(user):
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if membership is None or membership.status != "active":
+        return None
+    return membership.enterprise_id
+
+
+def provider_id_of(user):
+    """The provider a user acts for, or None (cached on the user object by Django)."""
+    if not user.is_authenticated:
+        return None
+    membership = getattr(user, "provider_membership", None)
+    return membership.provider_id if membership else None
+
+
+@rules.predicate
+def has_enterprise(user):
+    return _enterprise_id(user) is not None
+
+
+@rules.predicate
+def has_provider(user):
+    return provider_id_of(user) is not None
+
+
+@rules.predicate
+def is_own_application(user, application):
+    return application is not None and _enterprise_id(user) == application.enterprise_id
+
+
+@rules.predicate
+def is_provider_of_application(user, application):
+    return (
+        application is not None
+        and provider_id_of(user) is not None
+        and provider_id_of(user) == application.programme.provider_id
+    )
+
+
+rules.add_perm("incentives.apply", is_enterprise_user & has_enterprise)
+rules.add_perm("incentives.withdraw_application", is_enterprise_user & is_own_application)
+rules.add_perm("incentives.decide_application", is_provider_of_application)
+rules.add_perm(
+    "incentives.view_application",
+    is_staff_member | is_own_application | is_provider_of_application,
+)
+# The partner desk: users acting for a provider (partners; bureau users for bureau-run
+# programmes) review the applications addressed to it.
+rules.add_perm("incentives.view_partner_desk", has_provider)
+# The active-leader feed (API, CSV, tokens) is for partner organisations only.
+rules.add_perm("incentives.read_leader_feed", is_partner & has_provider)
+rules.add_perm("incentives.manage_pilots", is_staff_member)
