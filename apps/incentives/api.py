@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from apps.core.imports.exporters import stream_csv
 from apps.incentives import selectors
 from apps.incentives.models import PartnerToken, hash_token
+from apps.incentives.rules import can_read_leader_feed
 from apps.leaders.models import Leader
 
 
@@ -53,7 +54,7 @@ class CanReadLeaderFeed(permissions.BasePermission):
         return bool(
             request.user
             and request.user.is_authenticated
-            and request.user.has_perm("incentives.read_leader_feed")
+            and can_read_leader_feed.test(request.user)
         )
 
 

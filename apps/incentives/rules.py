@@ -52,6 +52,8 @@ rules.add_perm(
 # The partner desk: users acting for a provider (partners; bureau users for bureau-run
 # programmes) review the applications addressed to it.
 rules.add_perm("incentives.view_partner_desk", has_provider)
-# The active-leader feed (API, CSV, tokens) is for partner organisations only.
-rules.add_perm("incentives.read_leader_feed", is_partner & has_provider)
+# The active-leader feed (API, CSV, tokens) is for partner organisations only: not even a
+# superuser, whose `has_perm` is always true, so the feed checks the rule itself.
+can_read_leader_feed = is_partner & has_provider
+rules.add_perm("incentives.read_leader_feed", can_read_leader_feed)
 rules.add_perm("incentives.manage_pilots", is_staff_member)

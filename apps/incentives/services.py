@@ -1,6 +1,7 @@
 import secrets
 from datetime import date
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -18,17 +19,24 @@ from apps.incentives.models import (
     Programme,
     hash_token,
 )
+from apps.incentives.rules import can_read_leader_feed
 
-# The application workflow, as data: status -> {target status: permission the actor needs}.
-APPLICATION_TRANSITIONS: dict[str, dict[str, str]] = {
+# The application workflow, as data: status -> statuses it may move to, and the permission an
+# actor needs to move an application to each target status.
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     ApplicationStatus.SUBMITTED: {
-        ApplicationStatus.APPROVED: "incentives.decide_application",
-        ApplicationStatus.REFUSED: "incentives.decide_application",
-        ApplicationStatus.WITHDRAWN: "incentives.withdraw_application",
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.REFUSED,
+        ApplicationStatus.WITHDRAWN,
     },
-    ApplicationStatus.APPROVED: {},
-    ApplicationStatus.REFUSED: {},
-    ApplicationStatus.WITHDRAWN: {},
+    ApplicationStatus.APPROVED: set(),
+    ApplicationStatus.REFUSED: set(),
+    ApplicationStatus.WITHDRAWN: set(),
+}
+TARGET_PERMISSIONS: dict[str, str] = {
+    ApplicationStatus.APPROVED: "incentives.decide_application",
+    ApplicationStatus.REFUSED: "incentives.decide_application",
+    ApplicationStatus.WITHDRAWN: "incentives.withdraw_application",
 }
 # A decision always gives its reason; an enterprise may withdraw without one.
 REASON_REQUIRED = {ApplicationStatus.APPROVED, ApplicationStatus.REFUSED}
@@ -47,9 +55,9 @@ def application_submit(
 ) -> Application:
     """Apply for a programme with one file per required document. Nothing is written unless
     the enterprise is eligible and every document is present and of an accepted type."""
-    if not actor.has_perm("incentives.apply"):
-        raise PermissionDenied
-    if not actor.has_perm("enterprises.change_enterprise", enterprise):
+    # The rules themselves, not `has_perm`: a superuser must not act for an enterprise.
+    membership = getattr(actor, "membership", None)
+    if not rules.has_perm("incentives.apply", actor) or membership.enterprise_id != enterprise.pk:
         raise PermissionDenied
     today = today or timezone.localdate()
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -144,8 +152,13 @@ def application_change_status(
     application = (
         Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
     )
-    allowed = APPLICATION_TRANSITIONS[application.status]
-    if target not in allowed:
+    # The rules themselves, not `has_perm`: only the provider's own users decide, and only the
+    # enterprise withdraws; a superuser's blanket `has_perm` does not stand in for either.
+    if target not in TARGET_PERMISSIONS or not rules.has_perm(
+        TARGET_PERMISSIONS[target], actor, application
+    ):
+        raise PermissionDenied
+    if target not in APPLICATION_TRANSITIONS[application.status]:
         raise ValidationError(
             _("申请状态不能从“%(old)s”变为“%(new)s”")
             % {
@@ -153,8 +166,6 @@ def application_change_status(
                 "new": ApplicationStatus(target).label,
             }
         )
-    if not actor.has_perm(allowed[target], application):
-        raise PermissionDenied
     reason = reason.strip()
     if target in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("请填写处理意见（通过或不通过的理由）")})
@@ -257,7 +268,7 @@ def credit_records_sync(*, leader_ids: list[int] | None = None, today: date | No
 @transaction.atomic
 def partner_token_issue(*, actor, name: str) -> tuple[PartnerToken, str]:
     """A new feed token for a partner user; the key is returned once and never stored."""
-    if not actor.has_perm("incentives.read_leader_feed"):
+    if not can_read_leader_feed.test(actor):
         raise PermissionDenied
     name = name.strip()
     if not name:

@@ -14,6 +14,7 @@ from apps.incentives import eligibility, selectors, services
 from apps.incentives.enums import ApplicationStatus, PilotTag
 from apps.incentives.forms import ApplicationForm, DecisionForm, TokenForm
 from apps.incentives.models import Application, ApplicationDocument, PartnerToken, Programme
+from apps.incentives.rules import can_read_leader_feed
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -213,13 +214,16 @@ def document_download(request, pk):
 
 @permission_required("incentives.view_partner_desk")
 def partner_desk(request):
+    membership = getattr(request.user, "provider_membership", None)
+    if membership is None:  # e.g. a superuser, who passes every permission check
+        raise PermissionDenied
     status = request.GET.get("status") or ""
     if status not in ApplicationStatus.values:
         status = ""
     page = Paginator(
         selectors.applications_for_provider(request.user, status or None), 50
     ).get_page(request.GET.get("page"))
-    can_feed = request.user.has_perm("incentives.read_leader_feed")
+    can_feed = can_read_leader_feed.test(request.user)
     return render(
         request,
         "incentives/partner_desk.html",
@@ -227,7 +231,7 @@ def partner_desk(request):
             "page": page,
             "status": status,
             "statuses": ApplicationStatus.choices,
-            "provider": request.user.provider_membership.provider,
+            "provider": membership.provider,
             "can_feed": can_feed,
             "tokens": PartnerToken.objects.filter(user=request.user) if can_feed else [],
             "token_form": TokenForm() if can_feed else None,
