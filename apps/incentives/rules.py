@@ -57,3 +57,14 @@ rules.add_perm("incentives.view_partner_desk", has_provider)
 can_read_leader_feed = is_partner & has_provider
 rules.add_perm("incentives.read_leader_feed", can_read_leader_feed)
 rules.add_perm("incentives.manage_pilots", is_staff_member)
+
+# Bureau staff manage providers, programmes and pilot tags in the admin, and read (never edit)
+# applications, credit records and partner tokens there.
+rules.add_perm("incentives", is_staff_member)
+for model in ("provider", "providermembership", "programme", "enterprisepilot"):
+    for action in ("view", "add", "change", "delete"):
+        rules.add_perm(f"incentives.{action}_{model}", is_staff_member)
+# (`incentives.view_application`, above, already lets staff read applications.)
+for model in ("applicationdocument", "creditrecord", "partnertoken"):
+    rules.add_perm(f"incentives.view_{model}", is_staff_member)
+rules.add_perm("incentives.change_partnertoken", is_staff_member)  # to revoke in the admin
