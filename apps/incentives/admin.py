@@ -106,12 +106,6 @@ class EnterprisePilotAdmin(AuditedModelAdmin):
     list_select_related = ["enterprise"]
 
 
-class PilotInline(admin.TabularInline):
-    model = EnterprisePilot
-    extra = 0
-    fields = ["tag", "since", "note"]
-
-
 class PilotTagFilter(admin.SimpleListFilter):
     title = _("试点示范")
     parameter_name = "pilot"
@@ -125,37 +119,12 @@ class PilotTagFilter(admin.SimpleListFilter):
         return queryset
 
 
-# The enterprise admin gains the pilot tags (set by staff) and a filter on them. Extended
-# here, not edited in apps.enterprises, because the tags belong to this app.
+# The enterprise admin gains a filter on pilot tags (set by staff in the pilot-tag admin above).
+# Extended here, not edited in apps.enterprises, because the tags belong to this app; no inline,
+# so the enterprise change form stays what it was.
 admin.site.unregister(Enterprise)
 
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(BaseEnterpriseAdmin):
     list_filter = [*BaseEnterpriseAdmin.list_filter, PilotTagFilter]
-    inlines = [*BaseEnterpriseAdmin.inlines, PilotInline]
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not EnterprisePilot:
-            return super().save_formset(request, form, formset, change)
-        from apps.core import audit
-
-        instances = formset.save(commit=False)
-        for pilot in formset.deleted_objects:
-            audit.record(
-                actor=request.user,
-                action="pilot.remove",
-                target=pilot,
-                changes={"tag": [pilot.tag, None]},
-            )
-            pilot.delete()
-        for pilot in instances:
-            created = pilot.pk is None
-            pilot.save()
-            audit.record(
-                actor=request.user,
-                action="pilot.set" if created else "pilot.change",
-                target=pilot,
-                changes={"tag": [None, pilot.tag], "since": [None, pilot.since]},
-            )
-        formset.save_m2m()

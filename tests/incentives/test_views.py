@@ -281,3 +281,18 @@ def test_admin_filters_enterprises_by_pilot_tag(client_for, admin_user):
     )
     assert tagged.uscc in body
     assert "1 个企业" in body or "1 enterprise" in body or body.count("field-uscc") == 1
+
+
+def test_staff_set_pilot_tags_in_the_admin_audited(client_for, bureau_user):
+    from apps.core.models import AuditEntry
+    from apps.incentives.models import EnterprisePilot
+    from tests.factories.enterprises import EnterpriseFactory
+
+    enterprise = EnterpriseFactory()
+    response = client_for(bureau_user).post(
+        "/admin/incentives/enterprisepilot/add/",
+        {"enterprise": enterprise.pk, "tag": "innovation_base", "since": "2025", "note": ""},
+    )
+    assert response.status_code == 302
+    assert EnterprisePilot.objects.get().enterprise == enterprise
+    assert AuditEntry.objects.filter(action="admin.create").count() == 1

@@ -17,6 +17,8 @@ from apps.core.uscc import ALPHABET, check_character
 from apps.declarations import demo as declarations_demo
 from apps.enterprises.enums import District, MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
+from apps.incentives import demo as incentives_demo
+from apps.news import demo as news_demo
 
 DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo"
 DEMO_PASSWORD = "Demo-Leader-2026"
@@ -107,6 +109,8 @@ class Command(BaseCommand):
         firms = self._enterprises(enterprises)
         self._accounts(firms[0])
         declarations_demo.load(firms, demo_user=User.objects.get(email=DEMO_ACCOUNTS[2][0]))
+        incentives_demo.load(firms)
+        news_demo.load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data loaded: {Category.objects.count()} categories, "
