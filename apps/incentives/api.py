@@ -9,6 +9,9 @@ answer 401, any other account 403.
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import authentication, exceptions, generics, permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
@@ -45,6 +48,19 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class PartnerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "apps.incentives.api.PartnerTokenAuthentication"
+    name = "partnerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _("合作机构令牌，格式：Token <密钥>"),
+        }
 
 
 class CanReadLeaderFeed(permissions.BasePermission):
@@ -134,6 +150,7 @@ class PartnerLeaderFeedCSV(APIView):
     authentication_classes = FEED_AUTH
     permission_classes = [CanReadLeaderFeed]
 
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):
         today = timezone.localdate()
         rows = (_csv_row(leader) for leader in selectors.feed_active_leaders(today).iterator())
