@@ -64,4 +64,10 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
 
 
 class TokenForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(label=_("用途"), max_length=100)
+    name = forms.CharField(
+        label=_("用途"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("令牌用途，如“信贷审批系统”"), "aria-label": _("令牌用途")}
+        ),
+    )

@@ -359,7 +359,7 @@ def statistics_compute(today: date | None = None) -> dict:
         _incentives(),
     ]
     return {
-        "computed_at": timezone.now().isoformat(timespec="seconds"),
+        "computed_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         "as_of": today.isoformat(),
         "headline": headline,
         "sections": sections,
