@@ -140,7 +140,8 @@ class Programme(TimeStampedModel):
             errors["requires_active_leader"] = _(
                 "限定领域或领跑者年度时，须要求申请企业为有效领跑者"
             )
-        names = [name.strip() for name in self.required_documents]
+        # The admin splits on ASCII commas; a list typed with full-width commas is split too.
+        names = [part.strip() for name in self.required_documents for part in name.split("，")]
         if any(not name for name in names):
             errors["required_documents"] = _("申报材料名称不能为空")
         elif len(set(names)) != len(names):

@@ -20,6 +20,7 @@ from apps.incentives.models import (
     hash_token,
 )
 from apps.incentives.rules import can_read_leader_feed
+from apps.leaders.enums import LeaderStatus
 
 # The application workflow, as data: status -> statuses it may move to, and the permission an
 # actor needs to move an application to each target status.
@@ -150,7 +151,9 @@ def application_change_status(
 ) -> Application:
     """The one service that changes an application's status, by the transition table."""
     application = (
-        Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme", "leader")
+        .get(pk=application.pk)
     )
     # The rules themselves, not `has_perm`: only the provider's own users decide, and only the
     # enterprise withdraws; a superuser's blanket `has_perm` does not stand in for either.
@@ -165,6 +168,15 @@ def application_change_status(
                 "old": application.get_status_display(),
                 "new": ApplicationStatus(target).label,
             }
+        )
+    if (
+        target == ApplicationStatus.APPROVED
+        and application.leader_id is not None
+        and application.leader.status_on(timezone.localdate()) != LeaderStatus.ACTIVE
+    ):
+        raise ValidationError(
+            _("申请所依据的领跑者称号当前状态为“%(status)s”，不能批准")
+            % {"status": LeaderStatus(application.leader.status_on(timezone.localdate())).label}
         )
     reason = reason.strip()
     if target in REASON_REQUIRED and not reason:

@@ -140,6 +140,9 @@ def application_detail(request, pk):
             "decision_form": DecisionForm() if can_decide and is_open else None,
             "can_withdraw": can_withdraw and is_open,
             "entries": audit.history_for(application),
+            "leader_status": application.leader.status_on(timezone.localdate())
+            if application.leader
+            else None,
         },
     )
 

@@ -213,3 +213,22 @@ def test_enterprise_withdraws_its_own_application_only(programme, applicant, upl
         application=application, target="withdrawn", actor=applicant
     )
     assert withdrawn.status == "withdrawn"
+
+
+def test_application_on_a_revoked_title_cannot_be_approved(
+    programme, applicant, upload, bureau_user
+):
+    from apps.leaders import services as leader_services
+
+    application = submit(programme, applicant, documents(upload))
+    leader_services.leader_revoke(leader=application.leader, reason="抽查不合格", actor=bureau_user)
+    partner = partner_user(programme.provider)
+    with pytest.raises(ValidationError) as error:
+        services.application_change_status(
+            application=application, target="approved", reason="同意", actor=partner
+        )
+    assert error.value.messages == ["申请所依据的领跑者称号当前状态为“已撤销”，不能批准"]
+    refused = services.application_change_status(
+        application=application, target="refused", reason="称号已撤销", actor=partner
+    )
+    assert refused.status == "refused"

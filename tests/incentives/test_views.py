@@ -296,3 +296,53 @@ def test_staff_set_pilot_tags_in_the_admin_audited(client_for, bureau_user):
     assert response.status_code == 302
     assert EnterprisePilot.objects.get().enterprise == enterprise
     assert AuditEntry.objects.filter(action="admin.create").count() == 1
+
+
+def test_staff_create_a_programme_in_the_admin(client_for, bureau_user):
+    from apps.incentives.models import Programme
+    from tests.factories.incentives import ProviderFactory
+
+    provider = ProviderFactory()
+    response = client_for(bureau_user).post(
+        "/admin/incentives/programme/add/",
+        {
+            "code": "fund-2026",
+            "name": "标准化专项基金",
+            "kind": "special_fund",
+            "provider": provider.pk,
+            "description": "",
+            "published": "on",
+            "requires_active_leader": "on",
+            "sectors": "",
+            "leader_years": "2025,2026",
+            "beijing_only": "on",
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-12-31",
+            "required_documents": "项目计划书，营业执照",
+        },
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get()
+    assert programme.required_documents == ["项目计划书", "营业执照"]
+    assert programme.leader_years == [2025, 2026]
+
+
+def test_partner_desk_filters_by_status(client_for, programme, upload):
+    partner = partner_user(programme.provider)
+    first = make_application(programme, leader_enterprise_user(), upload)
+    make_application(programme, leader_enterprise_user(), upload)
+    services.application_change_status(
+        application=first, target="approved", reason="同意", actor=partner
+    )
+    body = client_for(partner).get("/partner/?status=approved").content.decode()
+    assert body.count("/incentives/applications/") == 1
+    assert f"/incentives/applications/{first.pk}/" in body
+
+
+def test_application_shows_the_title_current_status(client_for, world, bureau_user):
+    from apps.leaders import services as leader_services
+
+    users, application = world
+    leader_services.leader_revoke(leader=application.leader, reason="抽查不合格", actor=bureau_user)
+    body = client_for(users["partner"]).get(f"/incentives/applications/{application.pk}/")
+    assert "称号已撤销" in body.content.decode()
