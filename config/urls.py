@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from apps.core.views import healthz
 from apps.declarations.api import StandardViewSet
 from apps.enterprises.api import EnterpriseViewSet
+from apps.incentives.api import PartnerLeaderFeed, PartnerLeaderFeedCSV
 from apps.leaders.api import LeaderViewSet, RankingViewSet
 
 api_router = DefaultRouter()
@@ -19,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/partner/leaders/", PartnerLeaderFeed.as_view(), name="partner-leaders"),
+    path("api/v1/partner/leaders.csv", PartnerLeaderFeedCSV.as_view(), name="partner-leaders-csv"),
     path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -28,6 +31,8 @@ urlpatterns = [
     path("", include("apps.evaluators.urls")),
     path("", include("apps.leaders.urls")),
     path("", include("apps.supervision.urls")),
+    path("", include("apps.incentives.urls")),
+    path("", include("apps.news.urls")),
     path("", include("apps.portal.urls")),
 ]
 

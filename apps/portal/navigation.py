@@ -15,7 +15,8 @@ PUBLIC = [
     ("leaders:leader_list", _("领跑者名单")),
     ("evaluators:public_schemes", _("评估方案")),
     ("portal:statistics", _("统计")),
-    ("portal:news", _("新闻公告")),
+    ("incentives:programme_list", _("激励政策")),
+    ("news:list", _("新闻公告")),
 ]
 
 EVALUATION_STAFF = [
@@ -31,7 +32,9 @@ BY_ROLE = {
         ("declarations:workspace", _("我的标准")),
         ("enterprises:my_profile", _("企业信息")),
         ("evaluators:my_results", _("评估结果")),
+        ("incentives:my_applications", _("激励政策申请")),
     ],
+    Role.PARTNER: [("incentives:partner_desk", _("合作机构工作台"))],
     Role.EVALUATOR: [("evaluators:workspace", _("评估机构工作台"))],
     Role.EXPERT: [("experts:workspace", _("专家工作台"))],
     Role.BUREAU: [

@@ -39,6 +39,8 @@ LOCAL_APPS = [
     "apps.evaluators",
     "apps.leaders",
     "apps.supervision",
+    "apps.incentives",
+    "apps.news",
     "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -186,6 +188,14 @@ CELERY_BEAT_SCHEDULE = {
     "expire-leader-titles": {
         "task": "leaders.expire_titles",
         "schedule": crontab(hour=0, minute=10),
+    },
+    "sync-credit-records": {
+        "task": "incentives.sync_credit_records",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "refresh-statistics": {
+        "task": "portal.refresh_statistics",
+        "schedule": crontab(hour=1, minute=0),
     },
 }
 CELERY_TASK_ALWAYS_EAGER = False
