@@ -13,6 +13,7 @@ PUBLIC = [
     ("declarations:search", _("标准查询")),
     ("leaders:rankings", _("排行榜")),
     ("leaders:leader_list", _("领跑者名单")),
+    ("leaders:notice_list", _("公示")),
     ("evaluators:public_schemes", _("评估方案")),
     ("portal:statistics", _("统计")),
     ("portal:news", _("新闻公告")),
@@ -24,6 +25,8 @@ EVALUATION_STAFF = [
     ("evaluators:staff_schemes", _("评估方案")),
     ("experts:expert_list", _("专家库")),
     ("experts:review_list", _("专家评审")),
+    ("leaders:compile_board", _("排行榜编制")),
+    ("leaders:staff_lists", _("候选名单")),
 ]
 
 BY_ROLE = {
@@ -31,6 +34,7 @@ BY_ROLE = {
         ("declarations:workspace", _("我的标准")),
         ("enterprises:my_profile", _("企业信息")),
         ("evaluators:my_results", _("评估结果")),
+        ("leaders:my_notifications", _("消息通知")),
     ],
     Role.EVALUATOR: [("evaluators:workspace", _("评估机构工作台"))],
     Role.EXPERT: [("experts:workspace", _("专家工作台"))],
