@@ -17,6 +17,7 @@ from apps.core.uscc import ALPHABET, check_character
 from apps.declarations import demo as declarations_demo
 from apps.enterprises.enums import District, MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
+from apps.leaders import demo as leaders_demo
 
 DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo"
 DEMO_PASSWORD = "Demo-Leader-2026"
@@ -107,6 +108,7 @@ class Command(BaseCommand):
         firms = self._enterprises(enterprises)
         self._accounts(firms[0])
         declarations_demo.load(firms, demo_user=User.objects.get(email=DEMO_ACCOUNTS[2][0]))
+        leaders_demo.load(firms, staff=User.objects.get(email=DEMO_ACCOUNTS[1][0]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data loaded: {Category.objects.count()} categories, "
