@@ -20,9 +20,11 @@ from tests.factories.experts import ExpertFactory
 TOP = {"EFF": 96, "NOISE": 44, "STANDBY": "0.4"}  # tiers 3, 3, 3
 
 
-def ranked_scheme(*, entrants: int = 4, quality=(90, 80, 70, 60, 50, 40), **scheme_fields):
+def ranked_scheme(
+    *, entrants: int = 4, quality=(90, 80, 70, 60, 50, 40), compile=True, **scheme_fields
+):
     """An approved scheme whose `entrants` standards (one per enterprise) are all ranked
-    candidates, scores falling with `quality`, and its compiled ranking."""
+    candidates, scores falling with `quality`, and (unless `compile=False`) its ranking."""
     scheme = approved_scheme(**scheme_fields)
     evaluator = evaluator_user(scheme.agency)
     criteria = {c.criterion_code: c for c in SchemeCriterion.objects.filter(scheme=scheme)}
@@ -37,7 +39,8 @@ def ranked_scheme(*, entrants: int = 4, quality=(90, 80, 70, 60, 50, 40), **sche
                 criterion=criteria[code],
                 score=Decimal(quality[index % len(quality)]),
             )
-    services.ranking_compile(scheme=scheme)
+    if compile:
+        services.ranking_compile(scheme=scheme)
     return scheme
 
 
