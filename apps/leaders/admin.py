@@ -22,7 +22,7 @@ class LeaderAdmin(AuditedModelAdmin):
         "verification_code",
     ]
     list_select_related = ["category", "standard__enterprise"]
-    raw_id_fields = ["standard"]
+    raw_id_fields = ["standard", "candidate"]
     readonly_fields = ["verification_code"]
 
 

@@ -139,7 +139,11 @@ def ranking_compile(*, scheme, actor=None) -> Ranking:
     # Compiling publishes the results: from now on each enterprise sees its own assessments.
     evaluator_services.scheme_results_publish(scheme=scheme, actor=actor)
     if first_results:
-        notifications.notify_ranking_out(ranking=ranking)
+        # Telling every entrant enterprise is its own job after commit: the compile stays
+        # one statement's work even at national scale.
+        from apps.leaders.tasks import notify_ranking_out
+
+        notify_ranking_out.delay_on_commit(scheme_id=scheme.pk)
     audit.record(
         actor=actor,
         action="ranking.compile",
@@ -661,9 +665,10 @@ def objection_file(
         grounds=grounds.strip(),
         ip_address=ip_address,
     )
+    # Checked before the file is stored, so a refused objection leaves no file behind.
+    objection.full_clean(exclude=["attachment"])
     if attachment:
         objection.attachment.save("objection.pdf", attachment, save=False)
-    objection.full_clean()
     objection.save()
     audit.record(
         actor=None,

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import transaction
 
 from apps.leaders import notifications, services
 
@@ -35,6 +36,22 @@ def compile_due() -> int:
     from apps.leaders import selectors
 
     return len(services.ranking_jobs_queue(schemes=selectors.schemes_due_for_compile()))
+
+
+@shared_task(name="leaders.notify_ranking_out")
+def notify_ranking_out(*, scheme_id: int) -> int:
+    """Tell each entrant enterprise of the scheme's current ranking that it is out."""
+    from apps.leaders.models import Ranking
+
+    ranking = (
+        Ranking.objects.filter(scheme_id=scheme_id, is_current=True)
+        .select_related("scheme__category")
+        .first()
+    )
+    if ranking is None:
+        return 0
+    with transaction.atomic():
+        return notifications.notify_ranking_out(ranking=ranking)
 
 
 @shared_task(name="leaders.close_notices")

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from apps.leaders import services, tasks
 from apps.leaders.models import Leader, Notification, RankingJob
-from apps.leaders.notifications import notifications_send
 from tests.factories.enterprises import MembershipFactory
 from tests.factories.evaluators import approved_scheme
 from tests.factories.leaders import LeaderFactory
@@ -30,7 +29,8 @@ def test_ranking_out_notifies_each_entrant_enterprise_once_by_email_after_commit
     assert len(callbacks) >= 1
     assert Notification.objects.filter(status="sent").count() == 3
     # A recompile does not tell them again.
-    services.ranking_compile(scheme=scheme)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ranking_compile(scheme=scheme)
     assert Notification.objects.count() == 3
 
 
@@ -54,22 +54,25 @@ def test_email_goes_to_contact_and_active_members(django_capture_on_commit_callb
     )
 
 
-def test_notifications_stay_pending_until_commit(django_capture_on_commit_callbacks):
+def test_notifications_wait_for_the_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ranked_scheme(entrants=3)
-    assert Notification.objects.filter(status="pending").count() == 3
+    assert Notification.objects.count() == 0
     assert mail.outbox == []
-    for callback in callbacks:
-        callback()
-    assert Notification.objects.filter(status="pending").count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert Notification.objects.filter(status="sent").count() == 3
 
 
-def test_enterprise_without_email_is_told_in_the_portal_only():
-    ranked_scheme(entrants=3)
-    assert notifications_send() == 3
+def test_enterprise_without_email_is_told_in_the_portal_only(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ranked_scheme(entrants=3)
     assert mail.outbox == []
-    assert set(Notification.objects.values_list("error", flat=True)) == {
-        "企业未登记邮箱，仅在平台内通知"
+    assert set(Notification.objects.values_list("status", "error")) == {
+        ("sent", "企业未登记邮箱，仅在平台内通知")
     }
 
 
