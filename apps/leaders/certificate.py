@@ -47,12 +47,11 @@ def render(*, leader, status_label: str, public_url: str, issuer: str) -> bytes:
     pdf.setFont(FONT, 14)
     pdf.drawCentredString(width / 2, height - 148, f"{leader.year} 年度 · {leader.category.name}")
 
-    pdf.setFont(FONT, 22)
-    pdf.drawCentredString(width / 2, height - 215, standard.enterprise.name)
-    pdf.setFont(FONT, 14)
+    usable = width - 2 * 80
+    _centred(pdf, standard.enterprise.name, x=width / 2, y=height - 215, size=22, fit=usable)
     lines = [
         f"统一社会信用代码：{standard.enterprise.uscc}",
-        f"企业标准：{standard.standard_no} {standard.name}"[:70],
+        f"企业标准：{standard.standard_no} {standard.name}",
         "名次："
         + (str(leader.rank) if leader.rank else "—")
         + "    得分："
@@ -62,13 +61,14 @@ def render(*, leader, status_label: str, public_url: str, issuer: str) -> bytes:
     ]
     y = height - 255
     for line in lines:
-        pdf.drawCentredString(width / 2, y, line)
+        _centred(pdf, line, x=width / 2, y=y, size=14, fit=usable)
         y -= 24
 
     pdf.setFont(FONT, 12)
     pdf.drawString(80, 110, f"验证码：{leader.verification_code}")
-    pdf.drawString(80, 90, f"验证网址：{public_url}")
-    pdf.drawString(80, 70, issuer)
+    beside_qr = usable - 140
+    _fitted(pdf, f"验证网址：{public_url}", x=80, y=90, size=12, fit=beside_qr)
+    _fitted(pdf, issuer, x=80, y=70, size=12, fit=beside_qr)
 
     widget = QrCodeWidget(public_url)
     left, bottom, right, top = widget.getBounds()
@@ -82,6 +82,23 @@ def render(*, leader, status_label: str, public_url: str, issuer: str) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _size_to_fit(text: str, size: float, fit: float) -> float:
+    """Shrink the font (down to 7 pt) until the line fits: long names never run off."""
+    while size > 7 and pdfmetrics.stringWidth(text, FONT, size) > fit:
+        size -= 0.5
+    return size
+
+
+def _centred(pdf, text: str, *, x: float, y: float, size: float, fit: float) -> None:
+    pdf.setFont(FONT, _size_to_fit(text, size, fit))
+    pdf.drawCentredString(x, y, text)
+
+
+def _fitted(pdf, text: str, *, x: float, y: float, size: float, fit: float) -> None:
+    pdf.setFont(FONT, _size_to_fit(text, size, fit))
+    pdf.drawString(x, y, text)
 
 
 def _mark(pdf, *, x: float, y: float) -> None:

@@ -755,7 +755,11 @@ def objection_decide(
     finding = (finding or "").strip()
     if not finding:
         raise ValidationError({"finding": _("请填写认定意见（异议成立时作为取消候选的公开理由）")})
-    if objection.candidate.candidate_list.status != CandidateListStatus.NOTICE:
+    # Lock the list too: a finding and a publication of the same list never interleave.
+    candidate_list = CandidateList.objects.select_for_update().get(
+        pk=objection.candidate.candidate_list_id
+    )
+    if candidate_list.status != CandidateListStatus.NOTICE:
         raise ValidationError(_("候选名单已不在公示阶段，不能再认定异议"))
     _objection_set_status(
         objection,
