@@ -350,3 +350,37 @@ def test_enterprise_sees_its_own_position_and_reason_on_the_ranking(client_for):
     page = client_for(user).get(f"/rankings/{scheme.scheme_code}/").content.decode()
     assert page.count("table-info") == 1
     assert "本企业" in page
+
+
+def test_ranking_pages_and_api_query_counts_do_not_grow(
+    client, bureau_user, django_assert_max_num_queries
+):
+    small = ranked_scheme(entrants=3)
+    pages = [
+        "/rankings/?year=2026",
+        f"/rankings/{small.scheme_code}/",
+        "/api/v1/rankings/?year=2026",
+        f"/api/v1/rankings/{small.scheme_code}/",
+    ]
+    counts = {}
+    for url in pages:
+        with django_assert_max_num_queries(10) as captured:
+            assert client.get(url).status_code == 200
+        counts[url] = len(captured)
+    big = ranked_scheme(entrants=12)
+    list_in_notice(big, bureau_user)
+    for _ in range(3):
+        ranked_scheme(entrants=3)
+    bigger = {
+        pages[0]: pages[0],
+        pages[1]: f"/rankings/{big.scheme_code}/",
+        pages[2]: pages[2],
+        pages[3]: f"/api/v1/rankings/{big.scheme_code}/",
+    }
+    for url, big_url in bigger.items():
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(big_url).status_code == 200
+    page = client.get(f"/rankings/{big.scheme_code}/").content.decode()
+    assert f"/notices/{CandidateList.objects.get(scheme=big).pk}/" in page
+    body = client.get(f"/api/v1/rankings/{big.scheme_code}/").json()
+    assert len(body["entries"]) == 12
