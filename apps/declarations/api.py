@@ -47,6 +47,8 @@ class CappedPageNumberPagination(pagination.PageNumberPagination):
     """DRF pagination whose `count` stops at COUNT_CAP (`count_capped` says so)."""
 
     django_paginator_class = selectors.CappedPaginator
+    page_size_query_param = "page_size"
+    max_page_size = 100
 
     def get_paginated_response(self, data):
         return Response(
@@ -88,11 +90,17 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        params = self.request.query_params
-        if self.action == "list":
-            queryset = selectors.standards_search(
-                q=params.get("q"), category=params.get("category"), uscc=params.get("uscc")
-            )
-        else:
-            queryset = selectors.public_standards().select_related("enterprise", "category")
-        return queryset.prefetch_related(selectors.values_prefetch())
+        return (
+            selectors.public_standards()
+            .select_related("enterprise", "category")
+            .prefetch_related(selectors.values_prefetch())
+        )
+
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
+        search = selectors.standards_search(
+            q=params.get("q"), category=params.get("category"), uscc=params.get("uscc")
+        )
+        search.base = search.base.prefetch_related(selectors.values_prefetch())
+        page = self.paginate_queryset(search)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -8,7 +8,7 @@ the bigram index and rechecked with ILIKE itself.
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db.models import CharField, Lookup, Q, QuerySet, TextField
+from django.db.models import CharField, Lookup, OuterRef, Q, QuerySet, Subquery, TextField
 
 
 def escape_like(text: str) -> str:
@@ -45,15 +45,43 @@ class ILikeContains(Lookup):
 CharField.register_lookup(ILikeContains)
 TextField.register_lookup(ILikeContains)
 
-SEARCH_FIELDS = ["standard_no", "name", "products", "enterprise__name"]
+SEARCH_FIELDS = ["standard_no", "name", "products"]
+
+
+def _with_enterprise_name(queryset: QuerySet) -> QuerySet:
+    """The enterprise name as a correlated scalar subquery: one primary-key lookup, made only
+    for rows whose own fields do not match. (A join or an EXISTS lets the planner hash the
+    whole enterprise table against the pattern, which costs a full scan of it.)"""
+    from apps.enterprises.models import Enterprise
+
+    return queryset.alias(
+        search_enterprise_name=Subquery(
+            Enterprise.objects.filter(pk=OuterRef("enterprise_id")).order_by().values("name")[:1],
+            output_field=CharField(),
+        )
+    )
 
 
 def substring_q(q: str) -> Q:
-    """The plain substring test alone (the reference the index must agree with)."""
+    """The plain substring test alone: `ILIKE '%q%'` on number, name, products and the
+    enterprise name (on a queryset prepared by _with_enterprise_name)."""
     condition = Q()
     for field in SEARCH_FIELDS:
         condition |= Q(**{f"{field}__ilike_contains": q})
-    return condition
+    return condition | Q(search_enterprise_name__ilike_contains=q)
+
+
+def index_q(q: str) -> Q:
+    """Candidates from the bigram index, rechecked with the substring test.
+
+    A query of one or two characters needs no recheck: the document holds every character and
+    every pair of adjacent characters of each lower-cased field, and ILIKE compares
+    lower-cased text, so "the field contains q" and "the document holds lower(q)" are the
+    same statement. Longer queries match all their bigrams, possibly far apart, hence the
+    recheck."""
+    if len(q) <= 2:
+        return Q(search_document__bigrams=q)
+    return Q(search_document__bigrams=q) & substring_q(q)
 
 
 def normalize_query(q: str | None) -> str:
@@ -61,7 +89,19 @@ def normalize_query(q: str | None) -> str:
 
 
 def search_standards(queryset: QuerySet, q: str | None) -> QuerySet:
+    """Index-backed substring search (the strategy for selective queries)."""
     q = normalize_query(q)
     if not q:
         return queryset
-    return queryset.filter(Q(search_document__bigrams=q) & substring_q(q))
+    return (_with_enterprise_name(queryset) if len(q) > 2 else queryset).filter(index_q(q))
+
+
+def scan_standards(queryset: QuerySet, q: str | None) -> QuerySet:
+    """The same result without the index (the strategy for very common terms, read in
+    primary-key order and stopped at the page)."""
+    q = normalize_query(q)
+    if not q:
+        return queryset
+    if len(q) <= 2:  # exact through the document alone (see index_q); no enterprise lookup
+        return queryset.filter(search_document__bigrams=q)
+    return _with_enterprise_name(queryset).filter(substring_q(q))

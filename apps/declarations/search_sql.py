@@ -3,7 +3,8 @@
 `search_document` holds the lower-cased character unigrams and bigrams of each searchable
 field (number, name, products, enterprise name). It is computed by triggers inside the
 database, so rows written by bulk COPY imports are searchable without Python:
-- `declarations_standard_search` (BEFORE INSERT / UPDATE of a searchable column) fills it;
+- `declarations_standard_search_insert` / `_update` (BEFORE INSERT, BEFORE UPDATE of a
+  searchable column) fill it;
 - `declarations_enterprise_name_search` (AFTER UPDATE OF name on enterprises) refreshes the
   enterprise's standards.
 `declarations_search_query(q)` turns a query into the AND of its bigrams (or its single
@@ -13,14 +14,35 @@ the caller rechecks with ILIKE to drop rows whose bigrams occur apart.
 """
 
 INSTALL = r"""
+-- Every function below is a single SELECT without FROM, so the planner inlines it into the
+-- trigger's cached expression: no per-row planning of SQL function bodies.
+CREATE OR REPLACE FUNCTION declarations_ngrams_plain(l text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT ARRAY(
+    SELECT substr(l, i, n)
+    FROM generate_series(1, length(l)) AS i, (VALUES (1), (2)) AS w(n)
+    WHERE i + n - 1 <= length(l))
+$$;
+
+CREATE OR REPLACE FUNCTION declarations_ngrams_lower(l text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  -- Unigrams, then the bigrams starting at odd and at even positions, each cut in C by
+  -- regexp_replace/string_to_array. The cut marks pairs with U+001F; a text that itself
+  -- contains one takes the plain path.
+  SELECT CASE
+    WHEN l = '' THEN '{}'::text[]
+    WHEN strpos(l, E'\x1f') = 0 THEN array_remove(
+      regexp_split_to_array(l, '')
+      || string_to_array(regexp_replace(l, '(..)', E'\\1\x1f', 'g'), E'\x1f')
+      || string_to_array(regexp_replace(substr(l, 2), '(..)', E'\\1\x1f', 'g'), E'\x1f'),
+      '')
+    ELSE declarations_ngrams_plain(l)
+  END
+$$;
+
 CREATE OR REPLACE FUNCTION declarations_ngrams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT g), '{}')
-  FROM (SELECT lower(coalesce(t, '')) AS l) s,
-       LATERAL generate_series(1, length(s.l)) AS i,
-       LATERAL unnest(ARRAY[substr(s.l, i, 1),
-                            CASE WHEN i < length(s.l) THEN substr(s.l, i, 2) END]) AS g
-  WHERE g IS NOT NULL
+  SELECT declarations_ngrams_lower(lower(coalesce(t, '')))
 $$;
 
 CREATE OR REPLACE FUNCTION declarations_search_document(
@@ -57,8 +79,16 @@ END
 $$;
 
 DROP TRIGGER IF EXISTS declarations_standard_search ON declarations_standard;
-CREATE TRIGGER declarations_standard_search
-  BEFORE INSERT OR UPDATE OF standard_no, name, products, enterprise_id, search_document
+DROP TRIGGER IF EXISTS declarations_standard_search_insert ON declarations_standard;
+DROP TRIGGER IF EXISTS declarations_standard_search_update ON declarations_standard;
+-- An INSERT that already supplies the document (the scale generator computes it set-based
+-- with declarations_search_document) is left alone; every other write is (re)computed.
+CREATE TRIGGER declarations_standard_search_insert
+  BEFORE INSERT ON declarations_standard
+  FOR EACH ROW WHEN (NEW.search_document IS NULL)
+  EXECUTE FUNCTION declarations_standard_search_trigger();
+CREATE TRIGGER declarations_standard_search_update
+  BEFORE UPDATE OF standard_no, name, products, enterprise_id, search_document
   ON declarations_standard
   FOR EACH ROW EXECUTE FUNCTION declarations_standard_search_trigger();
 
@@ -86,11 +116,14 @@ UPDATE declarations_standard SET search_document = NULL;
 
 UNINSTALL = r"""
 DROP TRIGGER IF EXISTS declarations_enterprise_name_search ON enterprises_enterprise;
-DROP TRIGGER IF EXISTS declarations_standard_search ON declarations_standard;
+DROP TRIGGER IF EXISTS declarations_standard_search_insert ON declarations_standard;
+DROP TRIGGER IF EXISTS declarations_standard_search_update ON declarations_standard;
 DROP FUNCTION IF EXISTS declarations_enterprise_name_trigger();
 DROP FUNCTION IF EXISTS declarations_standard_search_trigger();
 DROP FUNCTION IF EXISTS declarations_search_query(text);
 DROP FUNCTION IF EXISTS declarations_search_document(text, text, text, text);
 DROP FUNCTION IF EXISTS declarations_ngrams(text);
+DROP FUNCTION IF EXISTS declarations_ngrams_lower(text);
+DROP FUNCTION IF EXISTS declarations_ngrams_plain(text);
 ALTER TABLE declarations_standard ALTER COLUMN search_document SET STATISTICS -1;
 """

@@ -24,29 +24,68 @@ from apps.catalog.models import Indicator
 from apps.declarations import benchmarking
 from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
-from apps.declarations.search import search_standards
+from apps.declarations.search import normalize_query, scan_standards, search_standards
 
 # Counting every match of a very common term costs a scan of most of the table; beyond this
 # many matches lists say "more than N" and offer the first N (refine the query for the rest).
 COUNT_CAP = 1000
 
 
+class StandardSearch:
+    """A public search: filters plus an optional substring query, newest first.
+
+    Two plans give the same rows (tests/declarations/test_search.py): a selective query reads
+    its candidates from the bigram index and sorts them; a very common one (more than
+    COUNT_CAP matches) reads standards in primary-key order and stops at the page, which is
+    cheap exactly because matches are dense. The capped count, taken first through the index,
+    decides which plan serves the page."""
+
+    def __init__(self, queryset: QuerySet[Standard], q: str | None):
+        self.base = queryset
+        self.q = normalize_query(q)
+
+    def indexed(self) -> QuerySet[Standard]:
+        return search_standards(self.base, self.q)
+
+    def scanned(self) -> QuerySet[Standard]:
+        return scan_standards(self.base, self.q)
+
+    def count_upto(self, limit: int) -> int:
+        return self.indexed().order_by()[:limit].count()
+
+    def ordered(self, *, common: bool) -> QuerySet[Standard]:
+        queryset = self.scanned() if common else self.indexed()
+        return queryset.order_by("-id")
+
+
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at COUNT_CAP: `SELECT count(*) FROM (... LIMIT cap+1)`."""
+    """Pages of a StandardSearch whose count stops at `cap` (`SELECT count(*) FROM (... LIMIT
+    cap+1)`); the page query uses the plan the count calls for."""
 
     cap = COUNT_CAP
+
+    def __init__(self, search: StandardSearch, per_page, **kwargs):
+        self.search = search
+        super().__init__(search.base, per_page, **kwargs)
+
+    @cached_property
+    def raw_count(self) -> int:
+        return self.search.count_upto(self.cap + 1)
 
     @cached_property
     def count(self) -> int:
         return min(self.raw_count, self.cap)
 
-    @cached_property
-    def raw_count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
-
     @property
     def capped(self) -> bool:
         return self.raw_count > self.cap
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = list(self.search.ordered(common=self.capped)[bottom:top])
+        return self._get_page(rows, number, self)
 
 
 def values_prefetch() -> Prefetch:
@@ -69,7 +108,7 @@ def standards_search(
     district: str | None = None,
     status: str | None = None,
     uscc: str | None = None,
-) -> QuerySet[Standard]:
+) -> StandardSearch:
     """Public search: substring `q` (see search.py) and exact filters, newest first."""
     queryset = public_standards()
     if status in PUBLIC_STATUSES:
@@ -82,8 +121,9 @@ def standards_search(
         queryset = queryset.filter(enterprise__district=district)
     if uscc:
         queryset = queryset.filter(enterprise__uscc=uscc.strip().upper())
-    queryset = search_standards(queryset, q)
-    return queryset.select_related("enterprise", "category").order_by("-id")
+    # The enterprise comes by prefetch (one query for the page) rather than a join, so the
+    # planner never joins the whole enterprise table to the candidates.
+    return StandardSearch(queryset.select_related("category").prefetch_related("enterprise"), q)
 
 
 def standards_of_enterprise_public(enterprise) -> QuerySet[Standard]:

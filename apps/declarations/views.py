@@ -41,8 +41,7 @@ def search(request):
     form = SearchForm(request.GET)
     form.is_valid()
     filters = {k: v for k, v in form.cleaned_data.items() if v}
-    queryset = selectors.standards_search(**filters)
-    paginator = selectors.CappedPaginator(queryset, PAGE_SIZE)
+    paginator = selectors.CappedPaginator(selectors.standards_search(**filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -194,9 +194,9 @@ class Scheme(TimeStampedModel):
         ordering = ["-year", "category__code", "scheme_code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "category"],
+                fields=["year", "category", "agency"],
                 condition=models.Q(status="approved"),
-                name="scheme_one_approved_per_key_area",
+                name="scheme_one_approved_per_agency_key_area",
             ),
             models.CheckConstraint(
                 condition=models.Q(max_leaders__gte=1)

@@ -266,7 +266,7 @@ def scheme_save(
     scheme_agency_id, scheme_year, scheme_category_id = (
         (None, None, None) if created else (scheme.agency_id, scheme.year, scheme.category_id)
     )
-    if status == SchemeStatus.DRAFT:
+    if actor is not None and status == SchemeStatus.DRAFT:  # an evaluator's draft
         if created:
             _require(actor, "evaluators.act_for_agency", agency)
         else:
@@ -278,11 +278,12 @@ def scheme_save(
                 _("评估机构未获准评估该重点领域（%(year)s年 %(category)s）")
                 % {"year": year, "category": category.name}
             )
-    else:
+    else:  # staff recording a scheme (the import: actor None)
         _require(actor, "evaluators.manage_schemes")
-        if not created and scheme.status not in (SchemeStatus.DRAFT, status):
+        if not created and scheme.status not in (SchemeStatus.DRAFT, SchemeStatus.APPROVED):
             raise ValidationError(
-                _("方案 %(code)s 已在评审流程中，不能由导入修改") % {"code": scheme_code}
+                _("方案 %(code)s 正在评审流程中（%(status)s），不能由导入修改")
+                % {"code": scheme_code, "status": scheme.get_status_display()}
             )
     if indicators is None:
         indicators = {i.code: i for i in category.indicators.all()}
@@ -301,6 +302,18 @@ def scheme_save(
     if status == SchemeStatus.APPROVED and scheme.approved_at is None:
         scheme.approved_at = timezone.now()
     _validate(scheme, criteria, indicators)
+    if (
+        status == SchemeStatus.APPROVED
+        and Scheme.objects.filter(
+            year=year, category=category, agency=agency, status=SchemeStatus.APPROVED
+        )
+        .exclude(pk=scheme.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("本机构 %(year)s年 %(category)s 已有已批准的评估方案")
+            % {"year": year, "category": category.name}
+        )
     scheme.full_clean(exclude=["previous"])
     changes = audit.diff(before, audit.snapshot(scheme, [*SCHEME_FIELDS, "status"]))
     if not created and (scheme.agency_id, scheme.year, scheme.category_id) != (
@@ -312,7 +325,7 @@ def scheme_save(
             [c.criterion_code for c in old_criteria],
             [c.criterion_code for c in criteria],
         ]
-    if was_approved and changes:
+    if was_approved and (changes or status != SchemeStatus.APPROVED):
         # An approved scheme is frozen: re-importing it unchanged is fine, a change is not.
         raise ValidationError(
             _("方案 %(code)s 已批准并冻结，修改须创建新版本") % {"code": scheme_code}
@@ -324,7 +337,7 @@ def scheme_save(
             scheme.save()
     except IntegrityError as error:
         raise ValidationError(
-            _("%(year)s年 %(category)s 已有已批准的评估方案")
+            _("本机构 %(year)s年 %(category)s 已有已批准的评估方案")
             % {"year": year, "category": category.name}
         ) from error
     if "criteria" in changes:
@@ -422,7 +435,7 @@ def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Sc
             scheme.save(update_fields=fields)
     except IntegrityError as error:
         raise ValidationError(
-            _("%(year)s年 %(category)s 已有已批准的评估方案")
+            _("本机构 %(year)s年 %(category)s 已有已批准的评估方案")
             % {"year": scheme.year, "category": scheme.category.name}
         ) from error
     audit.record(

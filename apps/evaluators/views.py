@@ -493,6 +493,11 @@ def scoring_row(request, pk, standard_pk):
     state = selectors.row_state(standard, criteria)
     context = {"scheme": scheme, "standard": standard, "state": state, "errors": errors}
     if _is_htmx(request):
+        states = [
+            selectors.row_state(row, criteria)
+            for row in selectors.scoring_rows(scheme, request.user)
+        ]
+        context["progress"] = {"done": sum(s["done"] for s in states), "total": len(states)}
         return render(request, "evaluators/partials/scoring_row.html", context)
     values = {v.indicator_id: v.value for v in standard.values.all()}
     context["core"] = [

@@ -1,272 +1,177 @@
-"""Demo data for rankings and leader lists (idempotent), called from `seed_demo`.
+"""Demo rankings and leader list (idempotent), called from `seed_demo` after the experts and
+evaluators demos, whose approved schemes, expert pool and demo evaluator it uses.
 
-The evaluation side has no demo module yet, so this one creates what it needs: a demo agency
-with the demo evaluator, three appointed experts (the demo expert account and two without
-accounts), two approved schemes of this year with their assessments, and a few standards with
-designed indicator values. Then it runs the real services:
+To make sure each ranking has candidates whatever the random demo declarations are, five
+designed standards (`Q/LP…`) join each approved scheme: at the leading values, at the advanced
+values, a mix, at the baseline (tier 1) and one below the baseline of a non-mandatory
+indicator. Every one is a complete declaration within the mandatory national values, and the
+demo evaluator scores them. Then the real services run:
 
-- 房间空气调节器 (C-AC): ranking compiled, candidate list reviewed, noticed, one objection upheld
-  (that candidate removed with a public reason), leader list published: the newcomer sees a
-  published list, certificates and the 领跑者 mark.
-- 洗衣机 (C-WASH): ranking compiled, nothing more: staff can walk candidates → review →
-  notice → publication in the browser (the demo expert is the only one drawn).
+- 房间空气调节器 (C-AC): ranking compiled, candidate list reviewed by drawn experts, a 7-day
+  notice in the past, one objection upheld (that candidate removed with a public reason), the
+  leader list published: a newcomer sees a published list, certificates and the 领跑者 mark.
+- 电饭锅 (C-RICE): ranking compiled, nothing more: staff walk candidates → review → notice →
+  publication in the browser.
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from apps.catalog.models import Category, Indicator
+from apps.catalog.enums import Direction
 from apps.declarations.demo import minimal_pdf
 from apps.declarations.enums import StandardStatus, StandardType, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
 from apps.declarations.validators import decimal_text
-from apps.evaluators.enums import SchemeStatus
-from apps.evaluators.models import (
-    Agency,
-    AgencyMembership,
-    Assessment,
-    KeyAreaApplication,
-    Scheme,
-    SchemeCriterion,
-)
+from apps.evaluators import services as evaluators
+from apps.evaluators.enums import CriterionKind, SchemeStatus
+from apps.evaluators.models import AgencyMembership, Scheme
 from apps.experts import services as experts
-from apps.experts.enums import Decision, ExpertStatus
-from apps.experts.models import Expert
+from apps.experts.enums import Decision
 from apps.leaders import services
-from apps.leaders.models import CandidateList
+from apps.leaders.models import CandidateList, Ranking
 
-EXPERTS = [
-    ("expert@demo.leaders.cn", "王立新", "北京市标准化研究院"),
-    ("expert-b@demo.leaders.cn", "陈思远", "中国家用电器研究院"),
-    ("expert-c@demo.leaders.cn", "刘海燕", "北京工业大学"),
+# (category code, run the whole lifecycle to publication?)
+SCHEMES = [("C-AC", True), ("C-RICE", False)]
+# Profile of each designed standard and its two qualitative scores.
+PROFILES = [
+    ("leading", (95, 92)),
+    ("advanced", (86, 84)),
+    ("mixed", (90, 88)),
+    ("baseline", (72, 70)),
+    ("below", (80, 80)),
 ]
-# (criterion, thresholds baseline/advanced/leading, weight); Q1, Q2 qualitative 15 each.
-SCHEMES = {
-    "C-AC": {
-        "core": [
-            ("APF", ("4.20", "4.50", "5.00"), 25),
-            ("NOISE", ("42", "38", "35"), 25),
-            ("STANDBY", ("1.0", "0.8", "0.5"), 20),
-        ],
-        # Every indicator of the category is declared (a complete declaration), none worse
-        # than a mandatory national value; the fifth is below the scheme's stricter baseline.
-        "values": [
-            {"APF": "5.20", "NOISE": "34", "STANDBY": "0.45"},
-            {"APF": "4.80", "NOISE": "37", "STANDBY": "0.60"},
-            {"APF": "5.10", "NOISE": "36", "STANDBY": "0.70"},
-            {"APF": "4.60", "NOISE": "39", "STANDBY": "0.50"},
-            {"APF": "4.10", "NOISE": "40", "STANDBY": "0.90"},
-            {"APF": "4.70", "NOISE": "37", "STANDBY": "0.55"},
-        ],
-        "cutoff_days_ago": 60,
-        "publish": True,
-    },
-    "C-WASH": {
-        "core": [
-            ("CLEAN", ("0.85", "0.90", "1.00"), 25),
-            ("WATER", ("12", "10", "8"), 25),
-            ("ENERGY", ("0.15", "0.13", "0.11"), 20),
-        ],
-        "values": [
-            {"CLEAN": "1.02", "WATER": "7.5", "ENERGY": "0.10", "NOISE": "52"},
-            {"CLEAN": "0.93", "WATER": "9.5", "ENERGY": "0.12", "NOISE": "55"},
-            {"CLEAN": "0.95", "WATER": "8.0", "ENERGY": "0.125", "NOISE": "54"},
-            {"CLEAN": "0.86", "WATER": "11", "ENERGY": "0.14", "NOISE": "58"},
-            {"CLEAN": "0.82", "WATER": "11.5", "ENERGY": "0.145", "NOISE": "60"},
-            {"CLEAN": "0.92", "WATER": "9.0", "ENERGY": "0.12", "NOISE": "56"},
-        ],
-        "cutoff_days_ago": 1,
-        "publish": False,
-    },
-}
-QUALITY = [(92, 88), (84, 80), (90, 86), (75, 72), (70, 70), (None, None)]
 
 
-def _agency_uscc() -> str:
-    from apps.core.uscc import check_character
-
-    first17 = "12110000MB0000001"
-    return first17 + check_character(first17)
-
-
-def load(enterprises, *, staff=None) -> dict:
-    """Create the demo rankings and leader list. Returns what was created, by scheme."""
-    User = get_user_model()
-    staff = staff or User.objects.filter(role="bureau").order_by("pk").first()
-    if staff is None or len(enterprises) < 4:
+def load(enterprises, *, staff=None) -> dict[str, str]:
+    """Returns what was done, by category code."""
+    staff = staff or get_user_model().objects.filter(role="bureau").order_by("pk").first()
+    if staff is None or len(enterprises) < len(PROFILES):
         return {}
-    agency = _agency()
-    result = {}
-    for code, design in SCHEMES.items():
-        category = Category.objects.filter(code=code).first()
-        if category is None:
+    year = timezone.localdate().year
+    done = {}
+    for code, publish in SCHEMES:
+        scheme = (
+            Scheme.objects.filter(scheme_code=f"{year}-{code}-01", status=SchemeStatus.APPROVED)
+            .select_related("category", "agency")
+            .first()
+        )
+        if scheme is None or Ranking.objects.filter(scheme=scheme).exists():
             continue
-        scheme_code = f"DEMO-{code}-{timezone.localdate().year}"
-        if Scheme.objects.filter(scheme_code=scheme_code).exists():
-            continue
-        _experts(category, only_demo_account=not design["publish"])
-        scheme = _scheme(scheme_code, category, agency, design)
-        _standards_and_scores(scheme, enterprises, design)
+        _designed_entrants(scheme, enterprises)
         services.ranking_compile(scheme=scheme, actor=staff)
-        result[code] = "compiled"
-        if design["publish"]:
+        done[code] = "compiled"
+        if publish and not CandidateList.objects.filter(scheme=scheme).exists():
             _publish(scheme, staff)
-            result[code] = "published"
-    return result
+            done[code] = "published"
+    return done
 
 
-def _agency() -> Agency:
-    agency, _ = Agency.objects.get_or_create(
-        uscc=_agency_uscc(),
-        defaults={"name": "北京市标准化评估中心（演示）", "kind": "standardization_body"},
+def _quantize(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _value(criterion, profile: str, position: int, below_code: str | None) -> Decimal:
+    if profile == "leading" or (profile == "mixed" and position % 2 == 0):
+        return criterion.leading
+    if profile == "baseline":
+        return criterion.baseline
+    if profile == "below" and criterion.criterion_code == below_code:
+        worse = (
+            Decimal("0.95")
+            if criterion.indicator.direction == Direction.HIGHER
+            else Decimal("1.05")
+        )
+        return _quantize(criterion.baseline * worse)
+    return criterion.advanced
+
+
+def _designed_entrants(scheme: Scheme, enterprises) -> None:
+    core = list(
+        scheme.criteria.filter(kind=CriterionKind.CORE)
+        .select_related("indicator")
+        .order_by("position", "criterion_code")
     )
-    evaluator = get_user_model().objects.filter(role="evaluator").order_by("pk").first()
-    if evaluator is not None and not AgencyMembership.objects.filter(user=evaluator).exists():
-        AgencyMembership.objects.create(user=evaluator, agency=agency)
-    return agency
-
-
-def _experts(category: Category, *, only_demo_account: bool) -> None:
-    User = get_user_model()
-    for index, (email, name, organisation) in enumerate(EXPERTS):
-        if only_demo_account and index > 0:
+    below_code = next((c.criterion_code for c in core if not c.indicator.national_mandatory), None)
+    published_on = timezone.localdate() - datetime.timedelta(days=120)
+    membership = AgencyMembership.objects.filter(agency=scheme.agency).select_related("user")
+    evaluator = membership.first().user if membership.exists() else None
+    qualitative = list(scheme.criteria.filter(kind=CriterionKind.QUALITATIVE).order_by("position"))
+    indicators = list(scheme.category.indicators.order_by("code"))
+    for index, (profile, scores) in enumerate(PROFILES):
+        if profile == "below" and below_code is None:
             continue
-        expert, _ = Expert.objects.get_or_create(
-            email=email,
-            defaults={
-                "name": name,
-                "organisation": organisation,
-                "roles": ["committee"],
-                "status": ExpertStatus.APPOINTED,
-                "appointed_on": timezone.localdate() - datetime.timedelta(days=400),
-                "user": User.objects.filter(email=email, role="expert").first(),
-            },
+        enterprise = enterprises[index]
+        number = (
+            f"Q/LP{index + 1:02d} {scheme.category.code[2:]}{index + 1:02d}-{published_on.year}"
         )
-        expert.specialties.add(category)
-
-
-def _scheme(scheme_code: str, category: Category, agency: Agency, design: dict) -> Scheme:
-    from apps.catalog import services as catalog
-
-    today = timezone.localdate()
-    key_area = catalog.key_area_ensure(year=today.year, category=category)
-    KeyAreaApplication.objects.get_or_create(
-        agency=agency,
-        key_area=key_area,
-        defaults={"qualifications": "标准化技术机构，具备评估能力", "status": "approved"},
-    )
-    scheme = Scheme.objects.create(
-        scheme_code=scheme_code,
-        year=today.year,
-        category=category,
-        agency=agency,
-        name=f"{today.year}年度{category.name}企业标准排行评估方案",
-        status=SchemeStatus.APPROVED,
-        max_leaders=3,
-        min_participants=3,
-        notice_days=7,
-        cutoff_date=today - datetime.timedelta(days=design["cutoff_days_ago"]),
-        approved_at=timezone.now() - datetime.timedelta(days=120),
-    )
-    indicators = {i.code: i for i in Indicator.objects.filter(category=category)}
-    rows = [(code, "core", weight, t) for code, t, weight in design["core"]]
-    rows += [("Q1", "qualitative", 15, None), ("Q2", "qualitative", 15, None)]
-    for position, (code, kind, weight, thresholds) in enumerate(rows):
-        SchemeCriterion.objects.create(
-            scheme=scheme,
-            criterion_code=code,
-            kind=kind,
-            indicator=indicators[code] if kind == "core" else None,
-            name=indicators[code].name
-            if kind == "core"
-            else {"Q1": "指标全面性", "Q2": "标准编写规范性"}[code],
-            weight=Decimal(weight),
-            baseline=Decimal(thresholds[0]) if thresholds else None,
-            advanced=Decimal(thresholds[1]) if thresholds else None,
-            leading=Decimal(thresholds[2]) if thresholds else None,
-            position=position,
-        )
-    return scheme
-
-
-def _standards_and_scores(scheme: Scheme, enterprises, design: dict) -> None:
-    """One designed standard per demo enterprise, plus scores for every entrant of the
-    category (the sixth designed one is left unscored: `not_assessed`)."""
-    indicators = {i.code: i for i in Indicator.objects.filter(category=scheme.category)}
-    published_on = scheme.cutoff_date - datetime.timedelta(days=90)
-    quality = {}
-    for index, (enterprise, values) in enumerate(zip(enterprises, design["values"], strict=False)):
+        by_code = {
+            c.criterion_code: _value(c, profile, position, below_code)
+            for position, c in enumerate(core)
+        }
+        values = {
+            i.code: by_code.get(i.code, i.national_value if i.national_value is not None else 10)
+            for i in indicators
+        }
         standard, created = Standard.objects.get_or_create(
             enterprise=enterprise,
-            standard_no=f"Q/LP{index + 1:02d} {scheme.category.code[2:]}{index + 1:02d}"
-            f"-{published_on.year}",
+            standard_no=number,
             defaults={
+                "name": f"{scheme.category.name}企业标准",
                 "category": scheme.category,
-                "name": f"{scheme.category.name}企业标准（领跑者评估）",
                 "standard_type": StandardType.ENTERPRISE,
                 "products": f"{scheme.category.name} LP-{index + 1}系列",
                 "status": StandardStatus.PUBLIC,
                 "published_on": published_on,
             },
         )
-        if created:
-            IndicatorValue.objects.bulk_create(
-                IndicatorValue(standard=standard, indicator=indicators[code], value=Decimal(v))
-                for code, v in values.items()
-            )
-            version = StandardVersion(
-                standard=standard,
-                number=1,
-                status=VersionStatus.PUBLISHED,
-                name=standard.name,
-                category=scheme.category,
-                standard_type=standard.standard_type,
-                products=standard.products,
-                values={code: decimal_text(Decimal(v)) for code, v in values.items()},
-                text_filename=f"{standard.standard_no.replace('/', '_')}.pdf",
-                commitment_accepted_at=timezone.now(),
-                published_at=timezone.now() - datetime.timedelta(days=90),
-            )
-            version.text_file.save(
-                "standard.pdf", ContentFile(minimal_pdf(standard.standard_no)), save=False
-            )
-            version.save()
-        quality[standard.pk] = QUALITY[index]
-    evaluator = AgencyMembership.objects.filter(agency=scheme.agency).select_related("user").first()
-    if evaluator is None:
-        return
-    criteria = {c.criterion_code: c for c in scheme.criteria.filter(kind="qualitative")}
-    entrants = Standard.objects.filter(
-        category=scheme.category,
-        status=StandardStatus.PUBLIC,
-        published_on__lte=scheme.cutoff_date,
-    ).order_by("enterprise__uscc", "standard_no")
-    rows = []
-    for position, standard in enumerate(entrants):
-        q1, q2 = quality.get(standard.pk, (65, 60 + position % 20))
-        if q1 is None:
+        if not created:
             continue
-        for code, score in (("Q1", q1), ("Q2", q2)):
-            rows.append(
-                Assessment(
+        _declare(standard, indicators, values)
+        if evaluator is not None:
+            for criterion, score in zip(qualitative, scores, strict=False):
+                evaluators.assessment_score(
                     scheme=scheme,
                     standard=standard,
-                    evaluator=evaluator.user,
-                    criterion=criteria[code],
-                    score=Decimal(min(score, 100)),
+                    criterion=criterion,
+                    score=Decimal(score),
+                    evaluator=evaluator,
+                    actor=None,
                 )
-            )
-    Assessment.objects.bulk_create(rows)
+
+
+def _declare(standard: Standard, indicators, values: dict) -> None:
+    """The values and a published first version, as the declarations demo writes them."""
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(standard=standard, indicator=i, value=Decimal(values[i.code]))
+        for i in indicators
+    )
+    version = StandardVersion(
+        standard=standard,
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        name=standard.name,
+        category=standard.category,
+        standard_type=standard.standard_type,
+        products=standard.products,
+        values={code: decimal_text(Decimal(v)) for code, v in values.items()},
+        text_filename=f"{standard.standard_no.replace('/', '_')}.pdf",
+        commitment_accepted_at=timezone.now(),
+        published_at=timezone.now() - datetime.timedelta(days=120),
+    )
+    version.text_file.save(
+        "standard.pdf", ContentFile(minimal_pdf(standard.standard_no)), save=False
+    )
+    version.save()
 
 
 def _publish(scheme: Scheme, staff) -> CandidateList:
-    """Run the whole lifecycle on past dates: review, a 7-day notice ending 10 days ago, an
+    """The whole lifecycle on past dates: review, a notice that ended ten days ago, an
     objection upheld against the last candidate, publication the day after the notice."""
     today = timezone.localdate()
     start = today - datetime.timedelta(days=scheme.notice_days + 10)
@@ -289,7 +194,7 @@ def _publish(scheme: Scheme, staff) -> CandidateList:
     services.objection_decide(
         objection=objection,
         upheld=True,
-        finding="经专家复核检测报告，该标准声明的待机功率与产品实测不符，取消其候选资格。",
+        finding="经专家复核检测报告，该标准声明的核心指标值与产品实测不符，取消其候选资格。",
         actor=staff,
         today=start + datetime.timedelta(days=5),
     )
@@ -302,6 +207,8 @@ def _publish(scheme: Scheme, staff) -> CandidateList:
 
 
 def _everyone_approves(review) -> None:
+    """Demo opinions: experts without a portal account are recorded by the seeding script
+    (actor None), the demo expert account gives its own."""
     for member in review.members.select_related("expert__user"):
         experts.opinion_give(
             member=member, decision=Decision.APPROVE, comments="同意", actor=member.expert.user

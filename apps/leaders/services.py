@@ -136,8 +136,10 @@ def ranking_compile(*, scheme, actor=None) -> Ranking:
         ranking.entrants, ranking.participants = cursor.fetchone()
     ranking.save(update_fields=["entrants", "participants"])
     first_results = scheme.results_published_at is None
-    # Compiling publishes the results: from now on each enterprise sees its own assessments.
-    evaluator_services.scheme_results_publish(scheme=scheme, actor=actor)
+    # From the first compile on, each enterprise sees its own scores and rejection reasons.
+    evaluator_services.scheme_results_publish(
+        scheme=scheme, actor=actor if _is_user(actor) else None
+    )
     if first_results:
         # Telling every entrant enterprise is its own job after commit: the compile stays
         # one statement's work even at national scale.

@@ -97,3 +97,25 @@ def test_background_import_shows_progress_then_result(page, login, bureau_user, 
     # Celery runs eagerly in tests: the write job has finished when the page comes back.
     page.wait_for_selector("#import-status[data-status=succeeded]")
     assert ImportRun.objects.get(pk=run.pk).created == 1
+
+
+def test_model_page_import_button_preview_confirm(page, login, admin_user):
+    """The category list's import button: django-import-export's pages, our engine."""
+    login(admin_user)
+    page.goto("/admin/catalog/category/")
+    page.click("a.import_link")
+    page.set_input_files(
+        "#id_import_file",
+        {
+            "name": "categories.csv",
+            "mimeType": "text/csv",
+            "buffer": "code,name,sector\nC-EV,电动汽车,emerging\n".encode(),
+        },
+    )
+    page.click("input[type=submit]")
+    page.wait_for_selector("table.import-preview")
+    assert page.inner_text("#import-summary") == "共 1 行：新增 1，更新 0，不变 0"
+    assert not Category.objects.exists()
+    page.click("input[name=confirm]")
+    page.wait_for_selector("ul.messagelist li.success")
+    assert Category.objects.get().code == "C-EV"

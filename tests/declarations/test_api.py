@@ -110,7 +110,7 @@ def test_list_query_count(rows, client, category, django_assert_num_queries):
         standard = StandardFactory(category=category)
         for indicator in indicators:
             IndicatorValueFactory(standard=standard, indicator=indicator)
-    with django_assert_num_queries(3):  # capped count, page, prefetched values
+    with django_assert_num_queries(4):  # capped count, page, enterprises, indicator values
         data = client.get("/api/v1/standards/", {"q": "测试"}).json()
     assert len(data["results"]) == min(rows, 20)
     assert all(len(row["indicators"]) == 3 for row in data["results"])

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from apps.declarations.models import Standard
-from apps.declarations.search import search_standards
+from apps.declarations.search import scan_standards, search_standards
+from apps.declarations.selectors import CappedPaginator, StandardSearch
 from tests.factories.declarations import CategoryFactory, StandardFactory
 from tests.factories.enterprises import EnterpriseFactory
 
@@ -94,6 +95,10 @@ def indexed_ids(q: str) -> set[int]:
     return set(search_standards(Standard.objects.all(), q).values_list("id", flat=True))
 
 
+def scanned_ids(q: str) -> set[int]:
+    return set(scan_standards(Standard.objects.all(), q).values_list("id", flat=True))
+
+
 def queries(corpus) -> list[str]:
     rng = random.Random(11)
     texts = []
@@ -119,6 +124,7 @@ def test_index_search_equals_substring_match(corpus):
     for q in queries(corpus):
         expected = reference_ids(q)
         assert indexed_ids(q) == expected, q
+        assert scanned_ids(q) == expected, q
         checked += 1
     assert checked > 150
 
@@ -171,3 +177,15 @@ def test_queryset_update_and_copy_stay_searchable(corpus):
 
 def test_empty_query_returns_everything(corpus):
     assert search_standards(Standard.objects.all(), "  ").count() == Standard.objects.count()
+
+
+def test_both_plans_page_identically(corpus, monkeypatch):
+    """A common term (count capped) is paged by the primary-key scan, a rare one through the
+    index; either way the pages are the ILIKE result, newest first."""
+    for q, cap, common in [("北京", 10, True), ("KLJ001", 1000, False), ("电", 5, True)]:
+        monkeypatch.setattr(CappedPaginator, "cap", cap)
+        paginator = CappedPaginator(StandardSearch(Standard.objects.all(), q), 4)
+        assert paginator.capped is common
+        expected = sorted(reference_ids(q), reverse=True)[:cap]
+        got = [s.pk for n in paginator.page_range for s in paginator.page(n).object_list]
+        assert got == expected, q

@@ -10,6 +10,7 @@ from apps.evaluators import selectors, services
 from apps.evaluators.models import Assessment, KeyAreaApplication, Scheme
 from apps.evaluators.validation import CriterionData
 from apps.experts import services as expert_services
+from apps.leaders.services import ranking_compile
 from tests.factories.evaluators import (
     AgencyFactory,
     KeyAreaFactory,
@@ -393,3 +394,15 @@ def test_key_area_application_is_unique(setting):
             actor=setting["evaluator"],
         )
     assert error.value.message_dict == {"key_areas": [f"已申请过：{key_area}"]}
+
+
+def test_compiling_the_ranking_publishes_results_to_enterprises(scoring):
+    scheme, standard = scoring["scheme"], scoring["standards"][0]
+    services.assessment_reject(
+        scheme=scheme, standard=standard, reason="缺少检验方法", actor=scoring["evaluator"]
+    )
+    assert list(selectors.results_for_enterprise(standard.enterprise)) == []
+    ranking_compile(scheme=scheme)
+    assert [a.reason for a in selectors.results_for_enterprise(standard.enterprise)] == [
+        "缺少检验方法"
+    ]

@@ -211,7 +211,8 @@ def test_admin_export_and_export_selected_action(client_for, admin_user):
         "C-1,'=HYPERLINK(),emerging,product"
     ]
     page = client.get(reverse("admin:catalog_category_changelist")).content.decode()
-    assert reverse("admin:core_importrun_upload") + "?kind=categories" in page
+    assert reverse("admin:catalog_category_import") in page
+    assert reverse("admin:core_importrun_export", args=["categories"]) + "?format=xlsx" in page
 
 
 ROLE_EXPECTATIONS = {
@@ -273,3 +274,48 @@ def test_import_run_changelist_query_count(
         response = client.get(reverse("admin:core_importrun_changelist"))
     assert response.status_code == 200
     assert response.content.decode().count("查看") >= count
+
+
+def test_many_problems_are_capped_on_pages_and_complete_in_the_report(client_for, bureau_user):
+    client = client_for(bureau_user)
+    content = "code,name,sector\n" + "".join(f"C-{n},类别{n},nowhere\n" for n in range(600))
+    upload(client, content)
+    run = ImportRun.objects.get()
+    assert run.error_count == 600
+    page = client.get(reverse("admin:core_importrun_review", args=[run.pk])).content.decode()
+    assert "row 501, column sector" in page and "row 502, column sector" not in page
+    assert "另有 100 个问题，见错误报告。" in page
+    change = client.get(reverse("admin:core_importrun_change", args=[run.pk])).content.decode()
+    assert "row 201, column sector" in change and "row 202, column sector" not in change
+    report = client.get(reverse("admin:core_importrun_errors", args=[run.pk]))
+    assert len(b"".join(report.streaming_content).decode().splitlines()) == 601
+
+
+def test_admin_export_xlsx_with_filter_and_bad_filter(client_for, bureau_user):
+    from apps.catalog.models import KeyArea
+
+    category = Category.objects.create(code="C-1", name="一", sector="emerging")
+    KeyArea.objects.create(year=2025, category=category)
+    KeyArea.objects.create(year=2026, category=category)
+    client = client_for(bureau_user)
+    url = reverse("admin:core_importrun_export", args=["key_areas"])
+    response = client.get(url + "?format=xlsx&lang=zh&year=2026")
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["年度", "类别代码"],
+        ["2026", "C-1"],
+    ]
+    assert client.get(url + "?year=twenty").status_code == 400
+    assert client.get(reverse("admin:core_importrun_export", args=["nope"])).status_code == 404
+
+
+def test_confirm_refuses_a_file_changed_after_validation(client_for, bureau_user):
+    client = client_for(bureau_user)
+    upload(client, "code,name,sector\nC-1,一,emerging\n")
+    run = ImportRun.objects.get()
+    with run.file.open("wb") as handle:
+        handle.write("code,name,sector\nC-1,二,emerging\n".encode())
+    client.post(reverse("admin:core_importrun_confirm", args=[run.pk]))
+    run.refresh_from_db()
+    assert (run.status, run.errors) == ("failed", "上传的文件在校验后被改动，请重新上传")
+    assert not Category.objects.exists()

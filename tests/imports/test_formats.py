@@ -178,3 +178,19 @@ def test_encoding_change_late_in_a_long_file_is_reported_not_decoded(run_import)
         "row 20002, column -: 此处起的内容无法按 UTF-8 解码：文件编码前后不一致或文件已损坏"
     ]
     assert not Category.objects.exists()
+
+
+def test_gbk_file_whose_first_part_is_plain_ascii(run_import):
+    lines = ["code,name,sector"] + [f"C-{n},Category {n},equipment" for n in range(20_000)]
+    content = ("\n".join(lines) + "\n").encode("ascii") + "C-ZH,数控机床,装备制造\n".encode("gbk")
+    outcome = run_import("categories", content)
+    assert outcome.out == "categories: created 20001, updated 0, unchanged 0"
+    assert Category.objects.get(code="C-ZH").name == "数控机床"
+
+
+def test_headers_as_written_in_the_documentation_are_accepted(run_import):
+    outcome = run_import(
+        "categories",
+        "code* [类别代码],类别名称*,sector（领域）\nC-X,数控机床,equipment\n",
+    )
+    assert outcome.out == "categories: created 1, updated 0, unchanged 0"

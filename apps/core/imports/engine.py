@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -28,7 +29,7 @@ CACHE_LIMIT = 100_000
 FORMULA_PREFIXES = "=+-@"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
     row: int
     position: int
@@ -91,6 +92,24 @@ class _LineStream:
     readline = read
 
 
+_DECORATED = re.compile(r"^(.*?)\s*[\[［(（](.*?)[\]］)）]$")
+
+
+def _column_for(text: str, known: dict[str, str]) -> str | None:
+    """The column a header cell names: `uscc`, `USCC`, `统一社会信用代码`, also as written
+    in the documentation (`uscc*`, `uscc [统一社会信用代码]`)."""
+    candidates = [text]
+    bare = text.rstrip("*＊").strip()
+    candidates.append(bare)
+    if match := _DECORATED.match(bare):
+        candidates += [part.rstrip("*＊").strip() for part in match.groups()]
+    for candidate in candidates:
+        name = known.get(candidate) or known.get(candidate.casefold())
+        if name is not None:
+            return name
+    return None
+
+
 class _Run:
     def __init__(self, kind: ImportKind, source: RowSource, progress: ProgressCallback | None):
         self.kind = kind
@@ -122,7 +141,7 @@ class _Run:
             if not text:
                 self.unlabelled.append(index)
                 continue
-            name = known.get(text) or known.get(text.casefold())
+            name = _column_for(text, known)
             if name is None:
                 self.problems.append(
                     Problem(
@@ -287,13 +306,27 @@ def _drop_stage(cursor) -> None:
 
 
 def _check_duplicates(run: _Run, cursor) -> None:
+    """The same key twice in one file. Rows whose references resolved are compared on the
+    target table's key (integers: fast, and it also catches two rows that would write the
+    same record); the others on the key as written."""
     key = run.kind.key
     columns = ", ".join(key)
+    resolved = " AND ".join(f"_k_{item.target} IS NOT NULL" for item in run.kind.target_key)
+    target_key = ", ".join(f"_k_{item.target}" for item in run.kind.target_key)
     not_null = " AND ".join(f"{name} IS NOT NULL" for name in key)
-    cursor.execute(
-        f"SELECT {columns}, array_agg(row_no ORDER BY row_no) FROM {STAGE_RAW} "
-        f"WHERE {not_null} GROUP BY {columns} HAVING count(*) > 1"
+    aggregate = "array_agg(row_no ORDER BY row_no)"
+    as_written = (
+        f"SELECT {', '.join(f'{name}::text' for name in key)}, {aggregate} FROM {STAGE} "
+        f"WHERE {f'NOT ({resolved}) AND ' if resolved else ''}{not_null} "
+        f"GROUP BY {columns} HAVING count(*) > 1"
     )
+    if resolved:  # kinds with a custom writer may have no target key to compare on
+        as_written = (
+            f"SELECT {', '.join(f'min({name}::text)' for name in key)}, {aggregate} "
+            f"FROM {STAGE} WHERE {resolved} GROUP BY {target_key} HAVING count(*) > 1 "
+            f"UNION ALL {as_written}"
+        )
+    cursor.execute(as_written)
     for record in cursor.fetchall():
         values, rows = record[:-1], record[-1]
         label = " / ".join(str(value) for value in values)
@@ -353,9 +386,10 @@ def run_import(
         if not dry_run:
             # Two imports of the same kind never interleave.
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{kind.name}"])
-        definitions = ", ".join(f"{c.name} {c.parser.sql_type}" for c in kind.columns)
+        # Quoted: a column may be named like an SQL keyword (`leading`).
+        definitions = ", ".join(f'"{c.name}" {c.parser.sql_type}' for c in kind.columns)
         cursor.execute(f"CREATE TEMP TABLE {STAGE_RAW} (row_no integer, {definitions})")
-        columns = ", ".join(run.copy_columns())
+        columns = ", ".join(f'"{name}"' for name in run.copy_columns())
         cursor.copy_expert(
             f"COPY {STAGE_RAW} ({columns}) FROM STDIN", _LineStream(run.copy_lines(rows)), 65536
         )
@@ -366,10 +400,15 @@ def run_import(
             if progress:
                 progress("validating", 1.0)
             cursor.execute(f"ANALYZE {STAGE_RAW}")
-            _check_duplicates(run, cursor)
             present = set(run.positions)
             cursor.execute(kind.stage_sql(present))
+            _check_duplicates(run, cursor)
             _run_checks(run, cursor)
+            if kind.stage_rules:
+                bad_rows = {problem.row for problem in run.problems}
+                for rule in kind.stage_rules:
+                    for row, column, message in rule(cursor, bad_rows):
+                        run.problem(row, column, message)
             if not run.problems:
                 _count(result, cursor)
                 if preview_rows:

@@ -50,9 +50,10 @@ class Parser:
 
 
 class Text(Parser):
-    def __init__(self, max_length: int | None = None, *, cacheable: bool = False):
+    def __init__(self, max_length: int | None = None, *, cacheable: bool | None = None):
         self.max_length = max_length
-        self.cacheable = cacheable  # for columns whose values repeat (e.g. standard numbers)
+        if cacheable is not None:
+            self.cacheable = cacheable  # for columns whose values repeat (standard numbers)
 
     def parse(self, text: str) -> str:
         if self.max_length is not None and len(text) > self.max_length:
@@ -75,7 +76,7 @@ class Code(Text):
 
     def parse(self, text: str) -> str:
         text = super().parse(text)
-        if any(char.isspace() for char in text):
+        if not text.isprintable() or " " in text or "\u3000" in text:
             raise CellError(_("“%(text)s” 含有空白字符，代码中不允许") % {"text": text})
         return text
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -80,13 +81,30 @@ def detect_encoding(sample: bytes, complete: bool) -> str:
 
 def _decoded_lines(handle: BinaryIO, codec: str) -> Iterator[str]:
     """Decode line by line (a newline byte never occurs inside a UTF-8 or GB18030
-    character), so a decoding problem is reported at the row where it is."""
+    character), so a decoding problem is reported at the row where it is.
+
+    A file whose first part is plain ASCII was taken for UTF-8; if its first non-ASCII line
+    is GB18030 rather than UTF-8, the whole file is GB18030 (ASCII reads the same in both)."""
     lines = iter(handle)
     first = next(lines, b"")
     if codec == "utf-8-sig":
         first, codec = first.removeprefix(codecs.BOM_UTF8), "utf-8"
-    yield first.decode(codec)
-    for line in lines:
+    ascii_so_far = codec == "utf-8"
+    for line in itertools.chain([first], lines):
+        if ascii_so_far:
+            if line.isascii():
+                yield line.decode("ascii")
+                continue
+            ascii_so_far = False
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                codec = "gb18030"
+                text = line.decode(codec)
+                if _IMPLAUSIBLE.search(text):
+                    raise
+                yield text
+                continue
         yield line.decode(codec)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 from typing import BinaryIO
 
@@ -101,23 +102,55 @@ def import_file(
     *, kind: str, path: str | Path, actor=None, dry_run: bool = False
 ) -> tuple[ImportRun, ImportResult]:
     """Import a file from disk in one go (the `import_csv` command)."""
-    _check_permission(actor)
-    get_import_kind(kind)
     path = Path(path)
     with path.open("rb") as handle:
         sha256, size = _digest(_file_chunks(handle))
-    run = ImportRun.objects.create(
-        actor=actor,
-        source=ImportRun.Source.COMMAND,
+    with path.open("rb") as handle:
+        return _import_now(
+            kind=kind,
+            handle=handle,
+            file_name=path.name,
+            size=size,
+            sha256=sha256,
+            actor=actor,
+            dry_run=dry_run,
+            source=ImportRun.Source.COMMAND,
+        )
+
+
+def import_bytes(
+    *, kind: str, data: bytes, file_name: str, actor, dry_run: bool
+) -> tuple[ImportRun, ImportResult]:
+    """Import an ordinary-sized upload held in memory (the django-import-export admin flow)."""
+    sha256, size = _digest([data])
+    return _import_now(
         kind=kind,
-        file_name=path.name,
+        handle=io.BytesIO(data),
+        file_name=Path(file_name).name[:255],
+        size=size,
+        sha256=sha256,
+        actor=actor,
+        dry_run=dry_run,
+        source=ImportRun.Source.ADMIN,
+    )
+
+
+def _import_now(
+    *, kind, handle, file_name, size, sha256, actor, dry_run, source
+) -> tuple[ImportRun, ImportResult]:
+    _check_permission(actor)
+    get_import_kind(kind)
+    run = ImportRun.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        source=source,
+        kind=kind,
+        file_name=file_name,
         size=size,
         sha256=sha256,
         dry_run=dry_run,
         status=Status.VALIDATING if dry_run else Status.APPLYING,
     )
-    with path.open("rb") as handle:
-        result = _execute(run, handle, dry_run=dry_run)
+    result = _execute(run, handle, dry_run=dry_run)
     done = Status.VALIDATED if dry_run else Status.SUCCEEDED
     _record(run, result, status=done if result.ok else Status.INVALID)
     if result.written:

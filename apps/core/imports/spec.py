@@ -13,6 +13,10 @@ An import kind has:
 - `checks`: rules over the staged rows as SQL, each a query on `import_stage` returning
   `row_no` and the message's arguments, one result row per problem;
 - `row_rules`: Python rules over one row's parsed values (cross-column rules);
+- `stage_rules`: Python rules over all staged rows at once, after the SQL checks, for rules
+  another app's service already states (e.g. a scheme's criteria taken together); each is
+  called with the cursor and the set of row numbers that already have a problem (to leave
+  them out) and yields `(row_no, column, message)`;
 - `target_key` / `fields`: how the staged row maps onto the target table (`table`), used to
   classify rows as created/updated/unchanged and to merge them in SQL. `on_insert` and
   `on_update` add columns on those statements; their expressions see the staged row as `st`
@@ -149,6 +153,9 @@ class ImportKind(SqlExport):
     resolved: dict[str, str] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     row_rules: list[RowRule] = field(default_factory=list)
+    stage_rules: list[Callable[[Any, set[int]], Iterable[tuple[int, str, str]]]] = field(
+        default_factory=list
+    )
     on_insert: dict[str, str] = field(default_factory=dict)
     on_update: list[Field] = field(default_factory=list)
     description: str = ""
@@ -201,8 +208,8 @@ class ImportKind(SqlExport):
         values += list(self.on_insert.values())
         cursor.execute(
             f"INSERT INTO {self.table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} FROM {STAGE} st WHERE st._target_id IS NULL "
-            "ORDER BY st.row_no"
+            # The staging table is in file order already; no sort needed.
+            f"SELECT {', '.join(values)} FROM {STAGE} st WHERE st._target_id IS NULL"
         )
 
 

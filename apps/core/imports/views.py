@@ -69,7 +69,7 @@ def upload(request, admin_site):
         run = services.import_upload(
             kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user
         )
-        _validate(run)
+        start_validation(run)
         return redirect("admin:core_importrun_review", run.pk)
     context = _context(
         admin_site,
@@ -82,7 +82,8 @@ def upload(request, admin_site):
     return TemplateResponse(request, "admin/core/importrun/upload.html", context)
 
 
-def _validate(run: ImportRun) -> None:
+def start_validation(run: ImportRun) -> None:
+    """Validate an uploaded run now, or queue it for a worker if the file is large."""
     from apps.core import tasks
 
     if run.background:
@@ -95,7 +96,7 @@ def review(request, admin_site, run_id: int):
     _require(request)
     run = get_object_or_404(ImportRun, pk=run_id)
     kind = get_import_kind(run.kind)
-    lines = run.errors.splitlines()
+    lines = run.errors.split("\n", SHOWN_ERRORS)[:SHOWN_ERRORS] if run.errors else []
     context = _context(
         admin_site,
         request,
@@ -103,8 +104,8 @@ def review(request, admin_site, run_id: int):
         run=run,
         kind=kind,
         key_headers=list(kind.key),
-        errors=lines[:SHOWN_ERRORS],
-        more_errors=max(0, len(lines) - SHOWN_ERRORS),
+        errors=lines,
+        more_errors=max(0, run.error_count - len(lines)),
         progress=services.import_run_progress(run),
         can_confirm=run.status == ImportRun.Status.VALIDATED and run.source == "admin",
     )

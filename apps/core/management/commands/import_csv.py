@@ -3,6 +3,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from apps.core.imports import get_import_kind, import_kinds
 from apps.core.imports.services import import_file
@@ -27,6 +28,10 @@ class Command(BaseCommand):
             _run, result = import_file(kind=kind, path=path, dry_run=dry_run)
         except FileNotFoundError:
             raise CommandError(f"no such file: {path}") from None
+        except DatabaseError as error:
+            # E.g. someone else wrote a row with the same key meanwhile: nothing was written.
+            self.stderr.write(f"row -, column -: {error}".strip())
+            sys.exit(1)
         if not result.ok:
             for line in result.error_lines():
                 self.stderr.write(line)

@@ -17,6 +17,8 @@ from apps.core.uscc import ALPHABET, check_character
 from apps.declarations import demo as declarations_demo
 from apps.enterprises.enums import District, MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
+from apps.evaluators import demo as evaluators_demo
+from apps.experts import demo as experts_demo
 from apps.leaders import demo as leaders_demo
 
 DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo"
@@ -108,6 +110,8 @@ class Command(BaseCommand):
         firms = self._enterprises(enterprises)
         self._accounts(firms[0])
         declarations_demo.load(firms, demo_user=User.objects.get(email=DEMO_ACCOUNTS[2][0]))
+        experts_demo.load()
+        evaluators_demo.load()
         leaders_demo.load(firms, staff=User.objects.get(email=DEMO_ACCOUNTS[1][0]))
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,393 @@
+"""Generate national-scale data for benchmarks: enterprises, declared standards and their
+indicator values, deterministically from a seed, written with COPY.
+
+Scale 1.0 is the national platform at the end of 2023 (DOMAIN.md): about 472,000 enterprises
+and 3.17 million standards. Generated enterprises are recognisable by their USCC: the
+organisation code (characters 9-17) starts with `YY`; `--replace` removes them (and their
+standards) before generating again. The search index is filled by the database triggers, as
+for any bulk import; the GIN index is rebuilt once after the load at large scales.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import random
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from apps.catalog.models import Category
+from apps.core.uscc import ALPHABET, check_character
+from apps.enterprises.enums import District
+
+ENTERPRISES_PER_SCALE = 472_000
+STANDARDS_PER_SCALE = 3_170_000
+MARKER = "YY"  # organisation-code prefix of generated enterprises
+BATCH = 50_000
+
+# (division code, region name, weight): registering authority of the USCC and name prefix.
+REGIONS = [
+    ("110108", "北京", 14),
+    ("110105", "北京", 8),
+    ("310115", "上海", 12),
+    ("440300", "深圳", 11),
+    ("440100", "广州", 8),
+    ("330100", "杭州", 8),
+    ("320500", "苏州", 8),
+    ("370200", "青岛", 6),
+    ("120116", "天津", 5),
+    ("500000", "重庆", 4),
+    ("510100", "成都", 5),
+    ("420100", "武汉", 4),
+    ("350200", "厦门", 3),
+    ("330200", "宁波", 4),
+    ("320100", "南京", 4),
+    ("610100", "西安", 3),
+]
+# Common characters of Chinese company names, most frequent first (Zipf-like choice).
+NAME_CHARS = (
+    "华中金泰康瑞恒源达信通宏安盛新兴海东方科电明光正远鼎丰隆德天美创智博佳永昌鑫和立"
+    "凯利嘉万宇晨星汇同益诚祥嘉旭辉顺发荣升力腾飞龙凤广福寿"
+)
+TRADES = {
+    "consumer_goods": ["电器", "家电", "日用品", "纺织", "厨具", "电子"],
+    "equipment": ["机械", "装备", "机床", "重工", "精密", "动力"],
+    "emerging": ["新能源", "智能科技", "电池", "无人机", "光电", "信息技术"],
+    "services": ["物业管理", "物流", "快递", "电子商务", "养老服务", "家电维修"],
+}
+SUFFIXES = [("有限公司", 70), ("股份有限公司", 18), ("集团有限公司", 8), ("科技有限公司", 12)]
+NAME_VARIANTS = ["", "企业标准", "技术条件", "通用技术要求", "产品标准", "质量要求", "规范"]
+PRODUCT_PREFIXES = ["", "家用", "商用", "智能", "节能型", "变频", "便携式", "高端"]
+GROUPS = ["CAS", "CEEIA", "CHEAA", "CNTAC", "ZZB", "CSAE", "CSTM", "CECA"]
+INDUSTRY = ["QB", "JB", "SJ", "HG", "FZ", "SB", "YD", "JT"]
+TYPES = [
+    ("enterprise", 85),
+    ("group", 8),
+    ("national", 4),
+    ("industry", 2),
+    ("local", 1),
+]
+BEIJING_DISTRICTS = [d.value for d in District]
+MODEL_LETTERS = "ABCDEFGHKLMPRSTXYZ"
+SERVICE_PLACES = ["社区", "写字楼", "园区", "城区"]
+
+
+class Weighted:
+    """Fast repeated weighted choice (bisect over the cumulative weights)."""
+
+    def __init__(self, items, weights):
+        self.items = list(items)
+        self.cumulative = []
+        total = 0.0
+        for weight in weights:
+            total += weight
+            self.cumulative.append(total)
+        self.total = total
+
+    def pick(self, rng: random.Random):
+        return self.items[bisect.bisect(self.cumulative, rng.random() * self.total)]
+
+
+def generated_uscc(division: str, serial: int) -> str:
+    digits = []
+    value = serial
+    for _ in range(7):
+        digits.append(ALPHABET[value % 31])
+        value //= 31
+    first17 = f"91{division}{MARKER}{''.join(reversed(digits))}"
+    return first17 + check_character(first17)
+
+
+def latin_code(serial: int) -> str:
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    out = []
+    value = serial
+    for _ in range(4):
+        out.append(letters[value % len(letters)])
+        value //= len(letters)
+    return "".join(reversed(out))
+
+
+class Command(BaseCommand):
+    help = "Generate enterprises, standards and indicator values at a given national scale."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="1.0 = national (3.17M)")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--replace", action="store_true", help="remove previously generated data first"
+        )
+
+    def handle(self, *args, scale: float, seed: int, replace: bool, **options):
+        if scale <= 0:
+            raise CommandError("--scale must be positive")
+        started = time.monotonic()
+        if generated_enterprise_count():
+            if not replace:
+                raise CommandError("generated data already present: pass --replace")
+            self._remove()
+        categories = self._categories()
+        n_enterprises = max(1, round(ENTERPRISES_PER_SCALE * scale))
+        n_standards = max(1, round(STANDARDS_PER_SCALE * scale))
+        rng = random.Random(seed)
+        ids = self._enterprises(rng, n_enterprises)
+        self._standards(rng, ids, categories, n_standards)
+        self._values(seed)
+        with connection.cursor() as cursor:
+            for table in (
+                "enterprises_enterprise",
+                "declarations_standard",
+                "declarations_indicatorvalue",
+            ):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+        self.stdout.write(
+            f"generated {n_enterprises} enterprises and {n_standards} standards "
+            f"(scale {scale}, seed {seed}) in {time.monotonic() - started:.1f}s"
+        )
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _categories(self):
+        if not Category.objects.exists():
+            from apps.portal.management.commands.seed_demo import Command as SeedDemo
+
+            SeedDemo()._catalogue()
+        return list(Category.objects.order_by("code").values_list("id", "name", "sector"))
+
+    def _remove(self):
+        t = time.monotonic()
+        with transaction.atomic(), connection.cursor() as cursor:
+            generated = "SELECT id FROM enterprises_enterprise WHERE substr(uscc, 9, 2) = %s"
+            cursor.execute(
+                "DELETE FROM declarations_indicatorvalue v USING declarations_standard s "
+                f"WHERE v.standard_id = s.id AND s.enterprise_id IN ({generated})",
+                [MARKER],
+            )
+            cursor.execute(
+                f"DELETE FROM declarations_standardversion WHERE standard_id IN "
+                f"(SELECT id FROM declarations_standard WHERE enterprise_id IN ({generated}))",
+                [MARKER],
+            )
+            cursor.execute(
+                f"DELETE FROM declarations_standard WHERE enterprise_id IN ({generated})",
+                [MARKER],
+            )
+            cursor.execute(
+                "DELETE FROM enterprises_enterprise WHERE substr(uscc, 9, 2) = %s", [MARKER]
+            )
+        self.stdout.write(f"removed previously generated data in {time.monotonic() - t:.1f}s")
+
+    def _enterprises(self, rng: random.Random, count: int) -> list[int]:
+        t = time.monotonic()
+        regions = Weighted(REGIONS, [w for _, _, w in REGIONS])
+        chars = Weighted(NAME_CHARS, [1 / (i + 1) ** 0.6 for i in range(len(NAME_CHARS))])
+        suffixes = Weighted([s for s, _ in SUFFIXES], [w for _, w in SUFFIXES])
+        trades = [t for values in TRADES.values() for t in values]
+        now = "2024-01-01 00:00:00+08"
+        buffer = io.StringIO()
+        for serial in range(count):
+            division, region, _ = regions.pick(rng)
+            name = (
+                f"{region}{chars.pick(rng)}{chars.pick(rng)}{rng.choice(trades)}"
+                f"{suffixes.pick(rng)}"
+            )
+            district = rng.choice(BEIJING_DISTRICTS) if division.startswith("11") else ""
+            buffer.write(
+                f"{generated_uscc(division, serial)}\t{name}\t{district}\t\t\t\t\t{now}\t{now}\n"
+            )
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                "COPY enterprises_enterprise (uscc, name, district, industry_code, address,"
+                " contact_email, contact_phone, created_at, updated_at) FROM STDIN",
+                buffer,
+            )
+            cursor.execute(
+                "SELECT id FROM enterprises_enterprise WHERE substr(uscc, 9, 2) = %s ORDER BY id",
+                [MARKER],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        self.stdout.write(f"  enterprises: {count} in {time.monotonic() - t:.1f}s")
+        return ids
+
+    def _standards(self, rng, enterprise_ids, categories, count: int) -> None:
+        """COPY the rows into an unlogged staging table, then insert them set-based with their
+        search document computed by the same database function the trigger uses."""
+        t = time.monotonic()
+        category_pick = Weighted(categories, [1 / (i + 1) ** 0.5 for i in range(len(categories))])
+        type_pick = Weighted([k for k, _ in TYPES], [w for _, w in TYPES])
+        counters = [0] * len(enterprise_ids)
+        n = len(enterprise_ids)
+        first_day = date(2015, 1, 1).toordinal()
+        days = date(2025, 12, 31).toordinal() - first_day
+        columns = (
+            "enterprise_id, standard_no, name, category_id, standard_type, products, status,"
+            " published_on, abolished_on, created_at, updated_at"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE UNLOGGED TABLE IF NOT EXISTS generate_standards_staging "
+                "(LIKE declarations_standard INCLUDING DEFAULTS)"
+            )
+            cursor.execute("TRUNCATE generate_standards_staging")
+            written = 0
+            while written < count:
+                size = min(BATCH, count - written)
+                buffer = io.StringIO()
+                for offset in range(size):
+                    # Skew: a few enterprises declare hundreds of standards, most a few.
+                    index = int(n * rng.random() ** 3)
+                    counters[index] += 1
+                    seq = counters[index]
+                    category_id, category_name, sector = category_pick.pick(rng)
+                    kind = type_pick.pick(rng)
+                    year = 2015 + rng.randrange(11)
+                    number = self._number(kind, index, seq, year, rng)
+                    name = f"{rng.choice(PRODUCT_PREFIXES)}{category_name}"
+                    name += rng.choice(NAME_VARIANTS)
+                    if sector != "services":
+                        model = f"{rng.choice(MODEL_LETTERS)}{rng.choice(MODEL_LETTERS)}"
+                        products = f"{category_name} {model}-{rng.randint(10, 999)}"
+                    else:
+                        products = f"{category_name}（{rng.choice(SERVICE_PLACES)}）"
+                    published = date.fromordinal(first_day + rng.randrange(days))
+                    abolished = rng.random() < 0.08
+                    status = "abolished" if abolished else "public"
+                    abolished_on = (
+                        (published + timedelta(days=rng.randint(30, 900))).isoformat()
+                        if abolished
+                        else "\\N"
+                    )
+                    stamp = f"{published.isoformat()} 09:00:00+08"
+                    buffer.write(
+                        f"{written + offset + 1}\t{enterprise_ids[index]}\t{number}\t{name}\t"
+                        f"{category_id}\t{kind}\t{products}\t{status}\t{published.isoformat()}\t"
+                        f"{abolished_on}\t{stamp}\t{stamp}\n"
+                    )
+                buffer.seek(0)
+                cursor.cursor.copy_expert(
+                    f"COPY generate_standards_staging (id, {columns}) FROM STDIN", buffer
+                )
+                written += size
+            self.stdout.write(f"  standards generated: {count} in {time.monotonic() - t:.1f}s")
+            t = time.monotonic()
+            with without_secondary_indexes(cursor, "declarations_standard", self.stdout):
+                cursor.execute(
+                    f"""
+                    INSERT INTO declarations_standard ({columns}, search_document)
+                    SELECT g.enterprise_id, g.standard_no, g.name, g.category_id,
+                           g.standard_type, g.products, g.status, g.published_on,
+                           g.abolished_on, g.created_at, g.updated_at,
+                           declarations_search_document(g.standard_no, g.name, g.products,
+                                                        e.name)
+                    FROM generate_standards_staging g
+                    JOIN enterprises_enterprise e ON e.id = g.enterprise_id
+                    ORDER BY g.id
+                    """
+                )
+                self.stdout.write(f"  standards inserted in {time.monotonic() - t:.1f}s")
+            cursor.execute("DROP TABLE generate_standards_staging")
+        self.stdout.write(f"  standards: {count} in {time.monotonic() - t:.1f}s")
+
+    @staticmethod
+    def _number(kind: str, index: int, seq: int, year: int, rng: random.Random) -> str:
+        # seq makes every number unique within its enterprise.
+        serial = 100 * seq + rng.randrange(100)
+        if kind == "enterprise":
+            return f"Q/{latin_code(index)} {seq:03d}-{year}"
+        if kind == "group":
+            return f"T/{rng.choice(GROUPS)} {serial:03d}-{year}"
+        if kind == "national":
+            return f"GB{rng.choice(['/T', '/T', ''])} {serial}-{year}"
+        if kind == "industry":
+            return f"{rng.choice(INDUSTRY)}/T {serial}-{year}"
+        return f"DB11/T {serial}-{year}"
+
+    def _values(self, seed: int) -> None:
+        """One value per indicator of the standard's category, around the national value
+        (mostly better, about one in six worse), derived from a hash so it is deterministic."""
+        t = time.monotonic()
+        with (
+            connection.cursor() as cursor,
+            without_secondary_indexes(cursor, "declarations_indicatorvalue", self.stdout),
+        ):
+            cursor.execute(
+                """
+                INSERT INTO declarations_indicatorvalue (standard_id, indicator_id, value)
+                SELECT s.id, i.id,
+                       CASE WHEN btrim(i.unit) = '%%' THEN least(v.value, 100) ELSE v.value END
+                FROM declarations_standard s
+                JOIN enterprises_enterprise e ON e.id = s.enterprise_id
+                JOIN catalog_indicator i ON i.category_id = s.category_id
+                CROSS JOIN LATERAL (
+                  SELECT round(coalesce(i.national_value, 10) * (1 +
+                    CASE WHEN i.direction = 'higher' THEN 1 ELSE -1 END *
+                    ((abs(hashtext(e.uscc || s.standard_no || i.code || %s)) %% 3000)
+                      / 10000.0 - 0.05)), 3) AS value
+                ) v
+                WHERE substr(e.uscc, 9, 2) = %s
+                """,
+                [str(seed), MARKER],
+            )
+            rows = cursor.rowcount
+        self.stdout.write(f"  indicator values: {rows} in {time.monotonic() - t:.1f}s")
+
+
+def generated_enterprise_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM enterprises_enterprise WHERE substr(uscc, 9, 2) = %s", [MARKER]
+        )
+        return cursor.fetchone()[0]
+
+
+def generated_standard_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM declarations_standard s JOIN enterprises_enterprise e"
+            " ON e.id = s.enterprise_id WHERE substr(e.uscc, 9, 2) = %s",
+            [MARKER],
+        )
+        return cursor.fetchone()[0]
+
+
+@contextmanager
+def without_secondary_indexes(cursor, table: str, out=None):
+    """Bulk-load `table` without maintaining its secondary indexes, unique constraints and
+    foreign keys row by row: drop them, load, then rebuild each once (validated set-based).
+    The definitions are read from the catalogue, so they come back exactly as migrated."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC",
+        [table],
+    )
+    constraints = cursor.fetchall()  # unique first, then foreign keys
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND i.indexrelid NOT IN "
+        "(SELECT conindid FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition, _kind in reversed(constraints):
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    try:
+        yield
+    finally:
+        started = time.monotonic()
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition, _kind in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("RESET maintenance_work_mem")
+        if out is not None:
+            out.write(
+                f"  {table}: indexes and constraints rebuilt in {time.monotonic() - started:.1f}s"
+            )
