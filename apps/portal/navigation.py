@@ -13,6 +13,7 @@ PUBLIC = [
     ("declarations:search", _("标准查询")),
     ("leaders:rankings", _("排行榜")),
     ("leaders:leader_list", _("领跑者名单")),
+    ("leaders:notice_list", _("公示")),
     ("evaluators:public_schemes", _("评估方案")),
     ("portal:statistics", _("统计")),
     ("incentives:programme_list", _("激励政策")),
@@ -25,6 +26,8 @@ EVALUATION_STAFF = [
     ("evaluators:staff_schemes", _("评估方案")),
     ("experts:expert_list", _("专家库")),
     ("experts:review_list", _("专家评审")),
+    ("leaders:compile_board", _("排行榜编制")),
+    ("leaders:staff_lists", _("候选名单")),
 ]
 
 BY_ROLE = {
@@ -33,6 +36,7 @@ BY_ROLE = {
         ("enterprises:my_profile", _("企业信息")),
         ("evaluators:my_results", _("评估结果")),
         ("incentives:my_applications", _("激励政策申请")),
+        ("leaders:my_notifications", _("消息通知")),
     ],
     Role.PARTNER: [("incentives:partner_desk", _("合作机构工作台"))],
     Role.EVALUATOR: [("evaluators:workspace", _("评估机构工作台"))],
