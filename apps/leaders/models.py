@@ -139,11 +139,23 @@ class Ranking(models.Model):
 class RankingEntry(models.Model):
     """One entrant standard of a ranking: ranked (rank, score, tiers) or excluded (reason)."""
 
+    # Entries are written only by the compile statement, millions at a time, from rows it has
+    # just read in the same transaction: the database skips per-row foreign-key checks here
+    # (they cost as much as the compile itself at national scale).
     ranking = models.ForeignKey(
-        Ranking, verbose_name=_("排行榜"), on_delete=models.CASCADE, related_name="entries"
+        Ranking,
+        db_constraint=False,
+        db_index=False,  # (ranking, position) below serves every lookup by ranking
+        verbose_name=_("排行榜"),
+        on_delete=models.CASCADE,
+        related_name="entries",
     )
     standard = models.ForeignKey(
-        Standard, verbose_name=_("标准"), on_delete=models.PROTECT, related_name="ranking_entries"
+        Standard,
+        db_constraint=False,
+        verbose_name=_("标准"),
+        on_delete=models.PROTECT,
+        related_name="ranking_entries",
     )
     position = models.PositiveIntegerField(_("列表顺序"))
     rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
@@ -163,9 +175,6 @@ class RankingEntry(models.Model):
             models.UniqueConstraint(
                 fields=["ranking", "position"], name="ranking_entry_position_unique"
             ),
-            models.UniqueConstraint(
-                fields=["ranking", "standard"], name="ranking_entry_standard_unique"
-            ),
             models.CheckConstraint(
                 condition=(
                     models.Q(rank__isnull=False, score__isnull=False, excluded_reason__isnull=True)
@@ -181,7 +190,6 @@ class RankingEntry(models.Model):
                 name="ranking_entry_ranked_or_excluded",
             ),
         ]
-        indexes = [models.Index(fields=["standard"])]
 
     def __str__(self) -> str:
         return f"{self.ranking_id}#{self.position}"

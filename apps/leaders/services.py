@@ -111,53 +111,85 @@ class RankingNotCompilable(ValidationError):
     pass
 
 
-@transaction.atomic
 def ranking_compile(*, scheme, actor=None) -> Ranking:
-    """Compile one approved scheme's ranking and candidates, replacing its current ranking
-    atomically. The row lock on the scheme makes concurrent compiles of one scheme run one
-    after the other; a compile interrupted anywhere rolls back whole, so a rerun gives the
-    same result as an undisturbed run."""
+    """Compile one approved scheme's ranking and candidates (see `rankings_compile`)."""
+    return rankings_compile(schemes=[scheme], actor=actor)[0]
+
+
+@transaction.atomic
+def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
+    """Compile approved schemes' rankings and candidates in one statement, replacing each
+    scheme's current ranking atomically. Row locks on the schemes (taken in id order) make
+    concurrent compiles of a scheme run one after the other; a compile interrupted anywhere
+    rolls back whole, so a rerun gives the same result as an undisturbed run."""
     from apps.evaluators import services as evaluator_services
     from apps.evaluators.enums import SchemeStatus
-    from apps.evaluators.models import Scheme
+    from apps.evaluators.models import Scheme, SchemeCriterion
 
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    if scheme.status != SchemeStatus.APPROVED:
-        raise RankingNotCompilable(
-            _("方案 %(code)s 尚未批准，不能编制排行榜") % {"code": scheme.scheme_code}
-        )
-    _retire_current_ranking(scheme)
-    ranking = Ranking.objects.create(scheme=scheme, compiled_by=actor if _is_user(actor) else None)
+    locked = list(
+        Scheme.objects.select_for_update().filter(pk__in=[s.pk for s in schemes]).order_by("pk")
+    )
+    for scheme in locked:
+        if scheme.status != SchemeStatus.APPROVED:
+            raise RankingNotCompilable(
+                _("方案 %(code)s 尚未批准，不能编制排行榜") % {"code": scheme.scheme_code}
+            )
+    if not locked:
+        return []
+    compiled_by = actor if _is_user(actor) else None
+    rankings = {}
+    for scheme in locked:
+        _retire_current_ranking(scheme)
+        rankings[scheme.pk] = Ranking.objects.create(scheme=scheme, compiled_by=compiled_by)
+    indicator_ids = list(
+        SchemeCriterion.objects.filter(scheme__in=locked, kind="core")
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
     with connection.cursor() as cursor:
+        # JIT compiling this many-branched statement costs more than it saves, every time.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
-            ranking_sql.COMPILE_RANKING, {"scheme_id": scheme.pk, "ranking_id": ranking.pk}
+            ranking_sql.COMPILE_RANKINGS,
+            {
+                "scheme_ids": [s.pk for s in locked],
+                "ranking_ids": [rankings[s.pk].pk for s in locked],
+                "category_ids": [s.category_id for s in locked],
+                "cutoff_dates": [s.cutoff_date for s in locked],
+                "max_leaders": [s.max_leaders for s in locked],
+                "min_participants": [s.min_participants for s in locked],
+                "indicator_ids": indicator_ids,
+            },
         )
-        cursor.execute(ranking_sql.RANKING_TOTALS, {"ranking_id": ranking.pk})
-        ranking.entrants, ranking.participants = cursor.fetchone()
-    ranking.save(update_fields=["entrants", "participants"])
-    first_results = scheme.results_published_at is None
-    # From the first compile on, each enterprise sees its own scores and rejection reasons.
-    evaluator_services.scheme_results_publish(
-        scheme=scheme, actor=actor if _is_user(actor) else None
-    )
-    if first_results:
-        # Telling every entrant enterprise is its own job after commit: the compile stays
-        # one statement's work even at national scale.
-        from apps.leaders.tasks import notify_ranking_out
+        cursor.execute(
+            ranking_sql.RANKING_TOTALS, {"ranking_ids": [r.pk for r in rankings.values()]}
+        )
+        totals = {row[0]: row[1:] for row in cursor.fetchall()}
+    for scheme in locked:
+        ranking = rankings[scheme.pk]
+        ranking.entrants, ranking.participants, candidates = totals.get(ranking.pk, (0, 0, 0))
+        ranking.save(update_fields=["entrants", "participants"])
+        first_results = scheme.results_published_at is None
+        # From the first compile on, each enterprise sees its own scores and rejection reasons.
+        evaluator_services.scheme_results_publish(scheme=scheme, actor=compiled_by)
+        if first_results:
+            # Telling every entrant enterprise is its own job after commit: the compile stays
+            # one statement's work even at national scale.
+            from apps.leaders.tasks import notify_ranking_out
 
-        notify_ranking_out.delay_on_commit(scheme_id=scheme.pk)
-    audit.record(
-        actor=actor,
-        action="ranking.compile",
-        target=ranking,
-        changes={
-            "scheme": [None, scheme.scheme_code],
-            "entrants": [None, ranking.entrants],
-            "participants": [None, ranking.participants],
-            "candidates": [None, ranking.entries.filter(candidate=True).count()],
-        },
-    )
-    return ranking
+            notify_ranking_out.delay_on_commit(scheme_id=scheme.pk)
+        audit.record(
+            actor=actor,
+            action="ranking.compile",
+            target=ranking,
+            changes={
+                "scheme": [None, scheme.scheme_code],
+                "entrants": [None, ranking.entrants],
+                "participants": [None, ranking.participants],
+                "candidates": [None, candidates],
+            },
+        )
+    return [rankings[s.pk] for s in schemes]
 
 
 def _retire_current_ranking(scheme) -> None:
