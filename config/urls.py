@@ -8,6 +8,7 @@ from apps.accounts.views import admin_login
 from apps.core.views import healthz
 from apps.declarations.api import StandardViewSet
 from apps.enterprises.api import EnterpriseViewSet
+from apps.incentives.api import PartnerLeaderFeed, PartnerLeaderFeedCSV
 from apps.leaders.api import LeaderViewSet, RankingViewSet
 
 api_router = DefaultRouter()
@@ -24,6 +25,8 @@ urlpatterns = [
     path("accounts/", include(accounts_urls.overrides)),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/partner/leaders/", PartnerLeaderFeed.as_view(), name="partner-leaders"),
+    path("api/v1/partner/leaders.csv", PartnerLeaderFeedCSV.as_view(), name="partner-leaders-csv"),
     path("api/v1/", include(api_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -33,6 +36,8 @@ urlpatterns = [
     path("", include("apps.evaluators.urls")),
     path("", include("apps.leaders.urls")),
     path("", include("apps.supervision.urls")),
+    path("", include("apps.incentives.urls")),
+    path("", include("apps.news.urls")),
     path("", include("apps.portal.urls")),
 ]
 

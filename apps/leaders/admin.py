@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from apps.core.admin import AuditedModelAdmin
-from apps.leaders.models import Leader
+from apps.leaders.models import (
+    Candidate,
+    CandidateList,
+    Leader,
+    Notification,
+    Objection,
+    RankingJob,
+)
 
 
 @admin.register(Leader)
@@ -15,5 +22,62 @@ class LeaderAdmin(AuditedModelAdmin):
         "verification_code",
     ]
     list_select_related = ["category", "standard__enterprise"]
-    raw_id_fields = ["standard"]
+    raw_id_fields = ["standard", "candidate"]
     readonly_fields = ["verification_code"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by services only: the admin shows them, never edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The outbox: every message to an enterprise and whether its email went out."""
+
+    list_display = ["created_at", "enterprise", "kind", "subject", "status", "sent_at", "attempts"]
+    list_filter = ["status", "kind"]
+    search_fields = ["enterprise__name", "enterprise__uscc", "subject"]
+    list_select_related = ["enterprise"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(RankingJob)
+class RankingJobAdmin(ReadOnlyAdmin):
+    list_display = ["scheme", "status", "queued_at", "started_at", "finished_at", "attempts"]
+    list_filter = ["status"]
+    list_select_related = ["scheme"]
+
+
+class CandidateInline(admin.TabularInline):
+    model = Candidate
+    fields = ["position", "standard", "rank", "score", "status", "removal_reason"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CandidateList)
+class CandidateListAdmin(ReadOnlyAdmin):
+    list_display = ["scheme", "status", "notice_starts_on", "notice_ends_on", "published_on"]
+    list_filter = ["status", "scheme__year"]
+    list_select_related = ["scheme"]
+    inlines = [CandidateInline]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "candidate", "name", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["candidate__standard"]

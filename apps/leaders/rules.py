@@ -1,5 +1,22 @@
 import rules
 
-from apps.accounts.rules import is_staff_member
+from apps.accounts.rules import is_enterprise_user, is_expert, is_staff_member
+
+
+@rules.predicate
+def is_drawn_for_objection(user, objection):
+    """An expert drawn for a review of this objection (to read its attachment)."""
+    if objection is None or not user.is_authenticated:
+        return False
+    from apps.experts.selectors import reviews_of_target
+
+    return reviews_of_target(objection).filter(members__expert__user=user).exists()
+
 
 rules.add_perm("leaders.revoke_leader", is_staff_member)
+rules.add_perm("leaders.compile_rankings", is_staff_member)
+rules.add_perm("leaders.manage_candidate_lists", is_staff_member)
+rules.add_perm(
+    "leaders.view_objection_attachment", is_staff_member | (is_expert & is_drawn_for_objection)
+)
+rules.add_perm("leaders.view_notifications", is_enterprise_user)

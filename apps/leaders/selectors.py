@@ -67,3 +67,128 @@ def ranking_years() -> list[int]:
         .values_list("scheme__year", flat=True)
         .distinct()
     )
+
+
+def schemes_due_for_compile(*, today=None):
+    """Approved schemes whose ranking date (cutoff) has passed, with no ranking compiled after
+    it and no compile already queued or running."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    from apps.evaluators.enums import SchemeStatus
+    from apps.evaluators.models import Scheme
+    from apps.leaders.enums import JobStatus
+    from apps.leaders.models import RankingJob
+
+    today = today or timezone.localdate()
+    compiled_after = (
+        Ranking.objects.filter(scheme=OuterRef("pk"), is_current=True)
+        .annotate(day=TruncDate("compiled_at"))
+        .filter(day__gt=OuterRef("cutoff_date"))
+    )
+    pending = RankingJob.objects.filter(
+        scheme=OuterRef("pk"), status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    )
+    return list(
+        Scheme.objects.filter(status=SchemeStatus.APPROVED, cutoff_date__lt=today)
+        .exclude(Exists(compiled_after))
+        .exclude(Exists(pending))
+        .order_by("scheme_code")
+    )
+
+
+def compile_board(*, year: int):
+    """Each approved scheme of the year with its current ranking and latest compile job, for
+    the staff progress page (three queries whatever the number of schemes)."""
+    from apps.evaluators.enums import SchemeStatus
+    from apps.evaluators.models import Scheme
+    from apps.leaders.models import RankingJob
+
+    schemes = list(
+        Scheme.objects.filter(year=year, status=SchemeStatus.APPROVED)
+        .select_related("category", "agency")
+        .order_by("scheme_code")
+    )
+    ids = [s.pk for s in schemes]
+    rankings = {r.scheme_id: r for r in Ranking.objects.filter(scheme_id__in=ids, is_current=True)}
+    jobs = {}
+    for job in (
+        RankingJob.objects.filter(scheme_id__in=ids)
+        .order_by("scheme_id", "-queued_at", "-id")
+        .distinct("scheme_id")
+    ):
+        jobs[job.scheme_id] = job
+    return [{"scheme": s, "ranking": rankings.get(s.pk), "job": jobs.get(s.pk)} for s in schemes]
+
+
+def candidate_lists_for_staff():
+    from django.db.models import Count, Q
+
+    from apps.leaders.enums import OPEN_OBJECTION_STATUSES, CandidateStatus
+    from apps.leaders.models import CandidateList
+
+    return (
+        CandidateList.objects.select_related("scheme__category", "scheme__agency")
+        .annotate(
+            active_candidates=Count(
+                "candidates", filter=Q(candidates__status=CandidateStatus.ACTIVE), distinct=True
+            ),
+            open_objections=Count(
+                "candidates__objections",
+                filter=Q(candidates__objections__status__in=OPEN_OBJECTION_STATUSES),
+                distinct=True,
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def schemes_ready_for_list():
+    """Schemes with a current ranking that has candidates and no live candidate list."""
+    from django.db.models import Exists, OuterRef
+
+    from apps.evaluators.models import Scheme
+    from apps.leaders.enums import CandidateListStatus
+    from apps.leaders.models import CandidateList, RankingEntry
+
+    has_candidates = RankingEntry.objects.filter(
+        ranking__scheme=OuterRef("pk"), ranking__is_current=True, candidate=True
+    )
+    live_list = CandidateList.objects.filter(scheme=OuterRef("pk")).exclude(
+        status=CandidateListStatus.WITHDRAWN
+    )
+    return (
+        Scheme.objects.filter(Exists(has_candidates))
+        .exclude(Exists(live_list))
+        .select_related("category")
+        .order_by("-year", "scheme_code")
+    )
+
+
+def notices_public():
+    """Candidate lists the public may see: in notice, or published after a notice."""
+    from apps.leaders.enums import PUBLIC_LIST_LABELS
+    from apps.leaders.models import CandidateList
+
+    return (
+        CandidateList.objects.filter(status__in=list(PUBLIC_LIST_LABELS))
+        .select_related("scheme__category", "scheme__agency")
+        .order_by("-notice_starts_on", "-id")
+    )
+
+
+def notice_candidates(candidate_list):
+    from django.db.models import Count
+
+    return (
+        candidate_list.candidates.select_related("standard__enterprise")
+        .annotate(objection_count=Count("objections"))
+        .order_by("position")
+    )
+
+
+def notifications_of(enterprise):
+    from apps.leaders.models import Notification
+
+    return Notification.objects.filter(enterprise=enterprise).order_by("-created_at", "-id")

@@ -1,14 +1,33 @@
-from datetime import date
+import uuid
+from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core import audit
-from apps.leaders import ranking_sql
-from apps.leaders.enums import LeaderStatus
-from apps.leaders.models import Leader, Ranking
+from apps.core import audit, signals
+from apps.leaders import notifications, ranking_sql
+from apps.leaders.enums import (
+    OPEN_OBJECTION_STATUSES,
+    CandidateListStatus,
+    CandidateStatus,
+    JobStatus,
+    LeaderStatus,
+    NotificationKind,
+    ObjectionStatus,
+)
+from apps.leaders.models import (
+    Candidate,
+    CandidateList,
+    Leader,
+    Objection,
+    Ranking,
+    RankingJob,
+)
 
 # The leader title's workflow, as data.
 LEADER_TRANSITIONS = {
@@ -46,7 +65,7 @@ def leader_revoke(*, leader: Leader, reason: str, actor, on: date | None = None)
     if not reason.strip():
         raise ValidationError({"reason": _("撤销领跑者必须填写理由")})
     leader = Leader.objects.select_for_update().get(pk=leader.pk)
-    return _change_status(
+    leader = _change_status(
         leader,
         LeaderStatus.REVOKED,
         actor=actor,
@@ -54,6 +73,22 @@ def leader_revoke(*, leader: Leader, reason: str, actor, on: date | None = None)
         revoked_on=on or timezone.localdate(),
         revocation_reason=reason.strip(),
     )
+    standard = leader.standard
+    notifications.notify(
+        enterprises=[standard.enterprise],
+        kind=NotificationKind.REVOKED,
+        subject=_("%(year)s年度领跑者称号已撤销：%(no)s")
+        % {"year": leader.year, "no": standard.standard_no},
+        body=_("您企业标准 %(no)s 的 %(year)s 年度领跑者称号已于 %(day)s 撤销。理由：%(reason)s")
+        % {
+            "no": standard.standard_no,
+            "year": leader.year,
+            "day": leader.revoked_on,
+            "reason": leader.revocation_reason,
+        },
+        link=reverse("leaders:leader_detail", args=[leader.verification_code]),
+    )
+    return leader
 
 
 @transaction.atomic
@@ -76,46 +111,85 @@ class RankingNotCompilable(ValidationError):
     pass
 
 
-@transaction.atomic
 def ranking_compile(*, scheme, actor=None) -> Ranking:
-    """Compile one approved scheme's ranking and candidates, replacing its current ranking
-    atomically. The row lock on the scheme makes concurrent compiles of one scheme run one
-    after the other; a compile interrupted anywhere rolls back whole, so a rerun gives the
-    same result as an undisturbed run."""
+    """Compile one approved scheme's ranking and candidates (see `rankings_compile`)."""
+    return rankings_compile(schemes=[scheme], actor=actor)[0]
+
+
+@transaction.atomic
+def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
+    """Compile approved schemes' rankings and candidates in one statement, replacing each
+    scheme's current ranking atomically. Row locks on the schemes (taken in id order) make
+    concurrent compiles of a scheme run one after the other; a compile interrupted anywhere
+    rolls back whole, so a rerun gives the same result as an undisturbed run."""
     from apps.evaluators import services as evaluator_services
     from apps.evaluators.enums import SchemeStatus
-    from apps.evaluators.models import Scheme
+    from apps.evaluators.models import Scheme, SchemeCriterion
 
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    if scheme.status != SchemeStatus.APPROVED:
-        raise RankingNotCompilable(
-            _("方案 %(code)s 尚未批准，不能编制排行榜") % {"code": scheme.scheme_code}
-        )
-    _retire_current_ranking(scheme)
-    ranking = Ranking.objects.create(scheme=scheme, compiled_by=actor if _is_user(actor) else None)
+    locked = list(
+        Scheme.objects.select_for_update().filter(pk__in=[s.pk for s in schemes]).order_by("pk")
+    )
+    for scheme in locked:
+        if scheme.status != SchemeStatus.APPROVED:
+            raise RankingNotCompilable(
+                _("方案 %(code)s 尚未批准，不能编制排行榜") % {"code": scheme.scheme_code}
+            )
+    if not locked:
+        return []
+    compiled_by = actor if _is_user(actor) else None
+    rankings = {}
+    for scheme in locked:
+        _retire_current_ranking(scheme)
+        rankings[scheme.pk] = Ranking.objects.create(scheme=scheme, compiled_by=compiled_by)
+    indicator_ids = list(
+        SchemeCriterion.objects.filter(scheme__in=locked, kind="core")
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
     with connection.cursor() as cursor:
+        # JIT compiling this many-branched statement costs more than it saves, every time.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
-            ranking_sql.COMPILE_RANKING, {"scheme_id": scheme.pk, "ranking_id": ranking.pk}
+            ranking_sql.COMPILE_RANKINGS,
+            {
+                "scheme_ids": [s.pk for s in locked],
+                "ranking_ids": [rankings[s.pk].pk for s in locked],
+                "category_ids": [s.category_id for s in locked],
+                "cutoff_dates": [s.cutoff_date for s in locked],
+                "max_leaders": [s.max_leaders for s in locked],
+                "min_participants": [s.min_participants for s in locked],
+                "indicator_ids": indicator_ids,
+            },
         )
-        cursor.execute(ranking_sql.RANKING_TOTALS, {"ranking_id": ranking.pk})
-        ranking.entrants, ranking.participants = cursor.fetchone()
-    ranking.save(update_fields=["entrants", "participants"])
-    # From the first compile on, each enterprise sees its own scores and rejection reasons.
-    evaluator_services.scheme_results_publish(
-        scheme=scheme, actor=actor if _is_user(actor) else None
-    )
-    audit.record(
-        actor=actor,
-        action="ranking.compile",
-        target=ranking,
-        changes={
-            "scheme": [None, scheme.scheme_code],
-            "entrants": [None, ranking.entrants],
-            "participants": [None, ranking.participants],
-            "candidates": [None, ranking.entries.filter(candidate=True).count()],
-        },
-    )
-    return ranking
+        cursor.execute(
+            ranking_sql.RANKING_TOTALS, {"ranking_ids": [r.pk for r in rankings.values()]}
+        )
+        totals = {row[0]: row[1:] for row in cursor.fetchall()}
+    for scheme in locked:
+        ranking = rankings[scheme.pk]
+        ranking.entrants, ranking.participants, candidates = totals.get(ranking.pk, (0, 0, 0))
+        ranking.save(update_fields=["entrants", "participants"])
+        first_results = scheme.results_published_at is None
+        # From the first compile on, each enterprise sees its own scores and rejection reasons.
+        evaluator_services.scheme_results_publish(scheme=scheme, actor=compiled_by)
+        if first_results:
+            # Telling every entrant enterprise is its own job after commit: the compile stays
+            # one statement's work even at national scale.
+            from apps.leaders.tasks import notify_ranking_out
+
+            notify_ranking_out.delay_on_commit(scheme_id=scheme.pk)
+        audit.record(
+            actor=actor,
+            action="ranking.compile",
+            target=ranking,
+            changes={
+                "scheme": [None, scheme.scheme_code],
+                "entrants": [None, ranking.entrants],
+                "participants": [None, ranking.participants],
+                "candidates": [None, candidates],
+            },
+        )
+    return [rankings[s.pk] for s in schemes]
 
 
 def _retire_current_ranking(scheme) -> None:
@@ -130,8 +204,674 @@ def _retire_current_ranking(scheme) -> None:
 
 
 def _ranking_is_referenced(ranking: Ranking) -> bool:
-    return False
+    return CandidateList.objects.filter(ranking=ranking).exists()
 
 
 def _is_user(actor) -> bool:
     return bool(getattr(actor, "is_authenticated", False))
+
+
+def _require(actor, perm: str, obj=None) -> None:
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------------------------------------
+# Compile jobs: a year's fan-out, visible to staff
+
+
+def ranking_jobs_queue(*, schemes, actor=None) -> list[RankingJob]:
+    """Queue one compile job per scheme; the Celery tasks start after this commits."""
+    from apps.leaders.tasks import compile_scheme
+
+    _require(actor, "leaders.compile_rankings")
+    batch = uuid.uuid4()
+    jobs = RankingJob.objects.bulk_create(
+        RankingJob(scheme=scheme, batch=batch, requested_by=actor if _is_user(actor) else None)
+        for scheme in schemes
+    )
+    for job in jobs:
+        compile_scheme.delay_on_commit(scheme_id=job.scheme_id, job_id=job.pk)
+    if jobs:
+        audit.record(
+            actor=actor,
+            action="ranking.queue",
+            target=jobs[0],
+            changes={"batch": [None, str(batch)], "schemes": [None, len(jobs)]},
+        )
+    return jobs
+
+
+def ranking_job_run(*, job_id: int) -> RankingJob:
+    """Run a queued job: running → done (with the ranking) or failed (with the error). The
+    status rows commit on their own so staff see progress while the compile runs; a worker
+    killed mid-run leaves `running`, and the redelivered task simply runs it again."""
+    from apps.evaluators.models import Scheme
+
+    RankingJob.objects.filter(pk=job_id).update(
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+        finished_at=None,
+        error="",
+        attempts=models.F("attempts") + 1,
+    )
+    job = RankingJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        ranking = ranking_compile(
+            scheme=Scheme.objects.get(pk=job.scheme_id), actor=job.requested_by
+        )
+    except (ValidationError, PermissionDenied) as error:
+        message = "; ".join(getattr(error, "messages", [str(error)])) or str(error)
+        RankingJob.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, finished_at=timezone.now(), error=message
+        )
+    except Exception as error:
+        RankingJob.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
+        )
+        raise
+    else:
+        RankingJob.objects.filter(pk=job_id).update(
+            status=JobStatus.DONE, finished_at=timezone.now(), ranking=ranking
+        )
+    job.refresh_from_db()
+    return job
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate lists: snapshot → expert review → public notice → publication
+
+# The candidate list's workflow, as data. Every status change goes through
+# `candidate_list_transition`; `_GUARDS` hold the refusals that depend on more than the
+# current status.
+CANDIDATE_LIST_TRANSITIONS = {
+    CandidateListStatus.DRAFT: {CandidateListStatus.EXPERT_REVIEW, CandidateListStatus.WITHDRAWN},
+    CandidateListStatus.EXPERT_REVIEW: {
+        CandidateListStatus.REVIEWED,
+        CandidateListStatus.RETURNED,
+    },
+    CandidateListStatus.RETURNED: {
+        CandidateListStatus.EXPERT_REVIEW,
+        CandidateListStatus.WITHDRAWN,
+    },
+    CandidateListStatus.REVIEWED: {CandidateListStatus.NOTICE, CandidateListStatus.WITHDRAWN},
+    CandidateListStatus.NOTICE: {CandidateListStatus.PUBLISHED, CandidateListStatus.WITHDRAWN},
+    CandidateListStatus.PUBLISHED: set(),
+    CandidateListStatus.WITHDRAWN: set(),
+}
+
+# The objection's workflow, as data (status changes only in `_objection_set_status`).
+OBJECTION_TRANSITIONS = {
+    ObjectionStatus.OPEN: {ObjectionStatus.EXPERT_REVIEW},
+    ObjectionStatus.EXPERT_REVIEW: {ObjectionStatus.REVIEWED},
+    ObjectionStatus.REVIEWED: {
+        ObjectionStatus.UPHELD,
+        ObjectionStatus.DISMISSED,
+        ObjectionStatus.EXPERT_REVIEW,
+    },
+    ObjectionStatus.UPHELD: set(),
+    ObjectionStatus.DISMISSED: set(),
+}
+
+
+def leader_valid_until(published_on: date) -> date:
+    """A title is valid for `LEADER_VALIDITY_MONTHS` (default 12), the last day included."""
+    return published_on + relativedelta(months=settings.LEADER_VALIDITY_MONTHS) - timedelta(days=1)
+
+
+@transaction.atomic
+def candidate_list_create(*, scheme, actor) -> CandidateList:
+    """Snapshot the candidates of the scheme's current ranking. Recompiling later never
+    changes the list, and keeps the ranking it was made from."""
+    _require(actor, "leaders.manage_candidate_lists")
+    from apps.evaluators.models import Scheme
+
+    scheme = Scheme.objects.select_for_update().select_related("category").get(pk=scheme.pk)
+    ranking = Ranking.objects.filter(scheme=scheme, is_current=True).first()
+    if ranking is None:
+        raise ValidationError(
+            _("方案 %(code)s 尚未编制排行榜，请先编制") % {"code": scheme.scheme_code}
+        )
+    live = CandidateList.objects.filter(scheme=scheme).exclude(status=CandidateListStatus.WITHDRAWN)
+    if live.exists():
+        raise ValidationError(
+            _("方案 %(code)s 已有候选名单（%(status)s），撤回后才能重新生成")
+            % {"code": scheme.scheme_code, "status": live.first().get_status_display()}
+        )
+    entries = list(ranking.entries.filter(candidate=True).select_related("standard__enterprise"))
+    if not entries:
+        raise ValidationError(
+            _("排行榜中没有领跑者候选（参评企业不足 %(n)d 家或无标准达到条件），不能生成候选名单")
+            % {"n": scheme.min_participants}
+        )
+    candidate_list = CandidateList.objects.create(
+        scheme=scheme, ranking=ranking, created_by=actor if _is_user(actor) else None
+    )
+    Candidate.objects.bulk_create(
+        Candidate(
+            candidate_list=candidate_list,
+            standard=entry.standard,
+            position=position,
+            rank=entry.rank,
+            score=entry.score,
+            tiers=entry.tiers or {},
+        )
+        for position, entry in enumerate(entries, start=1)
+    )
+    audit.record(
+        actor=actor,
+        action="candidate_list.create",
+        target=candidate_list,
+        changes={
+            "ranking": [None, ranking.pk],
+            "candidates": [None, [e.standard.standard_no for e in entries]],
+        },
+    )
+    notifications.notify(
+        enterprises=_distinct_enterprises(e.standard for e in entries),
+        kind=NotificationKind.CANDIDATE,
+        subject=_("您企业的标准列入%(year)s年度“%(category)s”领跑者候选名单")
+        % {"year": scheme.year, "category": scheme.category.name},
+        body=_(
+            "根据方案 %(code)s 的排行榜，您企业的标准列入领跑者候选名单。候选名单将经专家评审"
+            "和公示，公示无异议后发布领跑者名单。"
+        )
+        % {"code": scheme.scheme_code},
+        link=reverse("leaders:ranking_detail", args=[scheme.scheme_code]),
+    )
+    return candidate_list
+
+
+def _distinct_enterprises(standards) -> list:
+    seen = {}
+    for standard in standards:
+        seen.setdefault(standard.enterprise_id, standard.enterprise)
+    return list(seen.values())
+
+
+def _guard(candidate_list: CandidateList, target: str, today: date) -> None:
+    """Refusals beyond the transition table, each with its own message."""
+    active = candidate_list.candidates.filter(status=CandidateStatus.ACTIVE)
+    if target == CandidateListStatus.NOTICE and not active.exists():
+        raise ValidationError(_("候选名单中没有候选，不能公示"))
+    if target == CandidateListStatus.PUBLISHED:
+        if today <= candidate_list.notice_ends_on:
+            raise ValidationError(
+                _("公示期至 %(end)s，公示期内不能发布名单")
+                % {"end": candidate_list.notice_ends_on.isoformat()}
+            )
+        open_objections = Objection.objects.filter(
+            candidate__candidate_list=candidate_list, status__in=OPEN_OBJECTION_STATUSES
+        ).count()
+        if open_objections:
+            raise ValidationError(
+                _("还有 %(n)d 项异议尚未处理完毕，不能发布名单") % {"n": open_objections}
+            )
+        if not active.exists():
+            raise ValidationError(_("所有候选均已取消，没有可发布的领跑者"))
+        taken = list(
+            Leader.objects.filter(
+                year=candidate_list.scheme.year,
+                standard__in=active.values("standard"),
+            ).values_list("standard__standard_no", flat=True)
+        )
+        if taken:
+            raise ValidationError(
+                _("以下标准已是 %(year)d 年度领跑者，不能重复发布：%(numbers)s")
+                % {"year": candidate_list.scheme.year, "numbers": "、".join(sorted(taken))}
+            )
+
+
+@transaction.atomic
+def candidate_list_transition(
+    *,
+    candidate_list: CandidateList,
+    to: str,
+    actor,
+    reason: str = "",
+    today: date | None = None,
+) -> CandidateList:
+    """The candidate list's one status-changing service. The row lock makes two staff acting
+    at once run one after the other: the second sees the new status and is refused, so a
+    list is never published twice."""
+    today = today or timezone.localdate()
+    candidate_list = (
+        CandidateList.objects.select_for_update(of=("self",))
+        .select_related("scheme__category")
+        .get(pk=candidate_list.pk)
+    )
+    old = candidate_list.status
+    if to not in CANDIDATE_LIST_TRANSITIONS[CandidateListStatus(old)]:
+        raise ValidationError(
+            _("候选名单状态不能从“%(old)s”变为“%(new)s”")
+            % {
+                "old": candidate_list.get_status_display(),
+                "new": CandidateListStatus(to).label,
+            }
+        )
+    _guard(candidate_list, to, today)
+    fields = ["status"]
+    changes: dict = {"status": [old, to]}
+    if to == CandidateListStatus.NOTICE:
+        candidate_list.notice_starts_on = today
+        candidate_list.notice_ends_on = today + timedelta(
+            days=candidate_list.scheme.notice_days - 1
+        )
+        fields += ["notice_starts_on", "notice_ends_on"]
+    elif to == CandidateListStatus.RETURNED:
+        candidate_list.returned_reason = reason
+        fields.append("returned_reason")
+    elif to == CandidateListStatus.WITHDRAWN:
+        if not reason.strip():
+            raise ValidationError({"reason": _("撤回候选名单必须填写理由")})
+        candidate_list.withdrawn_reason = reason.strip()
+        fields.append("withdrawn_reason")
+    elif to == CandidateListStatus.PUBLISHED:
+        candidate_list.published_on = today
+        fields.append("published_on")
+    candidate_list.status = to
+    for name in fields[1:]:
+        changes[name] = [None, getattr(candidate_list, name)]
+    candidate_list.full_clean()
+    candidate_list.save(update_fields=[*fields, "updated_at"])
+    audit.record(actor=actor, action=f"candidate_list.{to}", target=candidate_list, changes=changes)
+    if to == CandidateListStatus.NOTICE:
+        _notify_list(candidate_list, NotificationKind.NOTICE_START)
+        _announce_notice(candidate_list, actor=actor)
+    elif to == CandidateListStatus.PUBLISHED:
+        _notice_end(candidate_list)
+        leaders = _publish_leaders(candidate_list, actor=actor, today=today)
+        _announce_publication(candidate_list, leaders, actor=actor)
+    return candidate_list
+
+
+def _list_title(candidate_list: CandidateList) -> str:
+    scheme = candidate_list.scheme
+    return _("%(year)d 年度%(category)s企业标准领跑者") % {
+        "year": scheme.year,
+        "category": scheme.category.name,
+    }
+
+
+def _announce_notice(candidate_list: CandidateList, *, actor) -> None:
+    """Tell the apps above (news) that a notice opened: core.signals.notice_opened."""
+    signals.notice_opened.send(
+        sender=CandidateList,
+        instance=candidate_list,
+        year=candidate_list.scheme.year,
+        title=_("%(title)s候选名单") % {"title": _list_title(candidate_list)},
+        url=reverse("leaders:notice_detail", args=[candidate_list.pk]),
+        opens_on=candidate_list.notice_starts_on,
+        closes_on=candidate_list.notice_ends_on,
+        actor=actor if _is_user(actor) else None,
+    )
+
+
+def _announce_publication(candidate_list: CandidateList, leaders: list, *, actor) -> None:
+    """Tell the apps above (news, incentives, statistics): core.signals.leader_list_published."""
+    scheme = candidate_list.scheme
+    signals.leader_list_published.send(
+        sender=CandidateList,
+        instance=candidate_list,
+        year=scheme.year,
+        title=_("%(title)s名单") % {"title": _list_title(candidate_list)},
+        url=f"{reverse('leaders:leader_list')}?year={scheme.year}",
+        published_on=candidate_list.published_on,
+        leader_count=len(leaders),
+        actor=actor if _is_user(actor) else None,
+    )
+
+
+def _publish_leaders(candidate_list: CandidateList, *, actor, today: date) -> list[Leader]:
+    scheme = candidate_list.scheme
+    candidates = list(
+        candidate_list.candidates.filter(status=CandidateStatus.ACTIVE).select_related(
+            "standard__enterprise"
+        )
+    )
+    leaders = Leader.objects.bulk_create(
+        Leader(
+            year=scheme.year,
+            category=scheme.category,
+            standard=candidate.standard,
+            rank=candidate.rank,
+            score=candidate.score,
+            published_on=today,
+            valid_until=leader_valid_until(today),
+            candidate=candidate,
+        )
+        for candidate in candidates
+    )
+    for leader, candidate in zip(leaders, candidates, strict=True):
+        audit.record(
+            actor=actor,
+            action="leader.publish",
+            target=leader,
+            changes={
+                "standard": [None, candidate.standard.standard_no],
+                "valid_until": [None, leader.valid_until],
+            },
+        )
+        notifications.notify(
+            enterprises=[candidate.standard.enterprise],
+            kind=NotificationKind.PUBLISHED,
+            subject=_("恭喜！您企业的标准入选%(year)s年度企业标准领跑者名单")
+            % {"year": scheme.year},
+            body=_(
+                "您企业标准 %(no)s 入选 %(year)s 年度“%(category)s”企业标准领跑者名单，"
+                "有效期至 %(until)s。证书和验证码见领跑者页面。"
+            )
+            % {
+                "no": candidate.standard.standard_no,
+                "year": scheme.year,
+                "category": scheme.category.name,
+                "until": leader.valid_until,
+            },
+            link=reverse("leaders:leader_detail", args=[leader.verification_code]),
+        )
+    return leaders
+
+
+def _notify_list(candidate_list: CandidateList, kind: str) -> None:
+    scheme = candidate_list.scheme
+    standards = [
+        c.standard
+        for c in candidate_list.candidates.filter(status=CandidateStatus.ACTIVE).select_related(
+            "standard__enterprise"
+        )
+    ]
+    values = {
+        "year": scheme.year,
+        "category": scheme.category.name,
+        "start": candidate_list.notice_starts_on,
+        "end": candidate_list.notice_ends_on,
+    }
+    if kind == NotificationKind.NOTICE_START:
+        subject = _("%(year)s年度“%(category)s”领跑者候选名单开始公示") % values
+        body = _("候选名单公示期为 %(start)s 至 %(end)s。公示期内任何人可对候选提出异议。") % values
+    else:
+        subject = _("%(year)s年度“%(category)s”领跑者候选名单公示结束") % values
+        body = _("公示期（%(start)s 至 %(end)s）已结束，异议处理完毕后将发布领跑者名单。") % values
+    notifications.notify(
+        enterprises=_distinct_enterprises(standards),
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=reverse("leaders:notice_detail", args=[candidate_list.pk]),
+    )
+
+
+def _notice_end(candidate_list: CandidateList) -> None:
+    if not candidate_list.notice_end_notified:
+        _notify_list(candidate_list, NotificationKind.NOTICE_END)
+        candidate_list.notice_end_notified = True
+        candidate_list.save(update_fields=["notice_end_notified", "updated_at"])
+
+
+@transaction.atomic
+def notices_close(*, today: date | None = None) -> int:
+    """Daily: tell the candidates of every notice that has ended (once per list)."""
+    today = today or timezone.localdate()
+    ended = list(
+        CandidateList.objects.select_for_update(of=("self",))
+        .select_related("scheme__category")
+        .filter(
+            status=CandidateListStatus.NOTICE,
+            notice_ends_on__lt=today,
+            notice_end_notified=False,
+        )
+    )
+    for candidate_list in ended:
+        _notice_end(candidate_list)
+        audit.record(actor=None, action="candidate_list.notice_end", target=candidate_list)
+    return len(ended)
+
+
+@transaction.atomic
+def candidate_list_send_to_review(
+    *, candidate_list: CandidateList, size: int, actor, seed: int | None = None
+):
+    """Draw experts for the list's review. Experts from a candidate's enterprise or the
+    evaluating agency, or who declared a conflict with one, are never drawn."""
+    from apps.experts import services as experts
+    from apps.experts.enums import ReviewKind
+
+    _require(actor, "leaders.manage_candidate_lists")
+    candidate_list = CandidateList.objects.select_related("scheme__category", "scheme__agency").get(
+        pk=candidate_list.pk
+    )
+    if CandidateListStatus.EXPERT_REVIEW not in CANDIDATE_LIST_TRANSITIONS[candidate_list.status]:
+        raise ValidationError(
+            _("候选名单“%(status)s”时不能送专家评审")
+            % {"status": candidate_list.get_status_display()}
+        )
+    usccs = list(
+        candidate_list.candidates.values_list("standard__enterprise__uscc", flat=True).distinct()
+    )
+    review = experts.review_draw(
+        target=candidate_list,
+        kind=ReviewKind.CANDIDATE_LIST,
+        title=str(candidate_list),
+        category=candidate_list.scheme.category,
+        size=size,
+        excluded_usccs=[*usccs, candidate_list.scheme.agency.uscc],
+        actor=actor,
+        seed=seed,
+    )
+    candidate_list_transition(
+        candidate_list=candidate_list, to=CandidateListStatus.EXPERT_REVIEW, actor=actor
+    )
+    return review
+
+
+def candidate_list_review_closed(*, review, actor) -> None:
+    """The experts' majority decides: approve → reviewed (ready for notice); otherwise the
+    list is returned with the experts' comments."""
+    from apps.experts.enums import Decision
+
+    candidate_list = CandidateList.objects.get(pk=review.object_id)
+    if review.outcome == Decision.APPROVE:
+        candidate_list_transition(
+            candidate_list=candidate_list, to=CandidateListStatus.REVIEWED, actor=actor
+        )
+        return
+    reasons = "\n".join(
+        f"{member.expert.name}：{member.comments}"
+        for member in review.members.select_related("expert").exclude(comments="")
+    )
+    candidate_list_transition(
+        candidate_list=candidate_list,
+        to=CandidateListStatus.RETURNED,
+        actor=actor,
+        reason=reasons or _("专家评审未通过"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Objections
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    candidate: Candidate,
+    name: str,
+    contact: str,
+    grounds: str,
+    attachment=None,
+    ip_address: str | None = None,
+    today: date | None = None,
+) -> Objection:
+    """Anyone files an objection against an active candidate while the notice runs."""
+    from apps.declarations.validators import validate_pdf
+
+    today = today or timezone.localdate()
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("candidate_list", "standard__enterprise")
+        .get(pk=candidate.pk)
+    )
+    candidate_list = candidate.candidate_list
+    if not candidate_list.notice_running(today):
+        raise ValidationError(_("该候选名单当前不在公示期内，不能提出异议"))
+    if candidate.status != CandidateStatus.ACTIVE:
+        raise ValidationError(_("该候选已被取消，不能再提出异议"))
+    errors = {}
+    for field, value, label in (
+        ("name", name, _("请填写异议人姓名或单位")),
+        ("contact", contact, _("请填写联系方式，以便核实异议")),
+        ("grounds", grounds, _("请填写异议理由")),
+    ):
+        if not (value or "").strip():
+            errors[field] = label
+    if attachment:
+        try:
+            validate_pdf(attachment)
+        except ValidationError as error:
+            errors["attachment"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    objection = Objection(
+        candidate=candidate,
+        name=name.strip(),
+        contact=contact.strip(),
+        grounds=grounds.strip(),
+        ip_address=ip_address,
+    )
+    # Checked before the file is stored, so a refused objection leaves no file behind.
+    objection.full_clean(exclude=["attachment"])
+    if attachment:
+        objection.attachment.save("objection.pdf", attachment, save=False)
+    objection.save()
+    audit.record(
+        actor=None,
+        action="objection.file",
+        target=objection,
+        changes={"candidate": [None, str(candidate)], "ip_address": [None, ip_address]},
+    )
+    return objection
+
+
+def _objection_set_status(objection: Objection, to: str, *, actor, **fields) -> Objection:
+    """The objection's one status-changing step (callers hold the row lock)."""
+    old = objection.status
+    if to not in OBJECTION_TRANSITIONS[ObjectionStatus(old)]:
+        raise ValidationError(
+            _("异议状态不能从“%(old)s”变为“%(new)s”")
+            % {"old": objection.get_status_display(), "new": ObjectionStatus(to).label}
+        )
+    objection.status = to
+    for name, value in fields.items():
+        setattr(objection, name, value)
+    objection.full_clean()
+    objection.save(update_fields=["status", *fields, "updated_at"])
+    audit.record(
+        actor=actor,
+        action=f"objection.{to}",
+        target=objection,
+        changes={"status": [old, to], **{k: [None, v] for k, v in fields.items()}},
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_send_to_review(*, objection: Objection, size: int, actor, seed: int | None = None):
+    """Assign the objection to drawn experts (none from the candidate's enterprise)."""
+    from apps.experts import services as experts
+    from apps.experts.enums import ReviewKind
+
+    _require(actor, "leaders.manage_candidate_lists")
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("candidate__standard__enterprise", "candidate__candidate_list__scheme")
+        .get(pk=objection.pk)
+    )
+    if ObjectionStatus.EXPERT_REVIEW not in OBJECTION_TRANSITIONS[objection.status]:
+        raise ValidationError(
+            _("异议“%(status)s”时不能送专家评审") % {"status": objection.get_status_display()}
+        )
+    scheme = objection.candidate.candidate_list.scheme
+    review = experts.review_draw(
+        target=objection,
+        kind=ReviewKind.OBJECTION,
+        title=str(objection),
+        category=scheme.category,
+        size=size,
+        excluded_usccs=[objection.candidate.standard.enterprise.uscc],
+        actor=actor,
+        seed=seed,
+    )
+    _objection_set_status(objection, ObjectionStatus.EXPERT_REVIEW, actor=actor)
+    return review
+
+
+def objection_review_closed(*, review, actor) -> None:
+    objection = Objection.objects.select_for_update().get(pk=review.object_id)
+    _objection_set_status(objection, ObjectionStatus.REVIEWED, actor=actor)
+
+
+@transaction.atomic
+def objection_decide(
+    *, objection: Objection, upheld: bool, finding: str, actor, today: date | None = None
+) -> Objection:
+    """Staff record the finding after the experts' review. Upheld: the candidate is removed,
+    with the finding as the public reason. Dismissed: the candidate stays."""
+    _require(actor, "leaders.manage_candidate_lists")
+    today = today or timezone.localdate()
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("candidate__standard__enterprise", "candidate__candidate_list__scheme")
+        .get(pk=objection.pk)
+    )
+    if objection.status != ObjectionStatus.REVIEWED:
+        raise ValidationError(_("异议须经专家评审完成后才能认定"))
+    finding = (finding or "").strip()
+    if not finding:
+        raise ValidationError({"finding": _("请填写认定意见（异议成立时作为取消候选的公开理由）")})
+    # Lock the list too: a finding and a publication of the same list never interleave.
+    candidate_list = CandidateList.objects.select_for_update().get(
+        pk=objection.candidate.candidate_list_id
+    )
+    if candidate_list.status != CandidateListStatus.NOTICE:
+        raise ValidationError(_("候选名单已不在公示阶段，不能再认定异议"))
+    _objection_set_status(
+        objection,
+        ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED,
+        actor=actor,
+        finding=finding,
+        decided_at=timezone.now(),
+        decided_by=actor if _is_user(actor) else None,
+    )
+    if upheld:
+        _candidate_remove(objection.candidate, reason=finding, actor=actor, today=today)
+    return objection
+
+
+def _candidate_remove(candidate: Candidate, *, reason: str, actor, today: date) -> None:
+    candidate = Candidate.objects.select_for_update(of=("self",)).get(pk=candidate.pk)
+    if candidate.status == CandidateStatus.REMOVED:
+        return
+    candidate.status = CandidateStatus.REMOVED
+    candidate.removed_on = today
+    candidate.removal_reason = reason
+    candidate.full_clean()
+    candidate.save(update_fields=["status", "removed_on", "removal_reason"])
+    audit.record(
+        actor=actor,
+        action="candidate.remove",
+        target=candidate,
+        changes={
+            "status": [CandidateStatus.ACTIVE, CandidateStatus.REMOVED],
+            "reason": [None, reason],
+        },
+    )
+    standard = (
+        Candidate.objects.select_related("standard__enterprise").get(pk=candidate.pk).standard
+    )
+    notifications.notify(
+        enterprises=[standard.enterprise],
+        kind=NotificationKind.REMOVED,
+        subject=_("您企业的标准 %(no)s 被取消领跑者候选资格") % {"no": standard.standard_no},
+        body=_("经异议处理，取消候选资格。理由：%(reason)s") % {"reason": reason},
+        link=reverse("leaders:notice_detail", args=[candidate.candidate_list_id]),
+    )

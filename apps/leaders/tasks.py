@@ -1,6 +1,7 @@
 from celery import shared_task
+from django.db import transaction
 
-from apps.leaders import services
+from apps.leaders import notifications, services
 
 
 @shared_task(name="leaders.expire_titles")
@@ -9,7 +10,12 @@ def expire_titles() -> int:
 
 
 @shared_task(name="leaders.compile_scheme", acks_late=True, reject_on_worker_lost=True)
-def compile_scheme(*, scheme_id: int) -> int:
+def compile_scheme(*, scheme_id: int, job_id: int | None = None) -> int | None:
+    """Compile one scheme. With a job (the usual way, see `ranking_jobs_queue`) the job row
+    shows staff its progress; a redelivered task after a killed worker simply reruns it."""
+    if job_id is not None:
+        job = services.ranking_job_run(job_id=job_id)
+        return job.ranking_id
     from apps.evaluators.models import Scheme
 
     return services.ranking_compile(scheme=Scheme.objects.get(pk=scheme_id)).pk
@@ -17,10 +23,46 @@ def compile_scheme(*, scheme_id: int) -> int:
 
 @shared_task(name="leaders.compile_year")
 def compile_year(*, year: int) -> int:
-    """Fan out: one task per approved scheme of the year."""
+    """Fan out: one job and task per approved scheme of the year."""
     from apps.leaders import selectors
 
-    schemes = selectors.schemes_to_compile(year=year)
-    for scheme in schemes:
-        compile_scheme.delay(scheme_id=scheme.pk)
-    return len(schemes)
+    return len(services.ranking_jobs_queue(schemes=selectors.schemes_to_compile(year=year)))
+
+
+@shared_task(name="leaders.compile_due")
+def compile_due() -> int:
+    """Daily beat job: compile every approved scheme whose ranking date (cutoff) has passed
+    and that has no ranking compiled after it."""
+    from apps.leaders import selectors
+
+    return len(services.ranking_jobs_queue(schemes=selectors.schemes_due_for_compile()))
+
+
+@shared_task(name="leaders.notify_ranking_out")
+def notify_ranking_out(*, scheme_id: int) -> int:
+    """Tell each entrant enterprise of the scheme's current ranking that it is out."""
+    from apps.leaders.models import Ranking
+
+    ranking = (
+        Ranking.objects.filter(scheme_id=scheme_id, is_current=True)
+        .select_related("scheme__category")
+        .first()
+    )
+    if ranking is None:
+        return 0
+    with transaction.atomic():
+        return notifications.notify_ranking_out(ranking=ranking)
+
+
+@shared_task(name="leaders.close_notices")
+def close_notices() -> int:
+    return services.notices_close()
+
+
+@shared_task(name="leaders.send_notifications", acks_late=True)
+def send_notifications() -> int:
+    """Send the pending outbox in batches until it is empty."""
+    total = 0
+    while sent := notifications.notifications_send():
+        total += sent
+    return total

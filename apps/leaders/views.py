@@ -86,6 +86,7 @@ def ranking_detail(request, scheme_code):
             "rows": rows,
             "candidates": sum(1 for e in entries if e.candidate),
             "chart": score_histogram(entries),
+            "notice": selectors.notices_public().filter(scheme=ranking.scheme).first(),
         },
     )
 

@@ -13,9 +13,11 @@ PUBLIC = [
     ("declarations:search", _("标准查询")),
     ("leaders:rankings", _("排行榜")),
     ("leaders:leader_list", _("领跑者名单")),
+    ("leaders:notice_list", _("公示")),
     ("evaluators:public_schemes", _("评估方案")),
     ("portal:statistics", _("统计")),
-    ("portal:news", _("新闻公告")),
+    ("incentives:programme_list", _("激励政策")),
+    ("news:list", _("新闻公告")),
 ]
 
 EVALUATION_STAFF = [
@@ -24,6 +26,9 @@ EVALUATION_STAFF = [
     ("evaluators:staff_schemes", _("评估方案")),
     ("experts:expert_list", _("专家库")),
     ("experts:review_list", _("专家评审")),
+    ("leaders:compile_board", _("排行榜编制")),
+    ("leaders:staff_lists", _("候选名单")),
+    ("supervision:plan_list", _("监督抽查")),
 ]
 
 BY_ROLE = {
@@ -31,7 +36,10 @@ BY_ROLE = {
         ("declarations:workspace", _("我的标准")),
         ("enterprises:my_profile", _("企业信息")),
         ("evaluators:my_results", _("评估结果")),
+        ("incentives:my_applications", _("激励政策申请")),
+        ("leaders:my_notifications", _("消息通知")),
     ],
+    Role.PARTNER: [("incentives:partner_desk", _("合作机构工作台"))],
     Role.EVALUATOR: [("evaluators:workspace", _("评估机构工作台"))],
     Role.EXPERT: [("experts:workspace", _("专家工作台"))],
     Role.BUREAU: [

@@ -43,6 +43,8 @@ LOCAL_APPS = [
     "apps.evaluators",
     "apps.leaders",
     "apps.supervision",
+    "apps.incentives",
+    "apps.news",
     "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -198,6 +200,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaders.expire_titles",
         "schedule": crontab(hour=0, minute=10),
     },
+    "sync-credit-records": {
+        "task": "incentives.sync_credit_records",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "refresh-statistics": {
+        "task": "portal.refresh_statistics",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "compile-due-rankings": {"task": "leaders.compile_due", "schedule": crontab(hour=1, minute=0)},
+    "close-ended-notices": {
+        "task": "leaders.close_notices",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "send-notifications": {
+        "task": "leaders.send_notifications",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 
@@ -209,6 +228,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Leaders: titles are valid this many months (last day included); objection filings per IP per
+# hour; the absolute address used in emails.
+LEADER_VALIDITY_MONTHS = env.int("LEADER_VALIDITY_MONTHS", default=12)
+OBJECTION_RATE_LIMIT = env.int("OBJECTION_RATE_LIMIT", default=5)
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 PORTAL_NAME = _("北京市企业标准“领跑者”服务平台")
 

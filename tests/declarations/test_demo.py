@@ -19,4 +19,5 @@ def test_seed_demo_declares_plausible_standards():
     assert 0 < leaders < len(reports)  # some leader-quality, some below the national values
     assert all(s.versions.get().text_file.read().startswith(b"%PDF-") for s in public[:3])
     call_command("seed_demo", enterprises=12)
-    assert Standard.objects.count() == 12 * 2 + 1
+    # apps/leaders/demo.py adds its own ranking entrants (Q/LP…); not counted here.
+    assert Standard.objects.exclude(standard_no__startswith="Q/LP").count() == 12 * 2 + 1

@@ -236,3 +236,15 @@ def test_unknown_kind_is_a_command_error(run_import):
     with pytest.raises(CommandError, match="未知的导入类型“nonsense”"):
         run_import("nonsense", "a\n1\n")
     assert not Enterprise.objects.exists()
+
+
+def test_problems_beyond_the_limit_are_counted_not_listed(run_import, catalogue, settings):
+    settings.IMPORT_MAX_PROBLEMS = 3
+    content = "category_code,code,name,direction\n" + "".join(
+        f"C-AC,X{n},名{n},sideways\n" for n in range(10)
+    )
+    lines = rejected(run_import, "indicators", content)
+    assert len(lines) == 4
+    assert lines[0].startswith("row 2, column direction: “sideways” 不是允许的值")
+    assert lines[3] == "row -, column -: 另有 7 个问题未列出：请先改正以上问题"
+    assert ImportRun.objects.latest("id").error_count == 10

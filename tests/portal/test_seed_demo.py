@@ -37,3 +37,24 @@ def test_seed_demo_is_idempotent():
     assert Enterprise.objects.count() == 5
     assert Indicator.objects.count() == 58
     assert get_user_model().objects.count() == 6
+
+
+def test_seed_demo_loads_incentives_and_news():
+    from apps.incentives.models import Programme, ProviderMembership
+    from apps.news.models import Article
+
+    call_command("seed_demo", enterprises=5)
+    call_command("seed_demo", enterprises=5)
+    assert set(Programme.objects.values_list("kind", flat=True)) == {
+        "quality_award",
+        "procurement",
+        "credit",
+        "innovation_award",
+        "pilot",
+        "subsidy",
+        "tech_centre",
+        "special_fund",
+    }
+    membership = ProviderMembership.objects.get(user__email="partner@demo.leaders.cn")
+    assert membership.provider.programmes.filter(kind="credit").exists()
+    assert Article.objects.exclude(campaign="").count() == 5

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
     written: bool = False
+    omitted: int = 0  # problems beyond IMPORT_MAX_PROBLEMS, counted but not listed
 
     @property
     def ok(self) -> bool:
@@ -71,7 +73,29 @@ class ImportResult:
         )
 
     def error_lines(self) -> list[str]:
-        return [str(problem) for problem in self.problems]
+        lines = [str(problem) for problem in self.problems]
+        if self.omitted:
+            lines.append(
+                "row -, column -: "
+                + _("另有 %(count)d 个问题未列出：请先改正以上问题") % {"count": self.omitted}
+            )
+        return lines
+
+
+class _Problems(list):
+    """The problems found, up to a limit (a file that is wrong on every one of a million
+    rows must not exhaust memory); the rest are only counted."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+        self.omitted = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.limit:
+            super().append(problem)
+        else:
+            self.omitted += 1
 
 
 class _LineStream:
@@ -115,7 +139,7 @@ class _Run:
         self.kind = kind
         self.source = source
         self.progress = progress
-        self.problems: list[Problem] = []
+        self.problems = _Problems(getattr(settings, "IMPORT_MAX_PROBLEMS", 100_000))
         self.positions: dict[str, int] = {}  # column name -> index in the file
         self.display: dict[str, str] = {}  # column name -> header as written in the file
         self.order = {column.name: index for index, column in enumerate(kind.columns)}
@@ -317,18 +341,16 @@ def _check_duplicates(run: _Run, cursor) -> None:
     aggregate = "array_agg(row_no ORDER BY row_no)"
     as_written = (
         f"SELECT {', '.join(f'{name}::text' for name in key)}, {aggregate} FROM {STAGE} "
-        f"WHERE {not_null} {{unresolved}} GROUP BY {columns} HAVING count(*) > 1"
+        f"WHERE {f'NOT ({resolved}) AND ' if resolved else ''}{not_null} "
+        f"GROUP BY {columns} HAVING count(*) > 1"
     )
-    if not run.kind.target_key:
-        # A kind without a resolved target key (it writes through its own SQL) compares the
-        # key as written only.
-        cursor.execute(as_written.format(unresolved=""))
-    else:
-        cursor.execute(
+    if resolved:  # kinds with a custom writer may have no target key to compare on
+        as_written = (
             f"SELECT {', '.join(f'min({name}::text)' for name in key)}, {aggregate} "
             f"FROM {STAGE} WHERE {resolved} GROUP BY {target_key} HAVING count(*) > 1 "
-            f"UNION ALL " + as_written.format(unresolved=f"AND NOT ({resolved})")
+            f"UNION ALL {as_written}"
         )
+    cursor.execute(as_written)
     for record in cursor.fetchall():
         values, rows = record[:-1], record[-1]
         label = " / ".join(str(value) for value in values)
@@ -380,6 +402,7 @@ def run_import(
         return result
     if not run.read_header(first[1]):
         result.problems = sorted(run.problems)
+        result.omitted = run.problems.omitted
         return result
 
     with transaction.atomic(), connection.cursor() as cursor:
@@ -421,6 +444,7 @@ def run_import(
                     kind.write(cursor, present)
                     result.written = True
         result.problems = sorted(run.problems)
+        result.omitted = run.problems.omitted
         if result.written:
             _drop_stage(cursor)
         else:

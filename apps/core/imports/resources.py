@@ -102,8 +102,8 @@ class KindResource(resources.Resource):
         result.import_run = run
         result.diff_headers = ["row", *kind.key]
         result.total_rows = outcome.rows
-        for problem in outcome.problems:
-            result.append_base_error(Error(ImportProblem(str(problem)), number=problem.row))
+        for line in outcome.error_lines():
+            result.append_base_error(Error(ImportProblem(line)))
         for preview in outcome.preview:
             row = RowResult()
             row.import_type = ACTIONS[preview.action]

@@ -74,7 +74,7 @@ def _record(run: ImportRun, result: ImportResult, *, status: str) -> ImportRun:
     run.status = status
     run.rows = result.rows
     run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
-    run.error_count = len(result.problems)
+    run.error_count = len(result.problems) + result.omitted
     run.errors = "\n".join(result.error_lines())
     run.preview = [{"row": row.row, "action": row.action, "key": row.key} for row in result.preview]
     run.finished_at = timezone.now()

@@ -16,8 +16,8 @@ class Command(BaseCommand):
         schemes = selectors.schemes_to_compile(year=year, scheme_code=scheme)
         if scheme and not schemes:
             raise CommandError(f"no approved scheme {scheme} for year {year}")
-        for item in schemes:
-            ranking = services.ranking_compile(scheme=item)
+        # The whole year in one statement and one transaction: all or nothing.
+        for item, ranking in zip(schemes, services.rankings_compile(schemes=schemes), strict=True):
             candidates = ranking.entries.filter(candidate=True).count()
             self.stdout.write(
                 f"{item.scheme_code}: entrants {ranking.entrants}, "

@@ -19,6 +19,9 @@ from apps.enterprises.enums import District, MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 from apps.evaluators import demo as evaluators_demo
 from apps.experts import demo as experts_demo
+from apps.incentives import demo as incentives_demo
+from apps.leaders import demo as leaders_demo
+from apps.news import demo as news_demo
 
 DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo"
 DEMO_PASSWORD = "Demo-Leader-2026"
@@ -111,6 +114,9 @@ class Command(BaseCommand):
         declarations_demo.load(firms, demo_user=User.objects.get(email=DEMO_ACCOUNTS[2][0]))
         experts_demo.load()
         evaluators_demo.load()
+        incentives_demo.load(firms)
+        news_demo.load()
+        leaders_demo.load(firms, staff=User.objects.get(email=DEMO_ACCOUNTS[1][0]))
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data loaded: {Category.objects.count()} categories, "

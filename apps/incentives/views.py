@@ -1,0 +1,290 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core import audit
+from apps.core.permissions import permission_required
+from apps.enterprises.selectors import enterprise_of
+from apps.incentives import eligibility, selectors, services
+from apps.incentives.enums import ApplicationStatus, PilotTag
+from apps.incentives.forms import ApplicationForm, DecisionForm, TokenForm
+from apps.incentives.models import Application, ApplicationDocument, PartnerToken, Programme
+from apps.incentives.rules import can_read_leader_feed
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def programme_list(request):
+    """Public list of programmes; an enterprise user also sees whether it may apply."""
+    today = timezone.localdate()
+    enterprise = enterprise_of(request.user) if request.user.has_perm("incentives.apply") else None
+    if enterprise is not None:
+        rows = selectors.programmes_with_eligibility(enterprise, today)
+    else:
+        rows = [(programme, None) for programme in selectors.programmes_public()]
+    return render(
+        request,
+        "incentives/programme_list.html",
+        {"rows": rows, "enterprise": enterprise, "today": today},
+    )
+
+
+def programme_detail(request, code):
+    programme = get_object_or_404(
+        Programme.objects.select_related("provider"), code=code, published=True
+    )
+    today = timezone.localdate()
+    enterprise = enterprise_of(request.user) if request.user.has_perm("incentives.apply") else None
+    result = eligibility.check(programme, enterprise, today) if enterprise else None
+    return render(
+        request,
+        "incentives/programme_detail.html",
+        {"programme": programme, "eligibility": result, "enterprise": enterprise},
+    )
+
+
+@permission_required("incentives.apply")
+def apply(request, code):
+    programme = get_object_or_404(
+        Programme.objects.select_related("provider"), code=code, published=True
+    )
+    enterprise = enterprise_of(request.user)
+    if enterprise is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    result = eligibility.check(programme, enterprise, today)
+    if not result.eligible:
+        messages.error(request, " ".join(result.reasons))
+        return redirect("incentives:programme_detail", code=programme.code)
+    form = ApplicationForm(
+        request.POST or None, request.FILES or None, programme=programme, leaders=result.leaders
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(
+                programme=programme,
+                enterprise=enterprise,
+                leader=form.chosen_leader(),
+                statement=form.cleaned_data["statement"],
+                documents=form.documents(),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("申请已提交，请等待%(provider)s审核") % {"provider": programme.provider.name},
+            )
+            return redirect("incentives:application_detail", pk=application.pk)
+    return render(
+        request,
+        "incentives/apply.html",
+        {"programme": programme, "form": form, "enterprise": enterprise},
+    )
+
+
+@permission_required("incentives.apply")
+def my_applications(request):
+    enterprise = enterprise_of(request.user)
+    if enterprise is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(
+        request,
+        "incentives/my_applications.html",
+        {
+            "enterprise": enterprise,
+            "applications": selectors.applications_of_enterprise(enterprise),
+            "open_rows": [
+                (programme, result)
+                for programme, result in selectors.programmes_with_eligibility(enterprise, today)
+                if result.eligible
+            ],
+            "credit_records": selectors.credit_records_of(enterprise),
+        },
+    )
+
+
+def _application(request, pk) -> Application:
+    try:
+        application = selectors.application_detail(pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    return application
+
+
+@permission_required("incentives.view_application", fn=_application)
+def application_detail(request, pk):
+    application = _application(request, pk)
+    can_decide = request.user.has_perm("incentives.decide_application", application)
+    can_withdraw = request.user.has_perm("incentives.withdraw_application", application)
+    is_open = application.status == ApplicationStatus.SUBMITTED
+    return render(
+        request,
+        "incentives/application_detail.html",
+        {
+            "application": application,
+            "documents": application.documents.all(),
+            "decision_form": DecisionForm() if can_decide and is_open else None,
+            "can_withdraw": can_withdraw and is_open,
+            "entries": audit.history_for(application),
+            "leader_status": application.leader.status_on(timezone.localdate())
+            if application.leader
+            else None,
+        },
+    )
+
+
+@require_POST
+@permission_required("incentives.decide_application", fn=_application)
+def application_decide(request, pk):
+    application = _application(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items()),
+        )
+        return redirect("incentives:application_detail", pk=pk)
+    try:
+        services.application_change_status(
+            application=application,
+            target=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已处理该申请"))
+    return redirect("incentives:application_detail", pk=pk)
+
+
+@require_POST
+@permission_required("incentives.withdraw_application", fn=_application)
+def application_withdraw(request, pk):
+    application = _application(request, pk)
+    try:
+        services.application_change_status(
+            application=application,
+            target=ApplicationStatus.WITHDRAWN,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("申请已撤回"))
+    return redirect("incentives:application_detail", pk=pk)
+
+
+def _document_application(request, pk) -> Application:
+    document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
+    request.incentive_document = document
+    return _application(request, document.application_id)
+
+
+@permission_required("incentives.view_application", fn=_document_application)
+def document_download(request, pk):
+    document = request.incentive_document
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension = document.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        handle,
+        as_attachment=document.content_type == "application/pdf",
+        filename=f"{document.application_id}-{document.name}.{extension}",
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@permission_required("incentives.view_partner_desk")
+def partner_desk(request):
+    membership = getattr(request.user, "provider_membership", None)
+    if membership is None:  # e.g. a superuser, who passes every permission check
+        raise PermissionDenied
+    status = request.GET.get("status") or ""
+    if status not in ApplicationStatus.values:
+        status = ""
+    page = Paginator(
+        selectors.applications_for_provider(request.user, status or None), 50
+    ).get_page(request.GET.get("page"))
+    can_feed = can_read_leader_feed.test(request.user)
+    return render(
+        request,
+        "incentives/partner_desk.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ApplicationStatus.choices,
+            "provider": membership.provider,
+            "can_feed": can_feed,
+            "tokens": PartnerToken.objects.filter(user=request.user) if can_feed else [],
+            "token_form": TokenForm() if can_feed else None,
+            "new_key": request.session.pop("incentives_new_token", None),
+        },
+    )
+
+
+@require_POST
+@permission_required("incentives.read_leader_feed")
+def token_issue(request):
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, key = services.partner_token_issue(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            # Shown once on the next page, then gone: only the hash is stored.
+            request.session["incentives_new_token"] = key
+    else:
+        messages.error(request, _("请填写令牌用途"))
+    return redirect("incentives:partner_desk")
+
+
+@require_POST
+@permission_required("incentives.read_leader_feed")
+def token_revoke(request, pk):
+    token = get_object_or_404(PartnerToken, pk=pk, user=request.user)
+    try:
+        services.partner_token_revoke(token=token, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("令牌已撤销"))
+    return redirect("incentives:partner_desk")
+
+
+def pilot_enterprises(request):
+    """Enterprises by pilot or campaign tag (public)."""
+    tag = request.GET.get("tag") or ""
+    if tag not in PilotTag.values:
+        tag = ""
+    page = Paginator(selectors.enterprises_with_pilot(tag or None), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "incentives/pilot_enterprises.html",
+        {"page": page, "tag": tag, "tags": PilotTag.choices, "counts": selectors.pilot_counts()},
+    )

@@ -1,0 +1,115 @@
+"""The leader certificate: an A4 landscape PDF with Chinese text (reportlab's built-in
+`STSong-Light` CID font, so no font file ships with the portal), the 领跑者 mark, the
+verification code and a QR code of the leader's public page."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+FONT = "STSong-Light"
+GOLD = colors.HexColor("#b8860b")
+RED = colors.HexColor("#c0392b")
+
+if FONT not in pdfmetrics.getRegisteredFontNames():
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def render(*, leader, status_label: str, public_url: str, issuer: str) -> bytes:
+    standard = leader.standard
+    buffer = BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"企业标准领跑者证书 {leader.verification_code}")
+    pdf.setAuthor(issuer)
+    # The verification code also goes into the document metadata, where tools can read it.
+    pdf.setSubject(f"verification code {leader.verification_code}")
+
+    pdf.setStrokeColor(GOLD)
+    pdf.setLineWidth(6)
+    pdf.rect(24, 24, width - 48, height - 48)
+    pdf.setLineWidth(1.5)
+    pdf.rect(36, 36, width - 72, height - 72)
+
+    _mark(pdf, x=90, y=height - 150)
+
+    pdf.setFillColor(colors.black)
+    pdf.setFont(FONT, 34)
+    pdf.drawCentredString(width / 2, height - 120, "企业标准“领跑者”证书")
+    pdf.setFont(FONT, 14)
+    pdf.drawCentredString(width / 2, height - 148, f"{leader.year} 年度 · {leader.category.name}")
+
+    usable = width - 2 * 80
+    _centred(pdf, standard.enterprise.name, x=width / 2, y=height - 215, size=22, fit=usable)
+    lines = [
+        f"统一社会信用代码：{standard.enterprise.uscc}",
+        f"企业标准：{standard.standard_no} {standard.name}",
+        "名次："
+        + (str(leader.rank) if leader.rank else "—")
+        + "    得分："
+        + (str(leader.score) if leader.score is not None else "—"),
+        f"发布日期：{leader.published_on:%Y-%m-%d}    有效期至：{leader.valid_until:%Y-%m-%d}",
+        f"状态：{status_label}",
+    ]
+    y = height - 255
+    for line in lines:
+        _centred(pdf, line, x=width / 2, y=y, size=14, fit=usable)
+        y -= 24
+
+    pdf.setFont(FONT, 12)
+    pdf.drawString(80, 110, f"验证码：{leader.verification_code}")
+    beside_qr = usable - 140
+    _fitted(pdf, f"验证网址：{public_url}", x=80, y=90, size=12, fit=beside_qr)
+    _fitted(pdf, issuer, x=80, y=70, size=12, fit=beside_qr)
+
+    widget = QrCodeWidget(public_url)
+    left, bottom, right, top = widget.getBounds()
+    size = 110
+    drawing = Drawing(
+        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+    )
+    drawing.add(widget)
+    renderPDF.draw(drawing, pdf, width - 80 - size, 60)
+
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _size_to_fit(text: str, size: float, fit: float) -> float:
+    """Shrink the font (down to 7 pt) until the line fits: long names never run off."""
+    while size > 7 and pdfmetrics.stringWidth(text, FONT, size) > fit:
+        size -= 0.5
+    return size
+
+
+def _centred(pdf, text: str, *, x: float, y: float, size: float, fit: float) -> None:
+    pdf.setFont(FONT, _size_to_fit(text, size, fit))
+    pdf.drawCentredString(x, y, text)
+
+
+def _fitted(pdf, text: str, *, x: float, y: float, size: float, fit: float) -> None:
+    pdf.setFont(FONT, _size_to_fit(text, size, fit))
+    pdf.drawString(x, y, text)
+
+
+def _mark(pdf, *, x: float, y: float) -> None:
+    """The 领跑者 mark: a red seal with the characters in gold."""
+    pdf.setFillColor(RED)
+    pdf.setStrokeColor(GOLD)
+    pdf.setLineWidth(3)
+    pdf.circle(x, y, 48, stroke=1, fill=1)
+    pdf.setFillColor(colors.white)
+    pdf.setFont(FONT, 20)
+    pdf.drawCentredString(x, y - 7, "领跑者")
+    pdf.setFont(FONT, 8)
+    pdf.drawCentredString(x, y - 28, "ENTERPRISE STANDARD")
+    pdf.drawCentredString(x, y + 20, "企业标准")

@@ -1,0 +1,79 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import BootstrapFormMixin
+
+
+class CompileForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(
+        label=_("年度"), min_value=2000, max_value=2100, initial=timezone.localdate().year
+    )
+
+
+class CreateListForm(BootstrapFormMixin, forms.Form):
+    scheme = forms.ModelChoiceField(label=_("评估方案"), queryset=None)
+
+    def __init__(self, *args, schemes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes
+
+
+class DrawForm(BootstrapFormMixin, forms.Form):
+    size = forms.IntegerField(label=_("抽取专家人数"), min_value=1, max_value=15, initial=3)
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("撤回理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FindingForm(BootstrapFormMixin, forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("认定结论"),
+        choices=[("1", _("异议成立（取消候选资格）")), ("0", _("异议不成立（保留候选）"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    finding = forms.CharField(
+        label=_("认定意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("异议成立时，本意见作为取消候选的理由在公示页面公开。"),
+    )
+
+
+class ObjectionForm(BootstrapFormMixin, forms.Form):
+    """The public objection form. `website` is a honeypot: hidden from people, filled by
+    bots; a filled one is silently dropped (no captcha)."""
+
+    candidate = forms.TypedChoiceField(label=_("异议对象"), coerce=int)
+    name = forms.CharField(label=_("异议人姓名或单位"), max_length=100)
+    contact = forms.CharField(
+        label=_("联系方式"),
+        max_length=200,
+        help_text=_("电话或邮箱，仅供工作人员核实，不会公开。"),
+    )
+    grounds = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(
+        label=_("证明材料（PDF，可选）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+    website = forms.CharField(
+        label=_("网站"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    HONEYPOT = "website"
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].choices = [("", "---------")] + [
+            (c.pk, f"{c.standard.enterprise.name} {c.standard.standard_no}") for c in candidates
+        ]
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.HONEYPOT))
+
+    def visible_fields(self):
+        return [field for field in super().visible_fields() if field.name != self.HONEYPOT]

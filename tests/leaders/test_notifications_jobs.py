@@ -1,0 +1,221 @@
+"""Notifications (outbox, email after commit), compile jobs and the certificate."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from apps.leaders import services, tasks
+from apps.leaders.models import Leader, Notification, RankingJob
+from tests.factories.enterprises import MembershipFactory
+from tests.factories.evaluators import approved_scheme
+from tests.factories.leaders import LeaderFactory
+from tests.factories.lifecycle import list_in_notice, ranked_scheme
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds():
+    return sorted(Notification.objects.values_list("kind", flat=True))
+
+
+def test_ranking_out_notifies_each_entrant_enterprise_once_by_email_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        scheme = ranked_scheme(entrants=3)
+    assert kinds() == ["ranking_out"] * 3
+    assert len(callbacks) >= 1
+    assert Notification.objects.filter(status="sent").count() == 3
+    # A recompile does not tell them again.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ranking_compile(scheme=scheme)
+    assert Notification.objects.count() == 3
+
+
+def test_email_goes_to_contact_and_active_members(django_capture_on_commit_callbacks):
+    leader = LeaderFactory(valid_until=datetime.date(2030, 1, 1))
+    enterprise = leader.standard.enterprise
+    enterprise.contact_email = "Contact@Firm.cn"
+    enterprise.save()
+    member = MembershipFactory(enterprise=enterprise).user
+    with django_capture_on_commit_callbacks(execute=True):
+        services.leader_revoke(leader=leader, reason="监督抽查不合格", actor=None)
+    (message,) = mail.outbox
+    assert sorted(message.to) == sorted(["contact@firm.cn", member.email])
+    assert "监督抽查不合格" in message.body
+    assert f"/leaders/{leader.verification_code}/" in message.body
+    notification = Notification.objects.get()
+    assert (notification.kind, notification.status, notification.attempts) == (
+        "revoked",
+        "sent",
+        1,
+    )
+
+
+def test_notifications_wait_for_the_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ranked_scheme(entrants=3)
+    assert Notification.objects.count() == 0
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert Notification.objects.filter(status="sent").count() == 3
+
+
+def test_enterprise_without_email_is_told_in_the_portal_only(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ranked_scheme(entrants=3)
+    assert mail.outbox == []
+    assert set(Notification.objects.values_list("status", "error")) == {
+        ("sent", "企业未登记邮箱，仅在平台内通知")
+    }
+
+
+def test_lifecycle_notifies_candidates_notice_start_end_and_publication(bureau_user):
+    scheme = ranked_scheme(entrants=3)
+    Notification.objects.all().delete()
+    candidate_list = list_in_notice(scheme, bureau_user)
+    assert kinds() == ["candidate"] * 3 + ["notice_start"] * 3
+    day = candidate_list.notice_ends_on + datetime.timedelta(days=1)
+    assert services.notices_close(today=candidate_list.notice_ends_on) == 0
+    assert services.notices_close(today=day) == 1
+    assert services.notices_close(today=day) == 0  # once per list
+    services.candidate_list_transition(
+        candidate_list=candidate_list, to="published", actor=bureau_user, today=day
+    )
+    assert (
+        kinds() == ["candidate"] * 3 + ["notice_end"] * 3 + ["notice_start"] * 3 + ["published"] * 3
+    )
+
+
+def test_publication_sends_notice_end_when_the_daily_job_has_not(bureau_user):
+    candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
+    services.candidate_list_transition(
+        candidate_list=candidate_list,
+        to="published",
+        actor=bureau_user,
+        today=candidate_list.notice_ends_on + datetime.timedelta(days=1),
+    )
+    assert Notification.objects.filter(kind="notice_end").count() == 3
+
+
+def test_enterprise_sees_its_own_notices_only(client, enterprise_user, other_enterprise_user):
+    mine = enterprise_user.membership.enterprise
+    theirs = other_enterprise_user.membership.enterprise
+    Notification.objects.create(enterprise=mine, kind="candidate", subject="我的通知", body="正文")
+    Notification.objects.create(enterprise=theirs, kind="candidate", subject="别人的通知", body="x")
+    client.force_login(enterprise_user)
+    page = client.get("/workspace/notifications/").content.decode()
+    assert "我的通知" in page and "别人的通知" not in page
+
+
+# ---------------------------------------------------------------- compile jobs
+
+
+def test_year_fan_out_records_job_progress_and_timing(
+    bureau_user, django_capture_on_commit_callbacks
+):
+    first = approved_scheme(year=2026)
+    second = approved_scheme(year=2026)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = services.ranking_jobs_queue(schemes=[first, second], actor=bureau_user)
+    assert len({job.batch for job in jobs}) == 1
+    for job in RankingJob.objects.all():
+        assert job.status == "done"
+        assert job.attempts == 1
+        assert job.started_at <= job.finished_at
+        assert job.ranking.scheme_id == job.scheme_id
+        assert job.duration is not None
+
+
+def test_failed_job_records_the_reason(bureau_user, django_capture_on_commit_callbacks):
+    draft = approved_scheme(status="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ranking_jobs_queue(schemes=[draft], actor=bureau_user)
+    job = RankingJob.objects.get()
+    assert job.status == "failed"
+    assert "尚未批准" in job.error
+
+
+def test_rerun_of_a_job_gives_the_same_ranking():
+    """A worker killed mid-run leaves the job `running`; the redelivered task runs it again
+    and the result is the same as an undisturbed run."""
+    scheme = ranked_scheme(entrants=4)
+    expected = list(
+        scheme.rankings.get(is_current=True)
+        .entries.order_by("position")
+        .values_list("standard_id", "rank", "score", "candidate")
+    )
+    job = RankingJob.objects.create(scheme=scheme, status="running", attempts=1)
+    tasks.compile_scheme(scheme_id=scheme.pk, job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 2)
+    assert (
+        list(
+            job.ranking.entries.order_by("position").values_list(
+                "standard_id", "rank", "score", "candidate"
+            )
+        )
+        == expected
+    )
+
+
+def test_due_schemes_are_those_past_cutoff_without_a_later_ranking():
+    today = timezone.localdate()
+    past = approved_scheme(year=today.year - 1)  # cutoff 31 Dec last year
+    approved_scheme(year=today.year + 1)  # cutoff not reached
+    approved_scheme(year=today.year - 1, status="draft")
+    compiled = approved_scheme(year=today.year - 1)
+    services.ranking_compile(scheme=compiled)
+    from apps.leaders.selectors import schemes_due_for_compile
+
+    assert schemes_due_for_compile(today=today) == [past]
+    queued = RankingJob.objects.create(scheme=past)
+    assert schemes_due_for_compile(today=today) == []
+    queued.status = "failed"
+    queued.save()
+    assert schemes_due_for_compile(today=today) == [past]
+
+
+def test_daily_compile_task_queues_and_runs_due_schemes(django_capture_on_commit_callbacks):
+    past = approved_scheme(year=timezone.localdate().year - 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.compile_due() == 1
+    assert RankingJob.objects.get().status == "done"
+    assert past.rankings.filter(is_current=True).exists()
+
+
+# ---------------------------------------------------------------- certificate
+
+
+def test_certificate_is_a_pdf_with_the_code(client):
+    leader = LeaderFactory(valid_until=datetime.date(2030, 1, 1))
+    response = client.get(f"/leaders/{leader.verification_code}/certificate.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert leader.verification_code.encode() in response.content
+    assert b"STSong-Light" in response.content  # the CJK font carries the Chinese text
+
+
+def test_certificate_unknown_code_is_404(client):
+    assert client.get("/leaders/NOPE/certificate.pdf").status_code == 404
+
+
+def test_published_leader_page_links_certificate_and_mark(client, bureau_user):
+    candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
+    services.candidate_list_transition(
+        candidate_list=candidate_list,
+        to="published",
+        actor=bureau_user,
+        today=candidate_list.notice_ends_on + datetime.timedelta(days=1),
+    )
+    leader = Leader.objects.first()
+    page = client.get(f"/leaders/{leader.verification_code}/").content.decode()
+    assert f"/leaders/{leader.verification_code}/certificate.pdf" in page
+    assert "leader-mark" in page
