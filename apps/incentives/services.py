@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import audit
+from apps.core.uploads import safe_filename
 from apps.incentives import eligibility
 from apps.incentives.documents import inspect_upload
 from apps.incentives.enums import ApplicationStatus
@@ -117,7 +118,7 @@ def application_submit(
             document = ApplicationDocument(
                 application=application,
                 name=name,
-                original_filename=(getattr(upload, "name", "") or name)[-255:],
+                original_filename=safe_filename(getattr(upload, "name", ""), default=name),
                 content_type=content_type,
                 size=upload.size,
                 sha256=sha256,

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core import audit
 from apps.core.permissions import permission_required
+from apps.core.uploads import attachment_response
 from apps.enterprises.selectors import enterprise_of
 from apps.incentives import eligibility, selectors, services
 from apps.incentives.enums import ApplicationStatus, PilotTag
@@ -204,15 +205,11 @@ def document_download(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     extension = document.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
+    return attachment_response(
         handle,
-        as_attachment=document.content_type == "application/pdf",
         filename=f"{document.application_id}-{document.name}.{extension}",
         content_type=document.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
 
 
 @permission_required("incentives.view_partner_desk")

@@ -3,17 +3,17 @@ the public notice with its objection form, certificates and the enterprise notic
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core import audit
+from apps.core import audit, ratelimit
 from apps.core.permissions import permission_required
+from apps.core.uploads import attachment_response
 from apps.enterprises.selectors import enterprise_of
 from apps.experts.selectors import reviews_of_target
 from apps.leaders import certificate, selectors, services
@@ -229,7 +229,7 @@ def objection_attachment(request, pk):
         raise PermissionDenied
     if not objection.attachment:
         raise Http404
-    return FileResponse(
+    return attachment_response(
         objection.attachment.open("rb"),
         content_type="application/pdf",
         filename=f"objection-{objection.pk}.pdf",
@@ -244,19 +244,14 @@ def notice_list(request):
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return ratelimit.client_ip(request)  # honours DJANGO_TRUSTED_PROXY_COUNT
 
 
 def _rate_limited(ip: str | None) -> bool:
-    """At most OBJECTION_RATE_LIMIT submissions per IP per hour (Django's cache)."""
-    key = f"leaders:objection-rate:{ip or 'unknown'}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > settings.OBJECTION_RATE_LIMIT
+    """At most OBJECTION_RATE_LIMIT submissions per client address per hour
+    (apps.core.ratelimit, shared with registration, login and password reset)."""
+    rate = f"{settings.OBJECTION_RATE_LIMIT}/h"
+    return ratelimit.hit(scope="objection", rate=rate, identity=f"ip:{ip or 'unknown'}").limited
 
 
 def notice_detail(request, pk):

@@ -221,3 +221,64 @@ def test_a_fake_pdf_is_refused_by_the_declaration_form(client_for, enterprise_us
             standard=draft, upload=_file("x.pdf", SVG), actor=enterprise_user
         )
     assert "不是PDF文件" in " ".join(error.value.messages)
+
+
+# ---- objection attachments and incentive documents ---------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_objection_attachment_is_checked_and_served_as_an_attachment(client_for, bureau_user):
+    from apps.leaders import services as leader_services
+    from tests.factories.lifecycle import list_in_notice, ranked_scheme
+
+    candidate = list_in_notice(ranked_scheme(entrants=3), bureau_user).candidates.first()
+    with pytest.raises(ValidationError):
+        leader_services.objection_file(
+            candidate=candidate, name="李四", contact="li@example.cn", grounds="指标虚报",
+            attachment=_file("evidence.pdf", SVG),
+        )  # fmt: skip
+    objection = leader_services.objection_file(
+        candidate=candidate, name="李四", contact="li@example.cn", grounds="指标虚报",
+        attachment=_file("../../证据.pdf", PDF_BYTES),
+    )  # fmt: skip
+    assert objection.attachment.name.startswith("objections/")
+    assert "证据" not in objection.attachment.name
+    response = client_for(bureau_user).get(
+        reverse("leaders:objection_attachment", args=[objection.pk])
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_incentive_documents_are_attachments_even_when_images(client_for):
+    from apps.incentives import services as incentive_services
+    from tests.factories.incentives import ProgrammeFactory, leader_enterprise_user, partner_user
+
+    programme = ProgrammeFactory(code="bank-credit")
+    applicant, partner = leader_enterprise_user(), partner_user(programme.provider)
+    with pytest.raises(ValidationError):
+        incentive_services.application_submit(
+            programme=programme,
+            enterprise=applicant.membership.enterprise,
+            documents={"营业执照": _file("a.png", SVG), "贷款申请书": _file("b.pdf", PDF_BYTES)},
+            actor=applicant,
+        )
+    application = incentive_services.application_submit(
+        programme=programme,
+        enterprise=applicant.membership.enterprise,
+        documents={
+            "营业执照": _file('C:\\scan\\"执照"\r\n.png', PNG),
+            "贷款申请书": _file("申请书.pdf", PDF_BYTES),
+        },
+        actor=applicant,
+    )
+    image = application.documents.get(name="营业执照")
+    assert image.original_filename == "_执照___.png"
+    assert image.file.name.endswith(".png") and "执照" not in image.file.name
+    response = client_for(partner).get(f"/incentives/documents/{image.pk}/")
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
