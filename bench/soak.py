@@ -6,8 +6,10 @@
 Prepares the database named by DATABASE_URL like `make run` does (migrate, demo data once),
 starts gunicorn on a free 127.0.0.1 port and drives it with an asyncio HTTP client: the home
 page, search pages with Chinese and code terms, standard and ranking pages, the public API,
-/healthz, and form posts (the login form, which exercises CSRF, the rate limit and the
-lockout). Every `--sample` seconds it reads the gunicorn workers' resident memory from /proc.
+/healthz, login form posts (CSRF, the rate limit and the lockout) and, when a candidate
+list is in its public notice, objection posts (CSRF, the per-address limit; `--open-notice`
+puts one into notice if none is). Every `--sample` seconds it reads the gunicorn workers'
+resident memory from /proc.
 
 It stops by itself after `--seconds` (at most an hour) and only ever talks to 127.0.0.1.
 Output: a summary on stdout and bench/results/soak-<time>.json with status counts, latency
@@ -59,8 +61,32 @@ def _env() -> dict:
     return env
 
 
-def prepare() -> list[int]:
-    """Migrate, load the demo data once; the ids of public standards to visit."""
+def _open_a_notice():
+    """Walk one compiled scheme without a candidate list to its public notice, as staff would
+    (review approved by the drawn experts), so the soak can post objections."""
+    from django.contrib.auth import get_user_model
+
+    from apps.leaders import services
+    from apps.leaders.demo import _everyone_approves
+    from apps.leaders.models import CandidateList, Ranking
+
+    staff = get_user_model().objects.filter(role="bureau", is_active=True).first()
+    listed = CandidateList.objects.values("scheme_id")
+    ranking = Ranking.objects.filter(is_current=True).exclude(scheme_id__in=listed).first()
+    if staff is None or ranking is None:
+        return None
+    candidate_list = services.candidate_list_create(scheme=ranking.scheme, actor=staff)
+    _everyone_approves(
+        services.candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff)
+    )
+    return services.candidate_list_transition(
+        candidate_list=candidate_list, to="notice", actor=staff
+    ).pk
+
+
+def prepare(*, open_notice: bool = False) -> tuple[list[int], int | None]:
+    """Migrate, load the demo data once; the ids of public standards to visit, and a candidate
+    list whose public notice is running (its page takes objections), if any."""
     manage = [sys.executable, "manage.py"]
     for args in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--once"]):
         subprocess.run(manage + args, cwd=ROOT, env=_env(), check=True, stdout=subprocess.DEVNULL)
@@ -72,9 +98,16 @@ def prepare() -> list[int]:
 
     ids = list(Standard.objects.filter(status="public").values_list("pk", flat=True)[:500])
     from django.db import connections
+    from django.utils import timezone
 
+    from apps.leaders import selectors
+
+    today = timezone.localdate()
+    notice = next((c.pk for c in selectors.notices_public() if c.notice_running(today)), None)
+    if notice is None and open_notice:
+        notice = _open_a_notice()
     connections.close_all()
-    return ids
+    return ids, notice
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
@@ -199,13 +232,46 @@ async def login_post(client: Client, rng: random.Random):
     return status
 
 
-async def user(client, deadline, standard_ids, seed, results):
+async def objection_post(client: Client, notice: int, rng: random.Random):
+    """An objection on the running notice: the form's CSRF token and first candidate, then a
+    post (the per-address limit answers 429 after OBJECTION_RATE_LIMIT of them an hour)."""
+    path = f"/notices/{notice}/"
+    status, cookies, content = await client.request("GET", path)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
+    candidate = re.search(rb'<option value="(\d+)"', content)
+    if status != 200 or not token or not candidate:
+        return status
+    fields = {
+        "csrfmiddlewaretoken": token.group(1).decode(),
+        "candidate": candidate.group(1).decode(),
+        "name": f"压力测试{rng.randint(1, 999)}",
+        "contact": "soak@example.cn",
+        "grounds": "压力测试提交的异议，请忽略。",
+    }
+    body = "&".join(f"{k}={quote(v)}" for k, v in fields.items()).encode()
+    status, _cookies, _content = await client.request(
+        "POST",
+        path,
+        body,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(cookies),
+            "Referer": f"http://{HOST}:{client.port}{path}",
+        },
+    )
+    return status
+
+
+async def user(client, deadline, standard_ids, notice, seed, results):
     rng = random.Random(seed)
     while time.monotonic() < deadline:
         started = time.monotonic()
-        kind = "form" if rng.random() < 0.05 else "page"
+        draw = rng.random()
+        kind = "form" if draw < 0.05 else "objection" if notice and draw < 0.07 else "page"
         try:
-            if kind == "form":
+            if kind == "objection":
+                status = await objection_post(client, notice, rng)
+            elif kind == "form":
                 status = await login_post(client, rng)
             else:
                 status, _cookies, _content = await client.request("GET", _pages(standard_ids, rng))
@@ -229,7 +295,7 @@ async def sampler(master, deadline, every, series, started):
         await asyncio.sleep(every)
 
 
-async def drive(port, master, seconds, connections, standard_ids, every):
+async def drive(port, master, seconds, connections, standard_ids, notice, every):
     client = Client(port)
     results = {"latency": [], "status": Counter(), "kinds": Counter()}
     series: list[dict] = []
@@ -237,7 +303,7 @@ async def drive(port, master, seconds, connections, standard_ids, every):
     deadline = started + seconds
     await asyncio.gather(
         sampler(master, deadline, every, series, started),
-        *(user(client, deadline, standard_ids, n, results) for n in range(connections)),
+        *(user(client, deadline, standard_ids, notice, n, results) for n in range(connections)),
     )
     series.append(
         {
@@ -249,9 +315,11 @@ async def drive(port, master, seconds, connections, standard_ids, every):
     return results, series, time.monotonic() - started
 
 
-def soak(*, seconds: int, connections: int, workers: int, every: float) -> dict:
+def soak(
+    *, seconds: int, connections: int, workers: int, every: float, open_notice: bool = False
+) -> dict:
     seconds = max(1, min(seconds, MAX_SECONDS))
-    standard_ids = prepare()
+    standard_ids, notice = prepare(open_notice=open_notice)
     port = _free_port()
     server = start_gunicorn(port, workers)
     try:
@@ -263,7 +331,7 @@ def soak(*, seconds: int, connections: int, workers: int, every: float) -> dict:
             time.sleep(0.3)
         time.sleep(1)  # let every worker finish booting
         results, series, elapsed = asyncio.run(
-            drive(port, server.pid, seconds, connections, standard_ids, every)
+            drive(port, server.pid, seconds, connections, standard_ids, notice, every)
         )
     finally:
         stop(server)
@@ -281,6 +349,7 @@ def soak(*, seconds: int, connections: int, workers: int, every: float) -> dict:
         "server_errors_5xx": sum(v for k, v in statuses.items() if k >= 500),
         "connection_failures": statuses.get(0, 0),
         "kinds": dict(results["kinds"]),
+        "objection_notice": notice,
         "latency_ms": {
             "p50": round(percentile(results["latency"], 50) * 1000, 1),
             "p95": round(percentile(results["latency"], 95) * 1000, 1),
@@ -297,9 +366,19 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--sample", type=float, default=5.0, help="seconds between RSS samples")
+    parser.add_argument(
+        "--open-notice",
+        action="store_true",
+        help="if no candidate list is in notice, put one compiled scheme's list into notice "
+        "(writes to the database) so objection posts are part of the mix",
+    )
     args = parser.parse_args(argv)
     report = soak(
-        seconds=args.seconds, connections=args.connections, workers=args.workers, every=args.sample
+        seconds=args.seconds,
+        connections=args.connections,
+        workers=args.workers,
+        every=args.sample,
+        open_notice=args.open_notice,
     )
     results = HERE / "results"
     results.mkdir(exist_ok=True)
