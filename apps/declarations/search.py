@@ -27,6 +27,23 @@ class MatchesSubstringQuery(Lookup):
         return f"{lhs} @@ declarations_search_query({rhs})", [*lhs_params, *rhs_params]
 
 
+@SearchVectorField.register_lookup
+class MatchesSubstringQueryUnindexed(Lookup):
+    """`search_document__bigrams_filter=q`: the same test as `bigrams`, written as a function
+    call so the planner cannot answer it from the GIN index: a cheap per-row filter for plans
+    that read standards in primary-key order."""
+
+    lookup_name = "bigrams_filter"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"ts_match_vq({lhs}, declarations_search_query({rhs}))", [
+            *lhs_params,
+            *rhs_params,
+        ]
+
+
 class ILikeContains(Lookup):
     """`field__ilike_contains=q`: PostgreSQL's own `field ILIKE '%q%'` (Django's icontains
     compares UPPER()s, which is not the same test)."""
@@ -97,11 +114,14 @@ def search_standards(queryset: QuerySet, q: str | None) -> QuerySet:
 
 
 def scan_standards(queryset: QuerySet, q: str | None) -> QuerySet:
-    """The same result without the index (the strategy for very common terms, read in
-    primary-key order and stopped at the page)."""
+    """The same result, for plans that read standards in primary-key order and stop at the
+    page (very common terms): the bigram test as a per-row filter, not an index condition,
+    then the substring recheck."""
     q = normalize_query(q)
     if not q:
         return queryset
-    if len(q) <= 2:  # exact through the document alone (see index_q); no enterprise lookup
-        return queryset.filter(search_document__bigrams=q)
-    return _with_enterprise_name(queryset).filter(substring_q(q))
+    if len(q) <= 2:  # exact through the document alone (see index_q)
+        return queryset.filter(search_document__bigrams_filter=q)
+    return _with_enterprise_name(queryset).filter(
+        Q(search_document__bigrams_filter=q) & substring_q(q)
+    )
