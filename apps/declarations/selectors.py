@@ -25,13 +25,20 @@ from apps.catalog.models import Indicator
 from apps.declarations import benchmarking
 from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
-from apps.declarations.search import normalize_query, scan_standards, search_standards
+from apps.declarations.search import (
+    normalize_query,
+    scan_standards,
+    search_standards,
+    selective_tsquery,
+)
 
 # Counting every match of a very common term costs a pass over most of the table; beyond this
 # many matches lists say "more than N" and offer the first N (refine the query for the rest).
 COUNT_CAP = 1000
 # The newest rows examined first to recognise a very common term cheaply.
 PROBE_ROWS = 20_000
+# A term in at least this share of the probed rows is counted in primary-key order too.
+DENSE = 0.03
 # Up to about this many matches, sorting the index's candidates beats reading standards in
 # primary-key order until a page is found (the two cost the same near sqrt(8 x rows)).
 INDEX_PLAN_MATCHES = 6_000
@@ -46,19 +53,25 @@ class StandardSearch:
     - `scanned`: standards in primary-key order, newest first, filtered row by row and stopped
       at the page: cost grows with rows per match, so it suits dense (common) terms.
     `plan()` picks one: it counts matches among the newest PROBE_ROWS standards (bounded
-    work); a term found more than COUNT_CAP times there is common. Otherwise the index counts
-    the matches (up to COUNT_CAP + 1) and the probe's density estimates the total."""
+    work); a term found more than COUNT_CAP times there is common. A term still dense there
+    (DENSE) is counted in primary-key order as well; otherwise the index counts the matches
+    (up to COUNT_CAP + 1) and the probe's density estimates the total."""
 
     cap = COUNT_CAP
     probe_rows = PROBE_ROWS
+    dense = DENSE
     index_plan_matches = INDEX_PLAN_MATCHES
 
     def __init__(self, queryset: QuerySet[Standard], q: str | None):
         self.base = queryset
         self.q = normalize_query(q)
 
+    @cached_property
+    def tsquery(self) -> str | None:
+        return selective_tsquery(self.q) if len(self.q) > 2 else None
+
     def indexed(self) -> QuerySet[Standard]:
-        return search_standards(self.base, self.q)
+        return search_standards(self.base, self.q, self.tsquery)
 
     def scanned(self) -> QuerySet[Standard]:
         return scan_standards(self.base, self.q)
@@ -83,8 +96,13 @@ class StandardSearch:
         in_recent = recent.order_by()[:limit].count()
         if in_recent >= limit or boundary is None:
             return in_recent, True
+        density = in_recent / self.probe_rows
+        if density >= self.dense:
+            # Dense enough that reading in primary-key order finds cap + 1 matches sooner
+            # than the index can assemble its (large) bitmap of candidates.
+            return self.scanned().order_by("-id")[:limit].count(), True
         matches = self.indexed().order_by()[:limit].count()
-        estimated_total = in_recent * max(rows, self.probe_rows) / self.probe_rows
+        estimated_total = density * max(rows, self.probe_rows)
         return matches, matches >= limit and estimated_total > self.index_plan_matches
 
     def ordered(self) -> QuerySet[Standard]:

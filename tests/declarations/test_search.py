@@ -180,14 +180,17 @@ def test_empty_query_returns_everything(corpus):
 
 
 @pytest.mark.parametrize(
-    ("probe_rows", "index_plan_matches", "scanned"),
-    [(1000, 0, True), (5, 0, True), (5, 10_000, False)],
+    ("probe_rows", "dense", "index_plan_matches", "scanned"),
+    [(1000, 1, 0, True), (5, 2, 0, True), (5, 2, 10_000, False), (10, 0.01, 10_000, True)],
 )
-def test_both_plans_page_identically(corpus, monkeypatch, probe_rows, index_plan_matches, scanned):
+def test_both_plans_page_identically(
+    corpus, monkeypatch, probe_rows, dense, index_plan_matches, scanned
+):
     """Whichever plan serves the pages (primary-key scan for common terms, the index for the
     others), the pages are the ILIKE result, newest first, up to the cap."""
     monkeypatch.setattr(StandardSearch, "probe_rows", probe_rows)
     monkeypatch.setattr(StandardSearch, "index_plan_matches", index_plan_matches)
+    monkeypatch.setattr(StandardSearch, "dense", dense)
     for q, cap in [("北京", 10), ("KLJ001", 1000), ("电", 5), ("电饭", 1000), ("gb/t 7", 3)]:
         monkeypatch.setattr(CappedPaginator, "cap", cap)
         search = StandardSearch(Standard.objects.all(), q)
@@ -199,3 +202,9 @@ def test_both_plans_page_identically(corpus, monkeypatch, probe_rows, index_plan
         assert got == expected[:cap], q
         if q in ("北京", "电"):  # common in every probe: the plan follows the settings
             assert search.plan[1] is scanned, q
+
+
+def test_text_containing_the_internal_marker_is_indexed_exactly(db):
+    standard = StandardFactory(name="控制\x1f字符AB", products="")
+    for q in ["制\x1f", "\x1f字", "控制", "符a", "\x1f"]:
+        assert indexed_ids(q) == reference_ids(q) == {standard.pk}, repr(q)
