@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from apps.catalog.models import Indicator
 from apps.declarations import benchmarking
@@ -34,8 +35,8 @@ from apps.declarations.search import (
 )
 
 # Counting every match of a very common term costs a pass over most of the table; beyond this
-# many matches lists say "more than N" and offer the first N (refine the query for the rest).
-COUNT_CAP = 1000
+# many matches lists say "more than N" (paging still reaches every match).
+COUNT_CAP = 10_000
 # The newest rows examined first to recognise a very common term cheaply.
 PROBE_ROWS = 20_000
 # A term in at least this share of the probed rows is counted in primary-key order too.
@@ -125,8 +126,22 @@ class StandardSearch:
         return queryset.order_by("-id")
 
 
+class CappedPage(Page):
+    """A page of a capped search: whether another page follows is known from one look-ahead
+    row, not from the (uncounted) total."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more if self.paginator.capped else super().has_next()
+
+
 class CappedPaginator(Paginator):
-    """Pages of a StandardSearch whose count stops at `cap`."""
+    """Pages of a StandardSearch whose count stops at `cap`. Paging goes on past the cap
+    (each page asks for one row more to know whether another follows), so every match stays
+    reachable, as CONTRACT.md §6 requires; only the total is not counted beyond the cap."""
 
     cap = COUNT_CAP
 
@@ -147,16 +162,29 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.raw_count > self.cap
 
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(_("页码不是整数")) from error
+        if number < 1:
+            raise EmptyPage(_("页码小于 1"))
+        return number
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
+        top = bottom + self.per_page + 1
         if self.search.plan[1]:
             with primary_key_order():
                 rows = list(self.search.ordered()[bottom:top])
         else:
             rows = list(self.search.ordered()[bottom:top])
-        return self._get_page(rows, number, self)
+        if not rows and number > 1:
+            raise EmptyPage(_("该页没有结果"))
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
 
 def values_prefetch() -> Prefetch:
