@@ -66,7 +66,7 @@ class CappedPageNumberPagination(pagination.PageNumberPagination):
         response["properties"]["count_capped"] = {
             "type": "boolean",
             "description": f"true when more than {selectors.COUNT_CAP} standards match; "
-            "count is then the cap and only the first pages are served",
+            "count is then the cap; `next` keeps paging through every match",
         }
         return response
 

@@ -75,7 +75,7 @@ class ValuesForm(BootstrapFormMixin, forms.Form):
                 required=False,
                 max_length=40,
                 help_text="；".join(str(r) for r in references),
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"}),
             )
             self.indicator_fields.append((indicator.code, name))
         # File field last on the page.

@@ -27,6 +27,35 @@ class MatchesSubstringQuery(Lookup):
         return f"{lhs} @@ declarations_search_query({rhs})", [*lhs_params, *rhs_params]
 
 
+@SearchVectorField.register_lookup
+class MatchesSubstringQueryUnindexed(Lookup):
+    """`search_document__bigrams_filter=q`: the same test as `bigrams`, written as a function
+    call so the planner cannot answer it from the GIN index: a cheap per-row filter for plans
+    that read standards in primary-key order."""
+
+    lookup_name = "bigrams_filter"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"ts_match_vq({lhs}, declarations_search_query({rhs}))", [
+            *lhs_params,
+            *rhs_params,
+        ]
+
+
+@SearchVectorField.register_lookup
+class MatchesTsquery(Lookup):
+    """`search_document__tsquery=text`: a tsquery computed beforehand, as a constant."""
+
+    lookup_name = "tsquery"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ {rhs}::tsquery", [*lhs_params, *rhs_params]
+
+
 class ILikeContains(Lookup):
     """`field__ilike_contains=q`: PostgreSQL's own `field ILIKE '%q%'` (Django's icontains
     compares UPPER()s, which is not the same test)."""
@@ -71,7 +100,24 @@ def substring_q(q: str) -> Q:
     return condition | Q(search_enterprise_name__ilike_contains=q)
 
 
-def index_q(q: str) -> Q:
+# Longer queries ask the index for their rarest bigrams only (see search_sql.py).
+SELECTIVE_TERMS = 3
+
+
+def selective_tsquery(q: str) -> str:
+    """The tsquery of q's SELECTIVE_TERMS rarest bigrams, computed once per search and then
+    passed as a constant (a STABLE function in the query itself would be re-evaluated on
+    every recheck of a lossy bitmap page)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT declarations_search_query_selective(%s, %s)::text", [q, SELECTIVE_TERMS]
+        )
+        return cursor.fetchone()[0]
+
+
+def index_q(q: str, tsquery: str | None = None) -> Q:
     """Candidates from the bigram index, rechecked with the substring test.
 
     A query of one or two characters needs no recheck: the document holds every character and
@@ -81,27 +127,32 @@ def index_q(q: str) -> Q:
     recheck."""
     if len(q) <= 2:
         return Q(search_document__bigrams=q)
-    return Q(search_document__bigrams=q) & substring_q(q)
+    return Q(search_document__tsquery=tsquery or selective_tsquery(q)) & substring_q(q)
 
 
 def normalize_query(q: str | None) -> str:
     return (q or "").strip()[:100]
 
 
-def search_standards(queryset: QuerySet, q: str | None) -> QuerySet:
+def search_standards(queryset: QuerySet, q: str | None, tsquery: str | None = None) -> QuerySet:
     """Index-backed substring search (the strategy for selective queries)."""
     q = normalize_query(q)
     if not q:
         return queryset
-    return (_with_enterprise_name(queryset) if len(q) > 2 else queryset).filter(index_q(q))
+    if len(q) <= 2:
+        return queryset.filter(index_q(q))
+    return _with_enterprise_name(queryset).filter(index_q(q, tsquery))
 
 
 def scan_standards(queryset: QuerySet, q: str | None) -> QuerySet:
-    """The same result without the index (the strategy for very common terms, read in
-    primary-key order and stopped at the page)."""
+    """The same result, for plans that read standards in primary-key order and stop at the
+    page (very common terms): the bigram test as a per-row filter, not an index condition,
+    then the substring recheck."""
     q = normalize_query(q)
     if not q:
         return queryset
-    if len(q) <= 2:  # exact through the document alone (see index_q); no enterprise lookup
-        return queryset.filter(search_document__bigrams=q)
-    return _with_enterprise_name(queryset).filter(substring_q(q))
+    if len(q) <= 2:  # exact through the document alone (see index_q)
+        return queryset.filter(search_document__bigrams_filter=q)
+    return _with_enterprise_name(queryset).filter(
+        Q(search_document__bigrams_filter=q) & substring_q(q)
+    )

@@ -1,4 +1,4 @@
-"""The search index's database side, installed by migration 0002 (and re-run by tests).
+"""The search index's database side, installed by migration declarations.0002.
 
 `search_document` holds the lower-cased character unigrams and bigrams of each searchable
 field (number, name, products, enterprise name). It is computed by triggers inside the
@@ -14,8 +14,9 @@ the caller rechecks with ILIKE to drop rows whose bigrams occur apart.
 """
 
 INSTALL = r"""
--- Every function below is a single SELECT without FROM, so the planner inlines it into the
--- trigger's cached expression: no per-row planning of SQL function bodies.
+-- The functions on the per-row path are single SELECTs without FROM, so the planner inlines
+-- them into the trigger's cached expression: no per-row planning of SQL function bodies.
+-- (declarations_ngrams_plain, the rare fallback, is not inlined.)
 CREATE OR REPLACE FUNCTION declarations_ngrams_plain(l text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT ARRAY(
@@ -66,6 +67,39 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
            LATERAL (SELECT substr(s.l, i, least(2, length(s.l))) AS g) x
     )::tsquery
   END
+$$;
+
+-- The same AND restricted to the `terms` rarest bigrams by the column's statistics: a bigram
+-- found in nearly every row ("有限", "公司") filters nothing but costs the GIN index a walk
+-- through millions of entries. Rows are rechecked with ILIKE, so any subset stays exact.
+CREATE OR REPLACE FUNCTION declarations_search_query_selective(q text, terms integer)
+RETURNS tsquery
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH grams AS (
+    SELECT DISTINCT substr(lower(q), i, least(2, length(lower(q)))) AS g
+    FROM generate_series(1, greatest(length(lower(q)) - 1, 1)) AS i
+    WHERE length(lower(q)) > 0
+  ), frequencies AS (
+    SELECT e.elem, e.freq
+    FROM pg_stats s,
+         LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+           AS e(elem, freq)
+    WHERE s.schemaname = current_schema() AND s.tablename = 'declarations_standard'
+      AND s.attname = 'search_document'
+  )
+  SELECT string_agg(
+           '''' || replace(replace(g, '\', '\\'), '''', '''''') || '''', ' & ')::tsquery
+  FROM (
+    SELECT g FROM (
+      SELECT grams.g, coalesce(f.freq, 0) AS freq,
+             row_number() OVER (ORDER BY coalesce(f.freq, 0), grams.g) AS rank
+      FROM grams LEFT JOIN frequencies f ON f.elem = grams.g
+    ) ranked
+    -- The rarest always; others only if they still narrow (in under 10 % of rows).
+    WHERE rank = 1 OR freq < 0.1
+    ORDER BY rank
+    LIMIT terms
+  ) chosen
 $$;
 
 CREATE OR REPLACE FUNCTION declarations_standard_search_trigger() RETURNS trigger
@@ -121,6 +155,7 @@ DROP TRIGGER IF EXISTS declarations_standard_search_update ON declarations_stand
 DROP FUNCTION IF EXISTS declarations_enterprise_name_trigger();
 DROP FUNCTION IF EXISTS declarations_standard_search_trigger();
 DROP FUNCTION IF EXISTS declarations_search_query(text);
+DROP FUNCTION IF EXISTS declarations_search_query_selective(text, integer);
 DROP FUNCTION IF EXISTS declarations_search_document(text, text, text, text);
 DROP FUNCTION IF EXISTS declarations_ngrams(text);
 DROP FUNCTION IF EXISTS declarations_ngrams_lower(text);

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from decimal import Decimal
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -19,58 +21,138 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from apps.catalog.models import Indicator
 from apps.declarations import benchmarking
 from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
-from apps.declarations.search import normalize_query, scan_standards, search_standards
+from apps.declarations.search import (
+    normalize_query,
+    scan_standards,
+    search_standards,
+    selective_tsquery,
+)
 
-# Counting every match of a very common term costs a scan of most of the table; beyond this
-# many matches lists say "more than N" and offer the first N (refine the query for the rest).
-COUNT_CAP = 1000
+# Counting every match of a very common term costs a pass over most of the table; beyond this
+# many matches lists say "more than N" (paging still reaches every match).
+COUNT_CAP = 10_000
+# The newest rows examined first to recognise a very common term cheaply.
+PROBE_ROWS = 20_000
+# A term in at least this share of the probed rows is counted in primary-key order too.
+DENSE = 0.015
+# Up to about this many matches, sorting the index's candidates beats reading standards in
+# primary-key order until a page is found (the two cost the same near sqrt(8 x rows)).
+INDEX_PLAN_MATCHES = 6_000
+
+
+@contextmanager
+def primary_key_order():
+    """Run the scanned plan as written: standards in primary-key order, stopped at the LIMIT.
+    The planner, misjudging how rare the per-row filter is, may otherwise prefer to filter
+    the whole table and sort it (seconds instead of milliseconds)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL enable_sort = on")
 
 
 class StandardSearch:
     """A public search: filters plus an optional substring query, newest first.
 
-    Two plans give the same rows (tests/declarations/test_search.py): a selective query reads
-    its candidates from the bigram index and sorts them; a very common one (more than
-    COUNT_CAP matches) reads standards in primary-key order and stops at the page, which is
-    cheap exactly because matches are dense. The capped count, taken first through the index,
-    decides which plan serves the page."""
+    Two plans give the same rows (tests/declarations/test_search.py):
+    - `indexed`: candidates from the bigram index, rechecked, sorted: cost grows with the
+      number of matches;
+    - `scanned`: standards in primary-key order, newest first, filtered row by row and stopped
+      at the page: cost grows with rows per match, so it suits dense (common) terms.
+    `plan()` picks one: it counts matches among the newest PROBE_ROWS standards (bounded
+    work); a term found more than COUNT_CAP times there is common. A term still dense there
+    (DENSE) is counted in primary-key order as well; otherwise the index counts the matches
+    (up to COUNT_CAP + 1) and the probe's density estimates the total."""
+
+    cap = COUNT_CAP
+    probe_rows = PROBE_ROWS
+    dense = DENSE
+    index_plan_matches = INDEX_PLAN_MATCHES
 
     def __init__(self, queryset: QuerySet[Standard], q: str | None):
         self.base = queryset
         self.q = normalize_query(q)
 
+    @cached_property
+    def tsquery(self) -> str | None:
+        return selective_tsquery(self.q) if len(self.q) > 2 else None
+
     def indexed(self) -> QuerySet[Standard]:
-        return search_standards(self.base, self.q)
+        return search_standards(self.base, self.q, self.tsquery)
 
     def scanned(self) -> QuerySet[Standard]:
         return scan_standards(self.base, self.q)
 
-    def count_upto(self, limit: int) -> int:
-        return self.indexed().order_by()[:limit].count()
+    @cached_property
+    def plan(self) -> tuple[int, bool]:
+        """(matches counted up to cap + 1, whether to page with the scanned plan)."""
+        limit = self.cap + 1
+        if not self.q:
+            return self.base.order_by()[:limit].count(), True
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT id FROM declarations_standard ORDER BY id DESC "
+                "OFFSET %s LIMIT 1), "
+                "(SELECT reltuples FROM pg_class WHERE oid = 'declarations_standard'::regclass)",
+                [self.probe_rows],
+            )
+            boundary, rows = cursor.fetchone()
+        recent = self.scanned()
+        if boundary is not None:
+            recent = recent.filter(id__gt=boundary)
+        in_recent = recent.order_by()[:limit].count()
+        if in_recent >= limit or boundary is None:
+            return in_recent, True
+        density = in_recent / self.probe_rows
+        if density >= self.dense:
+            # Dense enough that reading in primary-key order finds cap + 1 matches sooner
+            # than the index can assemble its (large) bitmap of candidates.
+            with primary_key_order():
+                return self.scanned().order_by("-id")[:limit].count(), True
+        matches = self.indexed().order_by()[:limit].count()
+        estimated_total = density * max(rows, self.probe_rows)
+        return matches, matches >= limit and estimated_total > self.index_plan_matches
 
-    def ordered(self, *, common: bool) -> QuerySet[Standard]:
-        queryset = self.scanned() if common else self.indexed()
+    def ordered(self) -> QuerySet[Standard]:
+        queryset = self.scanned() if self.plan[1] else self.indexed()
         return queryset.order_by("-id")
 
 
+class CappedPage(Page):
+    """A page of a capped search: whether another page follows is known from one look-ahead
+    row, not from the (uncounted) total."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more if self.paginator.capped else super().has_next()
+
+
 class CappedPaginator(Paginator):
-    """Pages of a StandardSearch whose count stops at `cap` (`SELECT count(*) FROM (... LIMIT
-    cap+1)`); the page query uses the plan the count calls for."""
+    """Pages of a StandardSearch whose count stops at `cap`. Paging goes on past the cap
+    (each page asks for one row more to know whether another follows), so every match stays
+    reachable, as CONTRACT.md §6 requires; only the total is not counted beyond the cap."""
 
     cap = COUNT_CAP
 
     def __init__(self, search: StandardSearch, per_page, **kwargs):
         self.search = search
+        search.cap = self.cap
         super().__init__(search.base, per_page, **kwargs)
 
     @cached_property
     def raw_count(self) -> int:
-        return self.search.count_upto(self.cap + 1)
+        return self.search.plan[0]
 
     @cached_property
     def count(self) -> int:
@@ -80,12 +162,29 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.raw_count > self.cap
 
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(_("页码不是整数")) from error
+        if number < 1:
+            raise EmptyPage(_("页码小于 1"))
+        return number
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        rows = list(self.search.ordered(common=self.capped)[bottom:top])
-        return self._get_page(rows, number, self)
+        top = bottom + self.per_page + 1
+        if self.search.plan[1]:
+            with primary_key_order():
+                rows = list(self.search.ordered()[bottom:top])
+        else:
+            rows = list(self.search.ordered()[bottom:top])
+        if not rows and number > 1:
+            raise EmptyPage(_("该页没有结果"))
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
 
 def values_prefetch() -> Prefetch:

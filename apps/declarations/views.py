@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.catalog.enums import Sector
 from apps.catalog.models import Category, Indicator
 from apps.core import audit
+from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required
 from apps.core.uploads import attachment_response
 from apps.declarations import selectors, services
@@ -25,14 +26,6 @@ from apps.enterprises.enums import District
 from apps.enterprises.selectors import enterprise_of
 
 PAGE_SIZE = 20
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # ---- public pages -------------------------------------------------------------------------
@@ -130,7 +123,7 @@ def create(request):
                 enterprise=enterprise, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已创建草稿，请填写核心指标值并上传标准文本"))
             return redirect("declarations:edit", pk=standard.pk)
@@ -197,7 +190,7 @@ def edit(request, pk):
             try:
                 services.standard_update_draft(standard=standard, actor=request.user, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("标准信息已保存"))
                 return redirect("declarations:edit", pk=standard.pk)
@@ -230,7 +223,7 @@ def save_values(request, pk):
                         for k, v in error.message_dict.items()
                     }
                 )
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("指标值已保存"))
             return redirect("declarations:edit", pk=standard.pk)
@@ -251,7 +244,7 @@ def publish(request, pk):
             change_note=form.cleaned_data.get("change_note", ""),
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return _edit_page(request, standard, publish_form=form, status=400)
     messages.success(request, _("标准已公开"))
     return redirect("declarations:detail", pk=standard.pk)
@@ -300,7 +293,7 @@ def abolish(request, pk):
                 abolished_on=form.cleaned_data["abolished_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("标准已废止"))
             return redirect("declarations:detail", pk=standard.pk)

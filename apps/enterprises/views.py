@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import audit
+from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required
 from apps.core.ratelimit import rate_limit
 from apps.enterprises import selectors, services
@@ -28,18 +29,10 @@ def register(request):
                 district=data["district"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return render(request, "enterprises/register_done.html", {"email": data["email"]})
     return render(request, "enterprises/register.html", {"form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def public_profile(request, uscc):

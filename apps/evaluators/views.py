@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from apps.catalog.models import KeyArea
 from apps.core import audit
+from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required, rule_required
 from apps.declarations.models import Standard
 from apps.enterprises.models import Enterprise
@@ -38,14 +39,6 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # ---------------------------------------------------------------- staff: agencies
 
 
@@ -56,7 +49,7 @@ def agency_list(request):
         try:
             agency, _created = services.agency_save(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("评估机构已保存：%(name)s") % {"name": agency.name})
             return redirect("evaluators:agency_detail", pk=agency.pk)
@@ -75,7 +68,7 @@ def agency_detail(request, pk):
         try:
             services.evaluator_save(agency=agency, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("评估人员已加入机构"))
             return redirect("evaluators:agency_detail", pk=agency.pk)
@@ -228,7 +221,7 @@ def application_new(request):
         try:
             services.applications_submit(agency=agency, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("申请已提交，请等待市场监管局审核"))
             return redirect("evaluators:workspace")
@@ -251,7 +244,7 @@ def conflicts(request):
                     actor=request.user,
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("利益冲突声明已登记：该企业的标准将不再向您显示"))
                 return redirect("evaluators:workspace")
@@ -351,7 +344,7 @@ def _scheme_form(request, *, agency, key_area, scheme=None):
                     target, field = header, problem.field
                 target.add_error(field if field in target.fields else None, problem.message)
         except ValidationError as error:
-            add_errors(header, error)
+            add_service_errors(header, error)
         else:
             messages.success(request, _("方案草稿已保存"))
             return redirect("evaluators:scheme_edit", pk=saved.pk)
@@ -559,7 +552,7 @@ def scheme_public(request, code):
         try:
             services.scheme_comment_add(scheme=scheme, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("感谢您的意见，已提交给评估机构和市场监管局"))
             return redirect("evaluators:scheme_public", code=scheme.scheme_code)

@@ -6,19 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.core import audit
+from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required, rule_required
 from apps.experts import selectors, services
 from apps.experts.forms import ConflictForm, ExpertForm, OpinionForm, StatusForm
 from apps.experts.models import Expert, Review, ReviewMember
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 # ---------------------------------------------------------------- staff
 
@@ -30,7 +22,7 @@ def expert_list(request):
         try:
             expert, created = services.expert_save(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -53,7 +45,7 @@ def expert_detail(request, pk):
         try:
             services.expert_set_status(expert=expert, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("专家状态已更新"))
             return redirect("experts:expert_detail", pk=expert.pk)
@@ -100,7 +92,7 @@ def workspace(request):
         try:
             services.conflict_declare(expert=expert, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("利益冲突声明已登记"))
             return redirect("experts:workspace")
@@ -139,7 +131,7 @@ def review_opinion(request, pk):
         try:
             services.opinion_give(member=member, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("评审意见已提交"))
             return redirect("experts:workspace")

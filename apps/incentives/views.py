@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import audit
+from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required
 from apps.core.uploads import attachment_response
 from apps.enterprises.selectors import enterprise_of
@@ -16,14 +17,6 @@ from apps.incentives.enums import ApplicationStatus, PilotTag
 from apps.incentives.forms import ApplicationForm, DecisionForm, TokenForm
 from apps.incentives.models import Application, ApplicationDocument, PartnerToken, Programme
 from apps.incentives.rules import can_read_leader_feed
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def programme_list(request):
@@ -82,7 +75,7 @@ def apply(request, code):
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

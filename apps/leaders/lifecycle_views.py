@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import audit, ratelimit
+from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required
 from apps.core.uploads import attachment_response
 from apps.enterprises.selectors import enterprise_of
@@ -27,14 +28,6 @@ from apps.leaders.forms import (
     ReasonForm,
 )
 from apps.leaders.models import CandidateList, Leader, Objection
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _year(request) -> int:
@@ -88,7 +81,7 @@ def candidate_lists(request):
                 scheme=form.cleaned_data["scheme"], actor=request.user
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("候选名单已生成"))
             return redirect("leaders:staff_list", pk=candidate_list.pk)
@@ -206,7 +199,7 @@ def staff_objection(request, pk):
             else:
                 raise Http404
         except ValidationError as error:
-            add_errors(finding_form if action == "decide" else draw_form, error)
+            add_service_errors(finding_form if action == "decide" else draw_form, error)
     return render(
         request,
         "leaders/staff_objection.html",
@@ -292,7 +285,7 @@ def notice_detail(request, pk):
                         today=today,
                     )
                 except ValidationError as error:
-                    add_errors(form, error)
+                    add_service_errors(form, error)
                     status = 400
                 else:
                     messages.success(request, _("异议已提交，工作人员将进行核实处理"))

@@ -179,13 +179,39 @@ def test_empty_query_returns_everything(corpus):
     assert search_standards(Standard.objects.all(), "  ").count() == Standard.objects.count()
 
 
-def test_both_plans_page_identically(corpus, monkeypatch):
-    """A common term (count capped) is paged by the primary-key scan, a rare one through the
-    index; either way the pages are the ILIKE result, newest first."""
-    for q, cap, common in [("北京", 10, True), ("KLJ001", 1000, False), ("电", 5, True)]:
+@pytest.mark.parametrize(
+    ("probe_rows", "dense", "index_plan_matches", "scanned"),
+    [(1000, 1, 0, True), (5, 2, 0, True), (5, 2, 10_000, False), (10, 0.01, 10_000, True)],
+)
+def test_both_plans_page_identically(
+    corpus, monkeypatch, probe_rows, dense, index_plan_matches, scanned
+):
+    """Whichever plan serves the pages (primary-key scan for common terms, the index for the
+    others), the pages are the ILIKE result, newest first, all of it (the count stops at
+    the cap, the pages do not)."""
+    monkeypatch.setattr(StandardSearch, "probe_rows", probe_rows)
+    monkeypatch.setattr(StandardSearch, "index_plan_matches", index_plan_matches)
+    monkeypatch.setattr(StandardSearch, "dense", dense)
+    for q, cap in [("北京", 10), ("KLJ001", 1000), ("电", 5), ("电饭", 1000), ("gb/t 7", 3)]:
         monkeypatch.setattr(CappedPaginator, "cap", cap)
-        paginator = CappedPaginator(StandardSearch(Standard.objects.all(), q), 4)
-        assert paginator.capped is common
-        expected = sorted(reference_ids(q), reverse=True)[:cap]
-        got = [s.pk for n in paginator.page_range for s in paginator.page(n).object_list]
+        search = StandardSearch(Standard.objects.all(), q)
+        paginator = CappedPaginator(search, 4)
+        expected = sorted(reference_ids(q), reverse=True)
+        assert paginator.count == min(len(expected), cap), q
+        assert paginator.capped is (len(expected) > cap), q
+        got, number = [], 1
+        while True:  # paging goes on past the cap: every match is reachable
+            page = paginator.page(number)
+            got += [s.pk for s in page.object_list]
+            if not page.has_next():
+                break
+            number += 1
         assert got == expected, q
+        if q in ("北京", "电"):  # common in every probe: the plan follows the settings
+            assert search.plan[1] is scanned, q
+
+
+def test_text_containing_the_internal_marker_is_indexed_exactly(db):
+    standard = StandardFactory(name="控制\x1f字符AB", products="")
+    for q in ["制\x1f", "\x1f字", "控制", "符a", "\x1f"]:
+        assert indexed_ids(q) == reference_ids(q) == {standard.pk}, repr(q)

@@ -137,13 +137,17 @@ class Command(BaseCommand):
         ids = self._enterprises(rng, n_enterprises)
         self._standards(rng, ids, categories, n_standards)
         self._values(seed)
+        # VACUUM sets the visibility map (index-only scans, no hint-bit writes on first
+        # read); it cannot run inside a transaction, as in tests, where ANALYZE does.
+        in_transaction = connection.in_atomic_block or not connection.get_autocommit()
+        command = "ANALYZE" if in_transaction else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             for table in (
                 "enterprises_enterprise",
                 "declarations_standard",
                 "declarations_indicatorvalue",
             ):
-                cursor.execute(f"VACUUM ANALYZE {table}")
+                cursor.execute(f"{command} {table}")
         self.stdout.write(
             f"generated {n_enterprises} enterprises and {n_standards} standards "
             f"(scale {scale}, seed {seed}) in {time.monotonic() - started:.1f}s"
@@ -360,6 +364,8 @@ def without_secondary_indexes(cursor, table: str, out=None):
     """Bulk-load `table` without maintaining its secondary indexes, unique constraints and
     foreign keys row by row: drop them, load, then rebuild each once (validated set-based).
     The definitions are read from the catalogue, so they come back exactly as migrated."""
+    # Deferred foreign-key checks still pending in this transaction would block the DDL.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC",
