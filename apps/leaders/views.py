@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from apps.catalog.enums import Sector
+from apps.core.pagecache import public_page
 from apps.leaders import selectors
 from apps.leaders.models import Leader
 
@@ -14,6 +15,7 @@ def _int_or_none(value):
         return None
 
 
+@public_page
 def leader_list(request):
     years = selectors.leader_years()
     year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
@@ -41,6 +43,7 @@ def leader_detail(request, code):
     )
 
 
+@public_page
 def ranking_list(request):
     years = selectors.ranking_years()
     year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
@@ -59,6 +62,7 @@ def ranking_list(request):
     )
 
 
+@public_page
 def ranking_detail(request, scheme_code):
     ranking = selectors.ranking_current(scheme_code)
     if ranking is None:

@@ -1,0 +1,101 @@
+"""Whole-page cache of hot public pages for anonymous visitors, in Django's cache (Redis).
+
+Django's own `cache_page` cannot serve these pages: every page carries a CSRF token (the
+language switch, htmx headers), so the first response to a visitor sets the CSRF cookie, and
+Django rightly never caches a response that sets a cookie for a cookie-less request. Here the
+page is rendered once per language with a placeholder instead of the token, stored, and each
+visitor gets the stored page with a fresh masked token of their own (`get_token`, which also
+has CsrfViewMiddleware set the cookie), so the cached HTML holds nothing personal.
+
+Served from the cache: GET/HEAD of anonymous visitors without a session or messages cookie
+(anyone logged in, or with a pending message, gets a rendered page). The key is the language
+and the full path with its query string, under a generation number: `invalidate()` bumps the
+generation (on publication, compile, news; see apps/portal/receivers.py), so every page is
+fresh after a change, and old entries expire by their TTL.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+GENERATION_KEY = "pagecache:generation"
+TIMEOUT = 300  # seconds: bounds the staleness of figures with no invalidating event
+PLACEHOLDER = "__pagecache_csrf_token__"
+_PLACEHOLDER_BYTES = PLACEHOLDER.encode()
+
+
+def _generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY) or 1
+    return int(value)
+
+
+def invalidate() -> None:
+    """Make every cached page stale (new generation)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation stored yet: nothing cached under one either
+        cache.add(GENERATION_KEY, 1, timeout=None)
+
+
+def cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.user.is_authenticated:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def page_key(request) -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    return f"pagecache:{_generation()}:{language}:{digest}"
+
+
+def public_page(view):
+    """Decorate a public page view: serve anonymous visitors from the page cache."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not cacheable(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        stored = cache.get(key)
+        state = "hit"
+        if stored is None:
+            state = "miss"
+            request.pagecache_csrf_placeholder = PLACEHOLDER
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return _personalise(request, response)
+            stored = (response.content, response["Content-Type"])
+            cache.set(key, stored, timeout=TIMEOUT)
+        content, content_type = stored
+        response = HttpResponse(content, content_type=content_type)
+        response["X-Page-Cache"] = state
+        return _personalise(request, response)
+
+    return wrapper
+
+
+def _personalise(request, response):
+    if not response.streaming and _PLACEHOLDER_BYTES in response.content:
+        response.content = response.content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+    return response
+
+
+def csrf_placeholder(request) -> dict:
+    """Context processor: while a page is rendered for the cache, `csrf_token` is the
+    placeholder (replaced per visitor when served)."""
+    placeholder = getattr(request, "pagecache_csrf_placeholder", None)
+    return {"csrf_token": placeholder} if placeholder else {}
