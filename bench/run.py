@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.common import setup_django  # noqa: E402
 
-SKIP = {"run", "common", "__init__"}
+SKIP = {"run", "common", "__init__", "wsgi", "urls"}
 
 
 def modules(only: list[str] | None) -> list[str]:

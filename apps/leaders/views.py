@@ -62,12 +62,23 @@ def ranking_list(request):
     )
 
 
+RANKING_PAGE_SIZE = 100
+
+
 @public_page
 def ranking_detail(request, scheme_code):
+    """A ranking, 100 entries a page by keyset (`?after=<position>`: a national ranking has
+    hundreds of thousands of entries, and the index on (ranking, position) finds any page
+    directly); the score distribution and the candidate count cover all entries."""
     ranking = selectors.ranking_current(scheme_code)
     if ranking is None:
         raise Http404
-    entries = list(selectors.ranking_entries(ranking))
+    after = _int_or_none(request.GET.get("after")) or 0
+    entries = list(
+        selectors.ranking_entries(ranking).filter(position__gt=after)[: RANKING_PAGE_SIZE + 1]
+    )
+    more = len(entries) > RANKING_PAGE_SIZE
+    entries = entries[:RANKING_PAGE_SIZE]
     criteria = list(
         ranking.scheme.criteria.filter(kind="core").order_by("position", "criterion_code")
     )
@@ -88,20 +99,13 @@ def ranking_detail(request, scheme_code):
             "scheme": ranking.scheme,
             "criteria": criteria,
             "rows": rows,
-            "candidates": sum(1 for e in entries if e.candidate),
-            "chart": score_histogram(entries),
+            "candidates": ranking.entries.filter(candidate=True).count(),
+            "chart": selectors.ranking_score_histogram(ranking),
             "notice": selectors.notices_public().filter(scheme=ranking.scheme).first(),
+            "after": after,
+            "next_after": entries[-1].position if more else None,
         },
     )
-
-
-def score_histogram(entries) -> dict:
-    """Counts of ranked scores in 10-point bands, for the distribution chart."""
-    bands = [0] * 10
-    for entry in entries:
-        if entry.score is not None:
-            bands[min(int(entry.score // 10), 9)] += 1
-    return {"labels": [f"{i * 10}–{i * 10 + 10}" for i in range(10)], "counts": bands}
 
 
 def _own_uscc(user) -> str | None:
