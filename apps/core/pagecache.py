@@ -9,15 +9,16 @@ has CsrfViewMiddleware set the cookie), so the cached HTML holds nothing persona
 
 Served from the cache: GET/HEAD of anonymous visitors without a session or messages cookie
 (anyone logged in, or with a pending message, gets a rendered page). The key is the language
-and the full path with its query string, under a generation number: `invalidate()` bumps the
-generation (on publication, compile, news; see apps/portal/receivers.py), so every page is
-fresh after a change, and old entries expire by their TTL.
+and the full path with its query string; each stored page carries the generation it was
+rendered under, and `invalidate()` bumps the generation (on publication, compile, news; see
+apps/portal/receivers.py), so every page is fresh after a change; old entries expire by TTL.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,20 +32,19 @@ PLACEHOLDER = "__pagecache_csrf_token__"
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
 
 
-def _generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY) or 1
-    return int(value)
+def _new_generation() -> int:
+    # Time-based, so pages stored under a generation that was lost (evicted) never match.
+    value = time.time_ns() // 1000
+    cache.add(GENERATION_KEY, value, timeout=None)
+    return int(cache.get(GENERATION_KEY) or value)
 
 
 def invalidate() -> None:
     """Make every cached page stale (new generation)."""
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation stored yet: nothing cached under one either
-        cache.add(GENERATION_KEY, 1, timeout=None)
+    except ValueError:  # no generation stored: pages stored under an old one never match
+        _new_generation()
 
 
 def cacheable(request) -> bool:
@@ -59,28 +59,35 @@ def cacheable(request) -> bool:
 def page_key(request) -> str:
     language = translation.get_language() or settings.LANGUAGE_CODE
     digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"pagecache:{_generation()}:{language}:{digest}"
+    return f"pagecache:{language}:{digest}"
 
 
 def public_page(view):
-    """Decorate a public page view: serve anonymous visitors from the page cache."""
+    """Decorate a public page view: serve anonymous visitors from the page cache.
+
+    One round trip per page served (MGET of the generation and the page): a stored page is
+    (generation, content, content type) and counts only under the current generation."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not cacheable(request):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        stored = cache.get(key)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = _new_generation()
+        stored = found.get(key)
         state = "hit"
-        if stored is None:
+        if stored is None or stored[0] != generation:
             state = "miss"
             request.pagecache_csrf_placeholder = PLACEHOLDER
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.cookies:
                 return _personalise(request, response)
-            stored = (response.content, response["Content-Type"])
+            stored = (generation, response.content, response["Content-Type"])
             cache.set(key, stored, timeout=TIMEOUT)
-        content, content_type = stored
+        _generation, content, content_type = stored
         response = HttpResponse(content, content_type=content_type)
         response["X-Page-Cache"] = state
         return _personalise(request, response)

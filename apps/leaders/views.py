@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -6,6 +7,8 @@ from apps.catalog.enums import Sector
 from apps.core.pagecache import public_page
 from apps.leaders import selectors
 from apps.leaders.models import Leader
+
+LEADER_PAGE_SIZE = 50
 
 
 def _int_or_none(value):
@@ -20,15 +23,27 @@ def leader_list(request):
     years = selectors.leader_years()
     year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
     sector = request.GET.get("sector") or None
-    leaders = selectors.leaders_public(
-        year=year, sector=sector, category=request.GET.get("category") or None
-    )
+    category = request.GET.get("category") or None
+    leaders = selectors.leaders_public(year=year, sector=sector, category=category)
+    # A national year lists thousands of titles: pages of LEADER_PAGE_SIZE (offsets stay
+    # shallow, a year's list is bounded).
+    page = Paginator(leaders, LEADER_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [(leader, leader.status_on(today)) for leader in leaders]
+    rows = [(leader, leader.status_on(today)) for leader in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "leaders/leader_list.html",
-        {"rows": rows, "years": years, "year": year, "sector": sector, "sectors": Sector.choices},
+        {
+            "rows": rows,
+            "page": page,
+            "querystring": query.urlencode(),
+            "years": years,
+            "year": year,
+            "sector": sector,
+            "sectors": Sector.choices,
+        },
     )
 
 
