@@ -17,7 +17,10 @@ def _empty_cache():
     data must not leak into the next)."""
     from django.core.cache import cache
 
+    from apps.core import pagecache
+
     cache.clear()
+    pagecache.clear_local()
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +32,8 @@ GENERATION_KEY = "pagecache:generation"
 TIMEOUT = 300  # seconds: bounds the staleness of figures with no invalidating event
 PLACEHOLDER = "__pagecache_csrf_token__"
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
+LOCAL_SECONDS = 1.0  # how long a process trusts its own copy of the generation
+LOCAL_PAGES = 200  # pages kept per process (a few MB)
 
 
 def _new_generation() -> int:
@@ -41,6 +45,7 @@ def _new_generation() -> int:
 
 def invalidate() -> None:
     """Make every cached page stale (new generation)."""
+    _local.clear()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation stored: pages stored under an old one never match
@@ -62,31 +67,81 @@ def page_key(request) -> str:
     return f"pagecache:{language}:{digest}"
 
 
+class _LocalPages:
+    """A small per-process copy of the hottest pages and of the generation, trusted for
+    LOCAL_SECONDS: most hits then cost no round trip at all. A change is seen by every process
+    within LOCAL_SECONDS (at once by the process that made it: `invalidate` clears it)."""
+
+    def __init__(self, size: int = LOCAL_PAGES):
+        self.size = size
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.generation = None
+        self.checked = 0.0
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+
+    def get(self, key: str):
+        with self.lock:
+            if self.generation is None or time.monotonic() - self.checked > LOCAL_SECONDS:
+                return None
+            stored = self.pages.get(key)
+            if stored is None or stored[0] != self.generation:
+                return None
+            self.pages.move_to_end(key)
+            return stored
+
+    def put(self, key: str, generation: int, stored: tuple | None) -> None:
+        with self.lock:
+            if generation != self.generation:
+                self.pages.clear()
+            self.generation, self.checked = generation, time.monotonic()
+            if stored is not None and stored[0] == generation:
+                self.pages[key] = stored
+                self.pages.move_to_end(key)
+                while len(self.pages) > self.size:
+                    self.pages.popitem(last=False)
+
+
+_local = _LocalPages()
+
+
+def clear_local() -> None:
+    """Forget this process's copies (tests do, with the shared cache, between tests)."""
+    _local.clear()
+
+
 def public_page(view):
     """Decorate a public page view: serve anonymous visitors from the page cache.
 
-    One round trip per page served (MGET of the generation and the page): a stored page is
-    (generation, content, content type) and counts only under the current generation."""
+    At most one round trip per page served (MGET of the generation and the page), none when
+    the process's local copy is fresh: a stored page is (generation, content, content type)
+    and counts only under the current generation."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not cacheable(request):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = _new_generation()
-        stored = found.get(key)
+        stored = _local.get(key)
         state = "hit"
-        if stored is None or stored[0] != generation:
-            state = "miss"
-            request.pagecache_csrf_placeholder = PLACEHOLDER
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return _personalise(request, response)
-            stored = (generation, response.content, response["Content-Type"])
-            cache.set(key, stored, timeout=TIMEOUT)
+        if stored is None:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                generation = _new_generation()
+            stored = found.get(key)
+            if stored is None or stored[0] != generation:
+                state = "miss"
+                request.pagecache_csrf_placeholder = PLACEHOLDER
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming or response.cookies:
+                    _local.put(key, generation, None)
+                    return _personalise(request, response)
+                stored = (generation, response.content, response["Content-Type"])
+                cache.set(key, stored, timeout=TIMEOUT)
+            _local.put(key, generation, stored)
         _generation, content, content_type = stored
         response = HttpResponse(content, content_type=content_type)
         response["X-Page-Cache"] = state

@@ -62,3 +62,15 @@ def test_leader_and_news_changes_invalidate_pages():
     assert client.get("/news/")["X-Page-Cache"] == "hit"
     ArticleFactory()
     assert client.get("/news/")["X-Page-Cache"] == "miss"
+
+
+def test_another_process_invalidation_is_seen_within_the_local_interval(monkeypatch):
+    from django.core.cache import cache
+
+    client = Client()
+    client.get("/leaders/")
+    assert client.get("/leaders/")["X-Page-Cache"] == "hit"
+    cache.incr(pagecache.GENERATION_KEY)  # as another process's invalidate() does
+    assert client.get("/leaders/")["X-Page-Cache"] == "hit"  # this process's copy, still fresh
+    monkeypatch.setattr(pagecache, "LOCAL_SECONDS", 0)
+    assert client.get("/leaders/")["X-Page-Cache"] == "miss"
