@@ -40,6 +40,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", nargs="*", help="module names to run (default: all)")
     args = parser.parse_args(argv)
+    if not args.scale > 0:
+        parser.error("--scale must be a positive number (1.0 = national scale)")
     setup_django()
     report = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
