@@ -20,4 +20,4 @@ RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build \
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

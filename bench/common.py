@@ -36,6 +36,7 @@ def ensure_scale_data(scale: float, seed: int) -> dict:
     have = generated_standard_count()
     if have == wanted:
         return {"generated": False, "standards": have, "seconds": 0.0}
+    clear_bench_fixtures(scale)
     started = time.monotonic()
     call_command("generate_scale_data", scale=scale, seed=seed, replace=True)
     return {
@@ -43,6 +44,16 @@ def ensure_scale_data(scale: float, seed: int) -> dict:
         "standards": wanted,
         "seconds": round(time.monotonic() - started, 1),
     }
+
+
+def clear_bench_fixtures(scale: float) -> None:
+    """Remove what benchmarks created on top of the generated standards (rankings and
+    assessments, leaders and a spot-check plan), which would keep them from being replaced."""
+    from bench.rankings import _clear_if_regenerating
+    from bench.spotcheck import clear_fixtures
+
+    _clear_if_regenerating(scale)
+    clear_fixtures()
 
 
 def percentile(samples: list[float], p: float) -> float:

@@ -10,9 +10,12 @@ A benchmark module is any bench/*.py (other than run.py and common.py) with a fu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
+import os
 import platform
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -23,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.common import setup_django  # noqa: E402
 
-SKIP = {"run", "common", "__init__"}
+SKIP = {"run", "common", "__init__", "wsgi", "urls"}
 
 
 def modules(only: list[str] | None) -> list[str]:
@@ -37,12 +40,14 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", nargs="*", help="module names to run (default: all)")
     args = parser.parse_args(argv)
+    if not args.scale > 0:
+        parser.error("--scale must be a positive number (1.0 = national scale)")
     setup_django()
     report = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scale": args.scale,
         "seed": args.seed,
-        "machine": {"python": platform.python_version(), "cpus": _cpus()},
+        "machine": machine(),
         "benchmarks": {},
     }
     for name in modules(args.only):
@@ -55,6 +60,9 @@ def main(argv=None) -> int:
         result["seconds"] = round(time.monotonic() - started, 1)
         report["benchmarks"][name] = result
         print(json.dumps(result.get("summary", {}), ensure_ascii=False, indent=2), flush=True)
+    report["load_average_after"] = _loadavg()
+    report["table"] = table(report["benchmarks"])
+    print_table(report["table"], args.scale)
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -65,10 +73,128 @@ def main(argv=None) -> int:
     return 1 if failed else 0
 
 
-def _cpus() -> int:
-    import os
+def _loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
-    return os.cpu_count() or 0
+
+def _first_line(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return ((done.stdout or done.stderr).strip().splitlines() or [""])[0]
+
+
+def machine() -> dict:
+    """The machine and the versions the figures were measured with; the load average shows
+    how busy the machine was (other work on it makes the figures noisy)."""
+    import django
+    import gunicorn
+    from django.db import connection
+
+    cpu_model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    memory_gib = 0.0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        memory_gib = round(int(Path("/proc/meminfo").read_text().split()[1]) / 2**20, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
+    redis_version = ""
+    with contextlib.suppress(Exception):
+        import redis
+        from django.conf import settings
+
+        redis_version = redis.Redis.from_url(settings.REDIS_URL).info()["redis_version"]
+    return {
+        "hostname": platform.node(),
+        "cpu": cpu_model,
+        "cpus": os.cpu_count() or 0,
+        "memory_gib": memory_gib,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "postgresql": postgres,
+        "postgresql_shared_buffers": shared_buffers,
+        "redis": redis_version,
+        "wrk": _first_line(["wrk", "--version"]),
+        "load_average_before": _loadavg(),
+    }
+
+
+def table(benchmarks: dict) -> list[dict]:
+    """One row per measured path: path, target, measured, baseline, ratio, met."""
+    rows = []
+    for name, result in benchmarks.items():
+        if "table" in result:
+            rows.extend(result["table"])
+        elif name == "imports":
+            s = result["summary"]
+            rows.append(
+                {
+                    "path": f"import indicator_values ({s['rows']} rows)",
+                    "target": ">= 50,000 rows/s, <= 2x baseline",
+                    "measured": f"{s['import_rows_per_second']:,} rows/s",
+                    "baseline": f"COPY {result['raw_copy_rows_per_second']:,} rows/s",
+                    "ratio": s["import_vs_raw_copy"],
+                    "met": s["met"],
+                }
+            )
+        elif name == "rankings":
+            s = result["summary"]
+            rows.append(
+                {
+                    "path": f"compile all rankings ({s['schemes']} schemes)",
+                    "target": "< 60 s, <= 2x baseline",
+                    "measured": f"{s['compile_all_s']} s",
+                    "baseline": f"one SQL {s['baseline_single_sql_s']} s",
+                    "ratio": s["ratio_compile_to_baseline"],
+                    "met": result.get("ok"),
+                }
+            )
+        elif name == "search":
+            s = result["summary"]
+            rows.append(
+                {
+                    "path": f"search API ({s['queries']} queries, 1-6 chars)",
+                    "target": "p95 < 100 ms, >= 20x faster",
+                    "measured": f"p95 {s['api_p95_ms']} ms",
+                    "baseline": f"ILIKE scan p95 {s['scan_p95_ms']} ms",
+                    "ratio": s["ratio_p95"],
+                    "met": s["target_met"],
+                }
+            )
+    return rows
+
+
+def print_table(rows: list[dict], scale: float) -> None:
+    print(f"\n== summary at scale {scale:g} (targets are for scale 1.0)")
+    headers = ["path", "target", "measured", "baseline", "ratio", "met?"]
+    cells = [
+        [
+            str(row["path"]),
+            str(row["target"]),
+            str(row["measured"]),
+            str(row["baseline"]),
+            "" if row["ratio"] is None else f"{row['ratio']}x",
+            {True: "yes", False: "NO", None: "?"}[row["met"]],
+        ]
+        for row in rows
+    ]
+    widths = [
+        max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)
+    ]
+    print(" | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for c in cells:
+        print(" | ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)))
 
 
 if __name__ == "__main__":

@@ -12,11 +12,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and cached pages live in the cache: each test starts with none."""
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters, cached pages and statistics
+    of an earlier test's data must not leak into the next."""
     from django.core.cache import cache
 
+    from apps.core import pagecache
+
     cache.clear()
+    pagecache.clear_local()
 
 
 @pytest.fixture

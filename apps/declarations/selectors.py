@@ -285,5 +285,11 @@ def standard_benchmark(standard: Standard) -> benchmarking.Report:
     return benchmarking.benchmark(indicators, values)
 
 
-def current_version(standard: Standard) -> StandardVersion | None:
+def current_version(
+    standard: Standard, history: list[StandardVersion] | None = None
+) -> StandardVersion | None:
+    """The published version; taken from `versions_for_history`'s list when given (it holds
+    the published version, newest first), saving a query on the detail page."""
+    if history is not None:
+        return next((v for v in history if v.status == VersionStatus.PUBLISHED), None)
     return standard.versions.filter(status=VersionStatus.PUBLISHED).first()

@@ -64,14 +64,15 @@ def _visible_standard(request, pk) -> Standard:
 
 def detail(request, pk):
     standard = _visible_standard(request, pk)
+    versions = selectors.versions_for_history(standard)
     return render(
         request,
         "declarations/detail.html",
         {
             "standard": standard,
             "report": selectors.standard_benchmark(standard),
-            "versions": selectors.versions_for_history(standard),
-            "current": selectors.current_version(standard),
+            "versions": versions,
+            "current": selectors.current_version(standard, versions),
             "can_change": rules.has_perm("declarations.change_standard", request.user, standard),
         },
     )

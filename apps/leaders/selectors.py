@@ -1,4 +1,5 @@
-from django.db.models import QuerySet
+from django.db.models import Count, F, IntegerField, QuerySet, Value
+from django.db.models.functions import Floor, Least
 
 from apps.leaders.models import Leader, Ranking
 
@@ -192,3 +193,18 @@ def notifications_of(enterprise):
     from apps.leaders.models import Notification
 
     return Notification.objects.filter(enterprise=enterprise).order_by("-created_at", "-id")
+
+
+def ranking_score_histogram(ranking: Ranking) -> dict:
+    """Counts of ranked scores in 10-point bands (one GROUP BY over the whole ranking)."""
+    bands = [0] * 10
+    rows = (
+        ranking.entries.filter(score__isnull=False)
+        .annotate(band=Least(Floor(F("score") / 10), Value(9), output_field=IntegerField()))
+        .values("band")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        bands[int(row["band"])] += row["n"]
+    return {"labels": [f"{i * 10}–{i * 10 + 10}" for i in range(10)], "counts": bands}

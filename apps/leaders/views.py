@@ -1,10 +1,14 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from apps.catalog.enums import Sector
+from apps.core.pagecache import public_page
 from apps.leaders import selectors
 from apps.leaders.models import Leader
+
+LEADER_PAGE_SIZE = 50
 
 
 def _int_or_none(value):
@@ -14,19 +18,32 @@ def _int_or_none(value):
         return None
 
 
+@public_page
 def leader_list(request):
     years = selectors.leader_years()
     year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
     sector = request.GET.get("sector") or None
-    leaders = selectors.leaders_public(
-        year=year, sector=sector, category=request.GET.get("category") or None
-    )
+    category = request.GET.get("category") or None
+    leaders = selectors.leaders_public(year=year, sector=sector, category=category)
+    # A national year lists thousands of titles: pages of LEADER_PAGE_SIZE (offsets stay
+    # shallow, a year's list is bounded).
+    page = Paginator(leaders, LEADER_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [(leader, leader.status_on(today)) for leader in leaders]
+    rows = [(leader, leader.status_on(today)) for leader in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "leaders/leader_list.html",
-        {"rows": rows, "years": years, "year": year, "sector": sector, "sectors": Sector.choices},
+        {
+            "rows": rows,
+            "page": page,
+            "querystring": query.urlencode(),
+            "years": years,
+            "year": year,
+            "sector": sector,
+            "sectors": Sector.choices,
+        },
     )
 
 
@@ -41,6 +58,7 @@ def leader_detail(request, code):
     )
 
 
+@public_page
 def ranking_list(request):
     years = selectors.ranking_years()
     year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
@@ -59,11 +77,23 @@ def ranking_list(request):
     )
 
 
+RANKING_PAGE_SIZE = 100
+
+
+@public_page
 def ranking_detail(request, scheme_code):
+    """A ranking, 100 entries a page by keyset (`?after=<position>`: a national ranking has
+    hundreds of thousands of entries, and the index on (ranking, position) finds any page
+    directly); the score distribution and the candidate count cover all entries."""
     ranking = selectors.ranking_current(scheme_code)
     if ranking is None:
         raise Http404
-    entries = list(selectors.ranking_entries(ranking))
+    after = _int_or_none(request.GET.get("after")) or 0
+    entries = list(
+        selectors.ranking_entries(ranking).filter(position__gt=after)[: RANKING_PAGE_SIZE + 1]
+    )
+    more = len(entries) > RANKING_PAGE_SIZE
+    entries = entries[:RANKING_PAGE_SIZE]
     criteria = list(
         ranking.scheme.criteria.filter(kind="core").order_by("position", "criterion_code")
     )
@@ -84,20 +114,13 @@ def ranking_detail(request, scheme_code):
             "scheme": ranking.scheme,
             "criteria": criteria,
             "rows": rows,
-            "candidates": sum(1 for e in entries if e.candidate),
-            "chart": score_histogram(entries),
+            "candidates": ranking.entries.filter(candidate=True).count(),
+            "chart": selectors.ranking_score_histogram(ranking),
             "notice": selectors.notices_public().filter(scheme=ranking.scheme).first(),
+            "after": after,
+            "next_after": entries[-1].position if more else None,
         },
     )
-
-
-def score_histogram(entries) -> dict:
-    """Counts of ranked scores in 10-point bands, for the distribution chart."""
-    bands = [0] * 10
-    for entry in entries:
-        if entry.score is not None:
-            bands[min(int(entry.score // 10), 9)] += 1
-    return {"labels": [f"{i * 10}–{i * 10 + 10}" for i in range(10)], "counts": bands}
 
 
 def _own_uscc(user) -> str | None:

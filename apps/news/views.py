@@ -1,10 +1,12 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from apps.core.pagecache import public_page
 from apps.news import selectors
 from apps.news.enums import ArticleKind, Campaign
 
 
+@public_page
 def article_list(request):
     campaign = request.GET.get("campaign") or ""
     campaign = campaign if campaign in Campaign.values else ""

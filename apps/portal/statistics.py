@@ -8,6 +8,7 @@ section is plain data: a title, column headers, rows, and the chart built from t
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,6 +32,7 @@ from apps.supervision.enums import ItemReason, ItemResult, PlanStatus
 from apps.supervision.models import SpotCheckItem
 
 CACHE_KEY = "portal:statistics:v1:{language}"
+COMPUTE_LOCK_SECONDS = 120
 SECTIONS = [
     "coverage_year",
     "coverage_district",
@@ -74,6 +76,7 @@ def _coverage_by_year() -> dict:
         declared.annotate(year=ExtractYear("published_on"))
         .values("year", "category__sector")
         .annotate(standards=Count("id"))
+        .order_by()  # no default ordering: it would join every enterprise for nothing
     )
     per_year = (
         declared.annotate(year=ExtractYear("published_on"))
@@ -382,10 +385,24 @@ def statistics_refresh() -> dict:
 
 def statistics_cached() -> dict:
     """The stored figures of the current language; computed here only if the cache is empty
-    (e.g. after a restart)."""
+    (e.g. after a restart). At national scale a computation takes tens of seconds: one request
+    computes (a lock in the cache), the others wait for its result rather than repeat it."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    data = cache.get(CACHE_KEY.format(language=language))
-    if data is None:
+    key = CACHE_KEY.format(language=language)
+    data = cache.get(key)
+    if data is not None:
+        return data
+    lock = f"{key}:computing"
+    if not cache.add(lock, 1, timeout=COMPUTE_LOCK_SECONDS):
+        deadline = time.monotonic() + COMPUTE_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            data = cache.get(key)
+            if data is not None:
+                return data
+    try:
         data = statistics_compute()
-        cache.set(CACHE_KEY.format(language=language), data, timeout=None)
+        cache.set(key, data, timeout=None)
+    finally:
+        cache.delete(lock)
     return data

@@ -2,13 +2,16 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
 from apps.core.imports.exporters import stream_csv
+from apps.core.pagecache import public_page
 from apps.portal import selectors, statistics
 
 
+@public_page
 def home(request):
     return render(request, "portal/home.html", {"figures": selectors.home_figures()})
 
 
+@public_page
 def statistics_page(request):
     data = statistics.statistics_cached()
     return render(request, "portal/statistics.html", {"data": data, "sections": data["sections"]})

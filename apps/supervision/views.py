@@ -20,14 +20,32 @@ def plan_list(request):
     )
 
 
+ITEM_PAGE_SIZE = 100
+
+
 def plan_detail(request, year):
+    """A plan, ITEM_PAGE_SIZE items a page by keyset (`?after=<position>`): a national plan
+    has tens of thousands of items, and (plan, position) is indexed."""
     plan = get_object_or_404(SpotCheckPlan, year=year)
+    try:
+        after = max(0, int(request.GET.get("after", 0)))
+    except ValueError:
+        after = 0
+    items = list(
+        selectors.plan_visible_items(plan, request.user).filter(position__gt=after)[
+            : ITEM_PAGE_SIZE + 1
+        ]
+    )
+    more = len(items) > ITEM_PAGE_SIZE
+    items = items[:ITEM_PAGE_SIZE]
     return render(
         request,
         "supervision/plan_detail.html",
         {
             "plan": plan,
-            "items": selectors.plan_visible_items(plan, request.user),
+            "items": items,
+            "after": after,
+            "next_after": items[-1].position if more else None,
             "result_form": ResultForm()
             if request.user.has_perm("supervision.record_result")
             else None,

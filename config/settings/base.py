@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.site",
                 "apps.portal.context_processors.navigation",
+                "apps.core.pagecache.csrf_placeholder",
             ],
         },
     }

@@ -88,3 +88,15 @@ def test_revoked_title_cannot_be_revoked_again(bureau_user):
     services.leader_revoke(leader=leader, reason="一", actor=bureau_user)
     with pytest.raises(ValidationError):
         services.leader_revoke(leader=leader, reason="二", actor=bureau_user)
+
+
+def test_leader_list_is_paged(client, monkeypatch):
+    from apps.leaders import views
+
+    monkeypatch.setattr(views, "LEADER_PAGE_SIZE", 5)
+    LeaderFactory.create_batch(7, valid_until=datetime.date(2030, 1, 1))
+    first = client.get("/leaders/?year=2025").content.decode()
+    second = client.get("/leaders/?year=2025&page=2").content.decode()
+    assert first.count("badge-leader") == 5
+    assert second.count("badge-leader") == 2
+    assert "year=2025&amp;page=2" in first

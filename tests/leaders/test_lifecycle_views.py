@@ -384,3 +384,25 @@ def test_ranking_pages_and_api_query_counts_do_not_grow(
     assert f"/notices/{CandidateList.objects.get(scheme=big).pk}/" in page
     body = client.get(f"/api/v1/rankings/{big.scheme_code}/").json()
     assert len(body["entries"]) == 12
+
+
+def test_ranking_page_is_paged_by_keyset_and_charts_every_entry(client, monkeypatch):
+    from apps.leaders import views
+    from apps.leaders.models import RankingEntry
+
+    monkeypatch.setattr(views, "RANKING_PAGE_SIZE", 2)
+    scheme = ranked_scheme(entrants=5)
+    entries = list(RankingEntry.objects.filter(ranking__scheme=scheme).order_by("position"))
+    url = f"/rankings/{scheme.scheme_code}/"
+    seen, after = [], None
+    for _ in range(3):
+        response = client.get(url + (f"?after={after}" if after else ""))
+        context_rows = response.context["rows"]
+        seen.extend(row["entry"].pk for row in context_rows)
+        after = response.context["next_after"]
+        if after is None:
+            break
+    assert seen == [entry.pk for entry in entries]
+    assert sum(response.context["chart"]["counts"]) == sum(
+        1 for entry in entries if entry.score is not None
+    )

@@ -240,3 +240,16 @@ def test_statistics_query_count_is_fixed(data, django_assert_max_num_queries):
         standard(enterprise, more, f"Q/X {serial}-2025", datetime.date(2025, 1, 1))
     with django_assert_max_num_queries(14):
         statistics.statistics_compute()
+
+
+def test_concurrent_first_requests_wait_for_one_computation(data, django_assert_num_queries):
+    import threading
+
+    from django.core.cache import cache
+
+    key = statistics.CACHE_KEY.format(language="zh-hans")
+    cache.add(f"{key}:computing", 1)  # another request is computing the figures
+    stored = {"sections": [], "marker": "computed elsewhere"}
+    threading.Timer(0.3, cache.set, args=(key, stored), kwargs={"timeout": None}).start()
+    with django_assert_num_queries(0):
+        assert statistics.statistics_cached()["marker"] == "computed elsewhere"

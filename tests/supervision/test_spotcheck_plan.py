@@ -280,3 +280,33 @@ def test_staff_generate_through_the_page(inspectors, client, bureau_user):
     response = client.post("/spotchecks/generate/", {"year": YEAR, "seed": 5, "rate": "0.5"})
     assert response.status_code == 302
     assert SpotCheckPlan.objects.get().seed == 5
+
+
+def test_plan_pages_are_keyset_paged_with_fixed_query_counts(
+    inspectors, client, bureau_user, monkeypatch, django_assert_max_num_queries
+):
+    from apps.supervision import views
+
+    monkeypatch.setattr(views, "ITEM_PAGE_SIZE", 2)
+    StandardFactory(enterprise=beijing(1))
+    services.plan_generate(year=YEAR - 1, seed=1, rate=Decimal("1"))
+    client.force_login(bureau_user)
+    with django_assert_max_num_queries(20) as one:
+        assert client.get(f"/spotchecks/{YEAR - 1}/").status_code == 200
+    with django_assert_max_num_queries(20) as list_one:
+        assert client.get("/spotchecks/").status_code == 200
+    for serial in range(2, 7):
+        StandardFactory(enterprise=beijing(serial))
+    plan = services.plan_generate(year=YEAR, seed=1, rate=Decimal("1"))
+    expected = list(plan.items.order_by("position").values_list("pk", flat=True))
+    seen, after = [], None
+    for _ in range(5):
+        with django_assert_max_num_queries(len(one)):
+            response = client.get(f"/spotchecks/{YEAR}/" + (f"?after={after}" if after else ""))
+        seen.extend(item.pk for item in response.context["items"])
+        after = response.context["next_after"]
+        if after is None:
+            break
+    assert seen == expected
+    with django_assert_max_num_queries(len(list_one)):
+        assert client.get("/spotchecks/").status_code == 200

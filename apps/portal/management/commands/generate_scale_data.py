@@ -2,7 +2,10 @@
 indicator values, deterministically from a seed, written with COPY.
 
 Scale 1.0 is the national platform at the end of 2023 (DOMAIN.md): about 472,000 enterprises
-and 3.17 million standards. Generated enterprises are recognisable by their USCC: the
+and 3.17 million standards in 240 categories (key areas) of very different sizes (Zipf), about
+16 million indicator values. The 19 demo categories are among the 240; the other 221 (codes
+`N-001` ...) are generated from a fixed seed, so the catalogue is the same for every
+`--seed`, and kept by `--replace`. Generated enterprises are recognisable by their USCC: the
 organisation code (characters 9-17) starts with `YY`; `--replace` removes them (and their
 standards) before generating again. The search index is filled by the database triggers, as
 for any bulk import; the GIN index is rebuilt once after the load at large scales.
@@ -19,13 +22,19 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from apps.catalog.models import Category
+from apps.catalog.models import Category, Indicator, KeyArea
 from apps.core.uscc import ALPHABET, check_character
 from apps.enterprises.enums import District
 
 ENTERPRISES_PER_SCALE = 472_000
 STANDARDS_PER_SCALE = 3_170_000
+CATEGORIES = 240  # the national key areas (DOMAIN.md); the 19 demo categories are among them
+CATEGORY_PREFIX = "N-"  # code prefix of generated categories (N-001 ...)
+CATALOGUE_SEED = 240  # the catalogue is the same for every --seed, so --replace keeps it
+CATEGORY_SKEW = 0.9  # Zipf exponent of category sizes: the largest ~400 times the smallest
 MARKER = "YY"  # organisation-code prefix of generated enterprises
 BATCH = 50_000
 
@@ -74,6 +83,118 @@ TYPES = [
 BEIJING_DISTRICTS = [d.value for d in District]
 MODEL_LETTERS = "ABCDEFGHKLMPRSTXYZ"
 SERVICE_PLACES = ["社区", "写字楼", "园区", "城区"]
+# Generated categories: a base product or service and a qualifier, per sector.
+CATEGORY_BASES = {
+    "consumer_goods": [
+        "电冰箱",
+        "微波炉",
+        "电热水壶",
+        "洗碗机",
+        "电风扇",
+        "吸尘器",
+        "电视机",
+        "储水式热水器",
+        "净水器",
+        "电磁灶",
+        "豆浆机",
+        "吹风机",
+        "台灯",
+        "床垫",
+        "儿童服装",
+        "运动鞋",
+        "毛巾",
+        "陶瓷餐具",
+        "婴儿纸尿裤",
+        "牙膏",
+        "洗衣液",
+        "羽绒服",
+        "眼镜架",
+        "自行车",
+        "电动牙刷",
+    ],
+    "equipment": [
+        "离心泵",
+        "空气压缩机",
+        "三相异步电动机",
+        "电力变压器",
+        "齿轮减速机",
+        "工业锅炉",
+        "叉车",
+        "桥式起重机",
+        "液压缸",
+        "滚动轴承",
+        "工业阀门",
+        "电梯",
+        "风机",
+        "数控车床",
+        "注塑机",
+        "柴油发电机组",
+        "冷却塔",
+        "换热器",
+    ],
+    "emerging": [
+        "光伏组件",
+        "储能系统",
+        "电动汽车充电桩",
+        "服务机器人",
+        "智能手表",
+        "三维打印机",
+        "工业机器人",
+        "LED照明产品",
+        "智能门锁",
+        "路由器",
+        "固态硬盘",
+        "动力电池",
+        "智能音箱",
+        "可穿戴设备",
+        "无线耳机",
+    ],
+    "services": [
+        "家政服务",
+        "餐饮服务",
+        "酒店服务",
+        "旅游服务",
+        "汽车维修服务",
+        "停车服务",
+        "教育培训服务",
+        "体育健身服务",
+        "美容美发服务",
+        "洗染服务",
+        "搬家服务",
+        "会展服务",
+        "养老照护服务",
+        "托育服务",
+        "网约车服务",
+    ],
+}
+CATEGORY_QUALIFIERS = {
+    "consumer_goods": ["", "家用", "儿童用", "智能", "节能型"],
+    "equipment": ["", "大型", "小型", "高效", "防爆型"],
+    "emerging": ["", "家用", "商用", "车载", "工业级"],
+    "services": ["", "社区", "连锁", "线上", "农村"],
+}
+# (code, name, unit, direction, typical national value) of generated indicators.
+PRODUCT_INDICATORS = [
+    ("EFF", "能效", "%", "higher", 80),
+    ("POWER", "额定功率消耗", "W", "lower", 120),
+    ("STANDBY", "待机功率", "W", "lower", 1.0),
+    ("NOISE", "噪声", "dB(A)", "lower", 55),
+    ("LIFE", "使用寿命", "h", "higher", 8000),
+    ("MTBF", "平均无故障时间", "h", "higher", 20000),
+    ("FAIL", "早期故障率", "%", "lower", 2.0),
+    ("WATER", "单位用水量", "L", "lower", 12),
+    ("HAZARD", "有害物质含量", "mg/kg", "lower", 100),
+    ("PRECISION", "精度", "μm", "lower", 8),
+]
+SERVICE_INDICATORS = [
+    ("SATISFY", "顾客满意度", "%", "higher", 85),
+    ("COMPLAINT", "有效投诉率", "‰", "lower", 2.0),
+    ("RESPONSE", "平均响应时间", "min", "lower", 30),
+    ("ONTIME", "按时完成率", "%", "higher", 95),
+    ("TRAINED", "持证上岗率", "%", "higher", 90),
+    ("REPEAT", "返工率", "%", "lower", 3.0),
+    ("SAFETY", "安全事故率", "‰", "lower", 0.5),
+]
 
 
 class Weighted:
@@ -130,12 +251,12 @@ class Command(BaseCommand):
             if not replace:
                 raise CommandError("generated data already present: pass --replace")
             self._remove()
-        categories = self._categories()
+        categories, category_weights = self._categories()
         n_enterprises = max(1, round(ENTERPRISES_PER_SCALE * scale))
         n_standards = max(1, round(STANDARDS_PER_SCALE * scale))
         rng = random.Random(seed)
         ids = self._enterprises(rng, n_enterprises)
-        self._standards(rng, ids, categories, n_standards)
+        self._standards(rng, ids, categories, category_weights, n_standards)
         self._values(seed)
         # VACUUM sets the visibility map (index-only scans, no hint-bit writes on first
         # read); it cannot run inside a transaction, as in tests, where ANALYZE does.
@@ -156,11 +277,27 @@ class Command(BaseCommand):
     # -- steps -------------------------------------------------------------------------------
 
     def _categories(self):
-        if not Category.objects.exists():
+        """The demo catalogue plus generated categories up to CATEGORIES, each with its
+        indicators and a key area of the current year; created once, the same for every
+        seed. Returns (id, name, sector) in a fixed order, and the weights skewing the
+        number of standards per category."""
+        if not Category.objects.filter(code__in=DEMO_CATEGORY_CODES).exists():
             from apps.portal.management.commands.seed_demo import Command as SeedDemo
 
             SeedDemo()._catalogue()
-        return list(Category.objects.order_by("code").values_list("id", "name", "sector"))
+        ensure_generated_catalogue()
+        rows = list(
+            Category.objects.filter(
+                Q(code__in=DEMO_CATEGORY_CODES) | Q(code__startswith=CATEGORY_PREFIX)
+            )
+            .order_by("code")
+            .values_list("id", "name", "sector")
+        )
+        # Sizes follow Zipf's law over a fixed shuffle, so demo and generated categories
+        # mix among the large and the small ones.
+        random.Random(CATALOGUE_SEED).shuffle(rows)
+        weights = [1 / (rank + 1) ** CATEGORY_SKEW for rank in range(len(rows))]
+        return rows, weights
 
     def _remove(self):
         t = time.monotonic()
@@ -218,11 +355,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  enterprises: {count} in {time.monotonic() - t:.1f}s")
         return ids
 
-    def _standards(self, rng, enterprise_ids, categories, count: int) -> None:
+    def _standards(self, rng, enterprise_ids, categories, weights, count: int) -> None:
         """COPY the rows into an unlogged staging table, then insert them set-based with their
         search document computed by the same database function the trigger uses."""
         t = time.monotonic()
-        category_pick = Weighted(categories, [1 / (i + 1) ** 0.5 for i in range(len(categories))])
+        category_pick = Weighted(categories, weights)
         type_pick = Weighted([k for k, _ in TYPES], [w for _, w in TYPES])
         counters = [0] * len(enterprise_ids)
         n = len(enterprise_ids)
@@ -339,6 +476,77 @@ class Command(BaseCommand):
             )
             rows = cursor.rowcount
         self.stdout.write(f"  indicator values: {rows} in {time.monotonic() - t:.1f}s")
+
+
+DEMO_CATEGORY_CODES = [
+    "C-AC",
+    "C-RICE",
+    "C-WASH",
+    "C-HOOD",
+    "C-WATERHEAT",
+    "C-PURIFIER",
+    "C-KNITWEAR",
+    "C-ABRASIVE",
+    "C-CNC",
+    "C-CHILLER",
+    "C-PROJECTOR",
+    "C-EBIKE-BAT",
+    "C-DRONE",
+    "S-PROPERTY",
+    "S-EXPRESS",
+    "S-ECOMMERCE",
+    "S-LOGISTICS",
+    "S-APPLIANCE-REPAIR",
+    "S-ELDERCARE",
+]  # data/demo/categories.csv
+
+
+def generated_catalogue() -> list[tuple[str, str, str, list[tuple]]]:
+    """(code, name, sector, indicators) of the generated categories, from CATALOGUE_SEED:
+    3 to 8 indicators each, national values spread around the typical value."""
+    rng = random.Random(CATALOGUE_SEED)
+    names = []
+    for sector, bases in CATEGORY_BASES.items():
+        for qualifier in CATEGORY_QUALIFIERS[sector]:
+            names.extend((sector, f"{qualifier}{base}") for base in bases)
+    rng.shuffle(names)
+    wanted = CATEGORIES - len(DEMO_CATEGORY_CODES)
+    out = []
+    for serial, (sector, name) in enumerate(names[:wanted], start=1):
+        pool = SERVICE_INDICATORS if sector == "services" else PRODUCT_INDICATORS
+        count = min(len(pool), 3 + int(rng.random() * 5.6))
+        indicators = [
+            (code, label, unit, direction, round(typical * rng.uniform(0.7, 1.3), 2))
+            for code, label, unit, direction, typical in rng.sample(pool, count)
+        ]
+        out.append((f"{CATEGORY_PREFIX}{serial:03d}", name, sector, indicators))
+    return out
+
+
+def ensure_generated_catalogue() -> None:
+    """Create the generated categories, their indicators and key areas (idempotent)."""
+    existing = set(
+        Category.objects.filter(code__startswith=CATEGORY_PREFIX).values_list("code", flat=True)
+    )
+    year = timezone.localdate().year
+    with transaction.atomic():
+        for code, name, sector, indicators in generated_catalogue():
+            if code in existing:
+                continue
+            kind = "service" if sector == "services" else "product"
+            category = Category.objects.create(code=code, name=name, sector=sector, kind=kind)
+            Indicator.objects.bulk_create(
+                Indicator(
+                    category=category,
+                    code=icode,
+                    name=label,
+                    unit=unit,
+                    direction=direction,
+                    national_value=value,
+                )
+                for icode, label, unit, direction, value in indicators
+            )
+            KeyArea.objects.get_or_create(year=year, category=category)
 
 
 def generated_enterprise_count() -> int:
