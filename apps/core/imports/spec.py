@@ -26,6 +26,7 @@ A kind whose rows cannot be merged in plain SQL overrides `write`.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,7 +97,7 @@ class ExportFilter:
     parser: Parser = field(default_factory=Text)
 
 
-class ExportKind:
+class ExportKind(ABC):
     """Something `export_csv KIND PATH` can write: a header and rows of values."""
 
     name: str
@@ -107,8 +108,9 @@ class ExportKind:
     def headers(self, language: str = "en") -> list[str]:
         return [column.header(language) for column in self.columns]
 
+    @abstractmethod
     def rows(self, filters: dict[str, Any], pks: list[int] | None = None) -> Iterator[list[str]]:
-        raise NotImplementedError
+        """The rows to write, each a list of cell texts, for the given filters (or pks)."""
 
 
 @dataclass
