@@ -50,6 +50,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 bench: prepare
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(if $(SCALE),--scale $(SCALE))
 
 ## Stop the embedded PostgreSQL and Redis started under .local/.
