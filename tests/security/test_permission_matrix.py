@@ -951,3 +951,56 @@ def test_dump_actual_outcomes(world, settings):
             transaction.savepoint_rollback(sid)
             sid = transaction.savepoint()
         print(f"    ({method!r}, {route!r}, {target!r}, ({', '.join(map(repr, got))})),")
+
+
+def _page(world, role, route, target=None):
+    client = _client_for(world, role)
+    response = client.get(path_of(route, TARGETS[target](world.objects)))
+    assert response.status_code == 200, f"{route} as {role}: {response.status_code}"
+    return response.content.decode()
+
+
+def test_object_level_content(world, settings):
+    """What a page that a role may open shows: only that role's objects."""
+    settings.RATELIMIT_ENABLED = False
+    o = world.objects
+    a_numbers = set(o["enterprise_a"].standards.values_list("standard_no", flat=True))
+    b_numbers = set(o["enterprise_b"].standards.values_list("standard_no", flat=True))
+
+    # Enterprise A sees its own results, never B's scores (B's unranked scheme included).
+    results = _page(world, "ent_a", "workspace/enterprise/results/")
+    assert o["standard_a"].standard_no in results
+    assert not [number for number in b_numbers if number in results]
+
+    # The evaluator of the agency never sees the enterprise it is conflicted with.
+    scoring = _page(
+        world, "eval_a", "workspace/evaluator/schemes/<int:pk>/scoring/", "scheme approved"
+    )
+    assert o["standard_a"].standard_no in scoring
+    assert not [number for number in b_numbers if number in scoring]
+
+    # Experts: the drawn expert sees the reviews, the other none.
+    drawn = _page(world, "expert", "workspace/expert/")
+    other = _page(world, "expert_x", "workspace/expert/")
+    for review in (o["scheme_review"], o["list_review"], o["objection_review"]):
+        assert review.title in drawn
+        assert review.title not in other
+
+    # The partner's desk lists the applications addressed to its provider only.
+    desk = _page(world, "partner", "partner/")
+    assert o["programme_x"].name in desk
+    assert o["programme_y"].name not in desk
+
+    # Objectors' names, contacts and grounds are never on the public notice.
+    for role in ("anon", "ent_a", "ent_b"):
+        notice = _page(world, role, "notices/<int:pk>/", "list in notice")
+        for secret in ("13800000000", "张三", "该企业标准的能效指标与实测不符"):
+            assert secret not in notice, f"{secret} on the notice for {role}"
+
+    # B's draft is in no list that A or the public can read.
+    for role in ("anon", "ent_a"):
+        search = _page(world, role, "standards/")
+        assert o["draft_b"].standard_no not in search
+    assert o["draft_a"].standard_no in _page(world, "ent_a", "workspace/standards/")
+    assert o["draft_a"].standard_no not in _page(world, "ent_b", "workspace/standards/")
+    assert a_numbers
