@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -827,11 +828,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     each test runs in a savepoint inside it."""
     media = tmp_path_factory.mktemp("matrix-media")
     storages = {
+        **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(media)},
         },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with django_db_blocker.unblock(), override_settings(STORAGES=storages):
         atomic = transaction.atomic()
