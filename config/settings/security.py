@@ -24,6 +24,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 
 # ---- Two-factor (django-otp, TOTP) ----------------------------------------------------------
 OTP_TOTP_ISSUER = "Beijing Leader Portal"
+# Staff delete a lost device in the admin, but nobody reads a device's secret there: with the
+# key or its QR code any staff member could generate another user's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # When true, staff and administrators must enrol and verify a TOTP device before any page
 # past the login (apps.accounts.middleware.RequireStaffOTPMiddleware).
 OTP_REQUIRED_FOR_STAFF = env.bool("DJANGO_OTP_REQUIRED_FOR_STAFF", default=False)

@@ -348,3 +348,19 @@ def test_a_forged_forwarded_header_is_not_an_address(client, rf, settings):
     assert client_ip(forged) == "10.0.0.2"
     response = _login(client, "x@example.cn", "wrong", HTTP_X_FORWARDED_FOR="'; DROP--")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.BUREAU, Role.ADMINISTRATOR])
+def test_admin_never_shows_a_two_factor_secret(client, role):
+    # Found by the permission matrix: staff, who may delete a lost device, could open its
+    # key and QR code and so generate the owner's codes.
+    owner = UserFactory(role=Role.EVALUATOR)
+    device = TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
+    staff = UserFactory(role=role, is_staff=True, is_superuser=role == Role.ADMINISTRATOR)
+    client.force_login(staff)
+    for view in ("config", "qrcode"):
+        url = reverse(f"admin:otp_totp_totpdevice_{view}", args=[device.pk])
+        assert client.get(url).status_code == 403
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
