@@ -369,11 +369,16 @@ def test_detail_page_selector_matches_the_orm(enterprise_user, category, pdf):
     def shown(versions):
         return [
             (v.status, v.name, v.category.name, v.text_file.name, v.published_at, v.change_note,
-             [(i and (i.pk, i.name, i.unit), c, str(x)) for i, c, x in v.value_rows])
+             v.values_text)
             for v in versions
         ]  # fmt: skip
 
     assert shown(page.versions) == shown(history)
+    assert [v.values_text for v in page.versions] == [
+        "热效率 3 %；GONE 7",
+        "热效率 90.5 %；噪声 40 dB(A)；待机功率 0.8 W",
+        "热效率 85 %；噪声 40 dB(A)；待机功率 0.8 W",
+    ]
     assert page.current.number == selectors.current_version(standard).number == 2
 
 
