@@ -27,6 +27,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import Category, Indicator
+from apps.core.prepared import PreparedStatement
 from apps.declarations import benchmarking
 from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
@@ -321,9 +322,12 @@ def current_version(
 # with each version's values named by its own category's indicators. Random ids over millions
 # of standards never hit a cache, so the page's cost is its queries and rendering: one round
 # trip and no ORM query compilation (four to five ORM queries took ~2.5 ms of CPU of a ~5 ms
-# request, docs/benchmarks.md). Decimals and timestamps travel as text inside the JSON so
-# nothing is rounded through floats.
-_STANDARD_PAGE_SQL = """
+# request, docs/benchmarks.md), prepared once per database session (planning it cost the
+# database five times what running it does). Decimals and timestamps travel as text inside
+# the JSON so nothing is rounded through floats.
+_STANDARD_PAGE = PreparedStatement(
+    "standard_page",
+    """
 SELECT s.id, s.enterprise_id, s.standard_no, s.name, s.category_id, s.standard_type, s.products,
        s.status, s.published_on, s.abolished_on,
        e.uscc, e.name, c.code, c.name, c.sector,
@@ -346,12 +350,14 @@ SELECT s.id, s.enterprise_id, s.standard_no, s.name, s.category_id, s.standard_t
                    ORDER BY sv.number DESC)
           FROM declarations_standardversion sv
           JOIN catalog_category vc ON vc.id = sv.category_id
-         WHERE sv.standard_id = s.id AND sv.status IN (%(published)s, %(superseded)s))
+         WHERE sv.standard_id = s.id AND sv.status IN ($2, $3))
   FROM declarations_standard s
   JOIN enterprises_enterprise e ON e.id = s.enterprise_id
   JOIN catalog_category c ON c.id = s.category_id
- WHERE s.id = %(pk)s
-"""
+ WHERE s.id = $1
+""",
+    ("bigint", "text", "text"),
+)
 
 
 def _from_db(model, **values):
@@ -380,14 +386,11 @@ class StandardPage:
 
 def standard_page(pk: int) -> StandardPage | None:
     """What the detail page shows (any status: the view checks who may see it), or None."""
+    if not 0 < pk < 2**63:  # no such id (and not a bigint: the database would refuse it)
+        return None
     with connection.cursor() as cursor:
-        cursor.execute(
-            _STANDARD_PAGE_SQL,
-            {
-                "pk": pk,
-                "published": VersionStatus.PUBLISHED.value,
-                "superseded": VersionStatus.SUPERSEDED.value,
-            },
+        _STANDARD_PAGE.execute(
+            cursor, [pk, VersionStatus.PUBLISHED.value, VersionStatus.SUPERSEDED.value]
         )
         row = cursor.fetchone()
     if row is None:

@@ -404,3 +404,8 @@ def test_detail_query_count(
     assert response.content.decode().count('class="border rounded p-2 mb-2 version"') == (
         revisions + 1
     )
+
+
+def test_detail_of_an_id_out_of_range_is_not_found(client):
+    assert client.get(f"/standards/{2**63}/").status_code == 404
+    assert client.get("/standards/0/").status_code == 404
