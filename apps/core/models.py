@@ -1,7 +1,15 @@
+import functools
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+
+
+@functools.cache
+def _choice_labels(field) -> dict:
+    return dict(field.flatchoices)
 
 
 class TimeStampedModel(models.Model):
@@ -10,6 +18,18 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """`get_<field>_display()` as Django's, but with the value-to-label map built once per
+        field: Django's rebuilds it on every call, hashing each choice's lazy label, i.e.
+        translating every label of the field to show one (a tenth of a detail page's CPU).
+        Labels stay lazy in the map, so each call gives the active language's."""
+        value = getattr(self, field.attname)
+        try:
+            label = _choice_labels(field).get(value, value)
+        except TypeError:  # an unhashable value: Django's own way
+            return super()._get_FIELD_display(field)
+        return force_str(label, strings_only=True)
 
 
 class AuditEntry(models.Model):

@@ -55,25 +55,21 @@ def search(request):
     )
 
 
-def _visible_standard(request, pk) -> Standard:
-    standard = get_object_or_404(Standard.objects.select_related("enterprise", "category"), pk=pk)
-    if not request.user.has_perm("declarations.view_standard", standard):
-        raise Http404  # a draft does not exist for those who may not see it
-    return standard
-
-
 def detail(request, pk):
-    standard = _visible_standard(request, pk)
-    versions = selectors.versions_for_history(standard)
+    page = selectors.standard_page(pk)
+    if page is None or not request.user.has_perm("declarations.view_standard", page.standard):
+        raise Http404  # a draft does not exist for those who may not see it
     return render(
         request,
         "declarations/detail.html",
         {
-            "standard": standard,
-            "report": selectors.standard_benchmark(standard),
-            "versions": versions,
-            "current": selectors.current_version(standard, versions),
-            "can_change": rules.has_perm("declarations.change_standard", request.user, standard),
+            "standard": page.standard,
+            "report": page.report,
+            "versions": page.versions,
+            "current": page.current,
+            "can_change": rules.has_perm(
+                "declarations.change_standard", request.user, page.standard
+            ),
         },
     )
 

@@ -4,7 +4,10 @@ Entries name URL patterns; an entry whose pattern is not installed yet is left o
 adds its pages to the menu by adding them here.
 """
 
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Role
@@ -55,24 +58,38 @@ BY_ROLE = {
 }
 
 
-def _resolve(entries, current_path=""):
+@functools.lru_cache(maxsize=64)
+def _urls(role: str | None, urlconf: str, prefix: str) -> tuple[tuple[str, object], ...]:
+    """(url, label) of the installed entries of a role's menu (None: the public menu). URLs
+    never change while a process runs (the URLconf is part of its code), so each menu is
+    reversed once per URLconf and script prefix rather than on every page."""
+    entries = PUBLIC if role is None else BY_ROLE.get(role, [])
     items = []
     for name, label in entries:
         try:
-            url = reverse(name)
+            items.append((reverse(name, urlconf=urlconf), label))
         except NoReverseMatch:
             continue
-        items.append(
-            {"url": url, "label": label, "active": current_path.startswith(url) and url != "/"}
-        )
-    return items
+    return tuple(items)
+
+
+def _resolve(role: str | None, current_path: str = "") -> list[dict]:
+    urls = _urls(role, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return [
+        {"url": url, "label": label, "active": current_path.startswith(url) and url != "/"}
+        for url, label in urls
+    ]
 
 
 def navigation_for(request) -> dict:
     user = request.user
-    role_entries = BY_ROLE.get(user.role, []) if user.is_authenticated else []
+    public = _resolve(None, request.path)
+    authenticated = user.is_authenticated
     return {
-        "public": _resolve(PUBLIC, request.path),
-        "role": _resolve(role_entries),
-        "role_label": user.get_role_display() if user.is_authenticated else "",
+        "public": public,
+        # What the public menu's rendering depends on besides the language: the page caches
+        # it per value (templates/partials/nav.html).
+        "public_key": "|".join(item["url"] for item in public if item["active"]),
+        "role": _resolve(user.role) if authenticated else [],
+        "role_label": user.get_role_display() if authenticated else "",
     }

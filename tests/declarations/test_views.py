@@ -321,3 +321,91 @@ def test_detail_of_imported_standard_without_versions(client, category):
     page = client.get(reverse("declarations:detail", args=[standard.pk])).content.decode()
     assert "低于国家标准" in page
     assert "暂无已发布版本" in page
+
+
+def _revise(standard, user, category, values, note):
+    from apps.declarations import services
+
+    services.standard_revise(standard=standard, actor=user)
+    services.standard_update_draft(
+        standard=standard, actor=user, name="电饭锅企业标准（修订）", category=category,
+        standard_type="enterprise", products="IH电饭煲 FB-40A",
+    )  # fmt: skip
+    services.version_set_values(standard=standard, values=values, actor=user)
+    return services.standard_publish(
+        standard=standard, actor=user, commitment_accepted=True, change_note=note
+    )
+
+
+def test_detail_page_selector_matches_the_orm(enterprise_user, category, pdf):
+    """The detail page's single query gives what the ORM selectors give: the benchmark rows,
+    the history (a version of another category, a code no indicator has any more), the
+    current version."""
+    from apps.declarations import selectors
+
+    other = category_with_indicators(code="C-KETTLE", name="电水壶", sector="equipment")
+    standard = declare(user=enterprise_user, category=category, pdf=pdf())
+    standard = _revise(standard, enterprise_user, other, {**GOOD_VALUES, "EFF": "90.5"}, "换类")
+    StandardVersionFactory(
+        standard=standard, number=9, status="superseded", values={"GONE": "7", "EFF": 3}
+    )
+    StandardVersionFactory(standard=standard, number=10, status="draft")
+    standard.refresh_from_db()
+
+    page = selectors.standard_page(standard.pk)
+
+    assert page.standard.category.name == "电水壶"
+    assert page.standard.enterprise.uscc == standard.enterprise.uscc
+    expected = selectors.standard_benchmark(standard)
+    assert [(r.indicator.pk, r.value, r.national, r.international) for r in page.report.rows] == [
+        (r.indicator.pk, r.value, r.national, r.international) for r in expected.rows
+    ]
+    assert [r.indicator.national_value for r in page.report.rows] == [
+        r.indicator.national_value for r in expected.rows
+    ]
+    history = selectors.versions_for_history(standard)
+    assert [v.number for v in page.versions] == [v.number for v in history] == [9, 2, 1]
+
+    def shown(versions):
+        return [
+            (v.status, v.name, v.category.name, v.text_file.name, v.published_at, v.change_note,
+             v.values_text)
+            for v in versions
+        ]  # fmt: skip
+
+    assert shown(page.versions) == shown(history)
+    assert [v.values_text for v in page.versions] == [
+        "热效率 3 %；GONE 7",
+        "热效率 90.5 %；噪声 40 dB(A)；待机功率 0.8 W",
+        "热效率 85 %；噪声 40 dB(A)；待机功率 0.8 W",
+    ]
+    assert page.current.number == selectors.current_version(standard).number == 2
+
+
+def test_detail_page_selector_without_indicators_or_versions(db):
+    from apps.declarations import selectors
+
+    standard = StandardFactory()  # a category with no indicators, no versions (imported)
+    page = selectors.standard_page(standard.pk)
+    assert (page.report.rows, page.versions, page.current) == ([], [], None)
+    assert selectors.standard_page(standard.pk + 1000) is None
+
+
+@pytest.mark.parametrize("revisions", [0, 3])
+def test_detail_query_count(
+    revisions, enterprise_user, category, pdf, client, django_assert_num_queries
+):
+    """One query for an anonymous visitor however long the history (no session, no user)."""
+    standard = declare(user=enterprise_user, category=category, pdf=pdf())
+    for n in range(revisions):
+        standard = _revise(standard, enterprise_user, category, GOOD_VALUES, f"第{n}次修订")
+    with django_assert_num_queries(1):
+        response = client.get(reverse("declarations:detail", args=[standard.pk]))
+    assert response.content.decode().count('class="border rounded p-2 mb-2 version"') == (
+        revisions + 1
+    )
+
+
+def test_detail_of_an_id_out_of_range_is_not_found(client):
+    assert client.get(f"/standards/{2**63}/").status_code == 404
+    assert client.get("/standards/0/").status_code == 404
