@@ -1,3 +1,5 @@
+import json
+import math
 import uuid
 from datetime import date, timedelta
 
@@ -124,7 +126,7 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
     rolls back whole, so a rerun gives the same result as an undisturbed run."""
     from apps.evaluators import services as evaluator_services
     from apps.evaluators.enums import SchemeStatus
-    from apps.evaluators.models import Scheme, SchemeCriterion
+    from apps.evaluators.models import Scheme
 
     locked = list(
         Scheme.objects.select_for_update().filter(pk__in=[s.pk for s in schemes]).order_by("pk")
@@ -141,30 +143,61 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
     for scheme in locked:
         _retire_current_ranking(scheme)
         rankings[scheme.pk] = Ranking.objects.create(scheme=scheme, compiled_by=compiled_by)
-    indicator_ids = list(
-        SchemeCriterion.objects.filter(scheme__in=locked, kind="core")
-        .values_list("indicator_id", flat=True)
-        .distinct()
-    )
+    scheme_ids = [s.pk for s in locked]
     with connection.cursor() as cursor:
-        # JIT compiling this many-branched statement costs more than it saves, every time.
-        cursor.execute("SET LOCAL jit = off")
+        # JIT compiling these many-branched statements costs more than it saves, every time;
+        # the per-standard aggregate of the core values wants its hash tables in memory.
+        cursor.execute("SELECT set_config('jit', 'off', true)")
         cursor.execute(
-            ranking_sql.COMPILE_RANKINGS,
+            "SELECT set_config('work_mem', %s, true)", [settings.RANKING_COMPILE_WORK_MEM]
+        )
+        cursor.execute("DROP TABLE IF EXISTS ranking_compile_core, ranking_compile_qual")
+        criteria, core_codes = _core_criteria_arrays(scheme_ids)
+        # Up to 31 core criteria a scheme, the packed tiers fit a bigint (cheaper to sum).
+        slot_type = "bigint" if max(criteria["slot_values"], default=1) < 4**31 else "numeric"
+        cursor.execute(
+            ranking_sql.CORE_PER_STANDARD.format(slot_type=slot_type),
+            {"scheme_ids": scheme_ids, **criteria},
+        )
+        qualitative = _qualitative_criteria(scheme_ids)
+        common_multiple = _scores_common_multiple(cursor, scheme_ids)
+        # Millions of assessments: worth parallel workers, which the planner's default costs
+        # do not foresee for this grouping.
+        cursor.execute("SELECT set_config('parallel_setup_cost', '0', true)")
+        cursor.execute("SELECT set_config('parallel_tuple_cost', '0', true)")
+        cursor.execute(
+            ranking_sql.QUAL_PER_STANDARD,
             {
-                "scheme_ids": [s.pk for s in locked],
-                "ranking_ids": [rankings[s.pk].pk for s in locked],
-                "category_ids": [s.category_id for s in locked],
-                "cutoff_dates": [s.cutoff_date for s in locked],
-                "max_leaders": [s.max_leaders for s in locked],
-                "min_participants": [s.min_participants for s in locked],
-                "indicator_ids": indicator_ids,
+                "scheme_ids": scheme_ids,
+                "qual_ids": [c.pk for c in qualitative],
+                "qual_weights": [c.weight for c in qualitative],
+                "common_multiple": common_multiple,
             },
         )
+        cursor.execute("RESET parallel_setup_cost")
+        cursor.execute("RESET parallel_tuple_cost")
+        cursor.execute("ANALYZE ranking_compile_core")
+        cursor.execute("ANALYZE ranking_compile_qual")
+        # Its CTEs hide their sizes from the planner, which then sorts millions of rows to
+        # merge-join them with a few hundred; hash joins are right at every scale.
+        cursor.execute("SELECT set_config('enable_mergejoin', 'off', true)")
         cursor.execute(
-            ranking_sql.RANKING_TOTALS, {"ranking_ids": [r.pk for r in rankings.values()]}
+            ranking_sql.RANK_AND_INSERT,
+            {
+                "scheme_ids": scheme_ids,
+                "ranking_ids": [rankings[pk].pk for pk in scheme_ids],
+                "max_leaders": [s.max_leaders for s in locked],
+                "min_participants": [s.min_participants for s in locked],
+                "qual_counts": [
+                    sum(1 for c in qualitative if c.scheme_id == pk) for pk in scheme_ids
+                ],
+                "core_codes": [json.dumps(core_codes.get(pk, [])) for pk in scheme_ids],
+                "common_multiple": common_multiple,
+            },
         )
         totals = {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute("RESET enable_mergejoin")
+        cursor.execute("DROP TABLE ranking_compile_core, ranking_compile_qual")
     for scheme in locked:
         ranking = rankings[scheme.pk]
         ranking.entrants, ranking.participants, candidates = totals.get(ranking.pk, (0, 0, 0))
@@ -192,19 +225,101 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
     return [rankings[s.pk] for s in schemes]
 
 
+def _core_criteria_arrays(scheme_ids) -> tuple[dict[str, list], dict[int, list[str]]]:
+    """The schemes' core criteria as parallel arrays for `CORE_PER_STANDARD`: weights in
+    whole cents (weights have two decimal places) and each criterion's slot value 4^slot
+    (slot: its place among its scheme's core criteria, by position)."""
+    from apps.evaluators.models import SchemeCriterion
+
+    criteria = (
+        SchemeCriterion.objects.filter(scheme_id__in=scheme_ids, kind="core")
+        .select_related("indicator")
+        .order_by("scheme_id", "position", "id")
+    )
+    arrays = {
+        name: []
+        for name in (
+            "criterion_scheme_ids",
+            "indicator_ids",
+            "weight_cents",
+            "baselines",
+            "advanced",
+            "leading",
+            "higher",
+            "slot_values",
+        )
+    }
+    codes: dict[int, list[str]] = {}
+    slot, previous_scheme = 0, None
+    for criterion in criteria:
+        slot = slot + 1 if criterion.scheme_id == previous_scheme else 0
+        previous_scheme = criterion.scheme_id
+        arrays["criterion_scheme_ids"].append(criterion.scheme_id)
+        arrays["indicator_ids"].append(criterion.indicator_id)
+        arrays["weight_cents"].append(int(criterion.weight * 100))
+        arrays["baselines"].append(criterion.baseline)
+        arrays["advanced"].append(criterion.advanced)
+        arrays["leading"].append(criterion.leading)
+        arrays["higher"].append(criterion.indicator.direction == "higher")
+        arrays["slot_values"].append(4**slot)
+        codes.setdefault(criterion.scheme_id, []).append(criterion.criterion_code)
+    return arrays, codes
+
+
+def _scores_common_multiple(cursor, scheme_ids) -> int:
+    """A common multiple of every possible number of scores of one criterion of one standard:
+    lcm(1..E), E the most evaluators who scored any one of the schemes (an evaluator scores a
+    criterion of a standard at most once)."""
+    cursor.execute(
+        "SELECT coalesce(max(n), 1) FROM (SELECT count(DISTINCT evaluator_id) AS n "
+        "FROM evaluators_assessment WHERE scheme_id = ANY(%s) AND decision = 'accept' "
+        "GROUP BY scheme_id) per_scheme",
+        [scheme_ids],
+    )
+    return math.lcm(*range(1, cursor.fetchone()[0] + 1))
+
+
+def _qualitative_criteria(scheme_ids) -> list:
+    from apps.evaluators.models import SchemeCriterion
+
+    return list(SchemeCriterion.objects.filter(scheme_id__in=scheme_ids, kind="qualitative"))
+
+
 def _retire_current_ranking(scheme) -> None:
-    """The previous current ranking goes; one a candidate list was made from is kept, no
-    longer current."""
-    for previous in Ranking.objects.filter(scheme=scheme, is_current=True):
-        if _ranking_is_referenced(previous):
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
-        else:
-            previous.delete()
+    """The previous current ranking stops being current. Its entries (millions for a national
+    scheme) are deleted after commit by `purge_retired_rankings`, unless a candidate list was
+    made from it: the compile itself only flips a flag."""
+    retired = Ranking.objects.filter(scheme=scheme, is_current=True).update(is_current=False)
+    if retired:
+        from apps.leaders.tasks import purge_retired_rankings
+
+        purge_retired_rankings.delay_on_commit()
 
 
-def _ranking_is_referenced(ranking: Ranking) -> bool:
-    return CandidateList.objects.filter(ranking=ranking).exists()
+# Entries deleted per statement when purging, so no one transaction grows huge.
+PURGE_BATCH = 50_000
+
+
+def rankings_purge_retired() -> int:
+    """Delete the rankings that are no longer current and that no candidate list refers to,
+    with their entries (in batches); returns how many rankings went."""
+    purged = 0
+    for ranking in Ranking.objects.filter(is_current=False).exclude(
+        pk__in=CandidateList.objects.values("ranking_id")
+    ):
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(
+                    "DELETE FROM leaders_rankingentry WHERE id IN (SELECT id FROM "
+                    "leaders_rankingentry WHERE ranking_id = %s LIMIT %s)",
+                    [ranking.pk, PURGE_BATCH],
+                )
+                if cursor.rowcount < PURGE_BATCH:
+                    break
+        # Candidate lists are made only from current rankings, so none can refer to it now.
+        ranking.delete()
+        purged += 1
+    return purged
 
 
 def _is_user(actor) -> bool:

@@ -29,6 +29,12 @@ def compile_year(*, year: int) -> int:
     return len(services.ranking_jobs_queue(schemes=selectors.schemes_to_compile(year=year)))
 
 
+@shared_task(name="leaders.purge_retired_rankings")
+def purge_retired_rankings() -> int:
+    """Delete superseded rankings' entries after a compile (and nightly, as a safety net)."""
+    return services.rankings_purge_retired()
+
+
 @shared_task(name="leaders.compile_due")
 def compile_due() -> int:
     """Daily beat job: compile every approved scheme whose ranking date (cutoff) has passed

@@ -213,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=0),
     },
     "compile-due-rankings": {"task": "leaders.compile_due", "schedule": crontab(hour=1, minute=0)},
+    "purge-retired-rankings": {
+        "task": "leaders.purge_retired_rankings",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "close-ended-notices": {
         "task": "leaders.close_notices",
         "schedule": crontab(hour=0, minute=20),
@@ -238,6 +242,10 @@ LOGGING = {
 LEADER_VALIDITY_MONTHS = env.int("LEADER_VALIDITY_MONTHS", default=12)
 OBJECTION_RATE_LIMIT = env.int("OBJECTION_RATE_LIMIT", default=5)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Memory for each hash table and sort of a ranking compile (PostgreSQL's work_mem, set for the
+# compile's transaction only): at national scale the per-standard aggregate holds ~3 million
+# groups, which spill to disk with the server's default of 4 MB.
+RANKING_COMPILE_WORK_MEM = env.str("RANKING_COMPILE_WORK_MEM", default="512MB")
 
 PORTAL_NAME = _("北京市企业标准“领跑者”服务平台")
 

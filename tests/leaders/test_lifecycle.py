@@ -90,11 +90,27 @@ def test_recompile_keeps_snapshot_and_its_ranking(bureau_user):
     assert candidate_list.ranking_id == first.pk
 
 
-def test_recompile_without_list_deletes_old_ranking():
+def test_recompile_without_list_deletes_old_ranking_after_commit(
+    django_capture_on_commit_callbacks,
+):
     scheme = ranked_scheme(entrants=3)
     old = Ranking.objects.get(scheme=scheme)
-    services.ranking_compile(scheme=scheme)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.ranking_compile(scheme=scheme)
+    old.refresh_from_db()
+    assert old.is_current is False  # superseded at once, deleted by the purge job
+    for callback in callbacks:
+        callback()
     assert not Ranking.objects.filter(pk=old.pk).exists()
+
+
+def test_purge_keeps_rankings_that_candidate_lists_refer_to(bureau_user):
+    scheme = ranked_scheme(entrants=3)
+    first = Ranking.objects.get(scheme=scheme)
+    services.candidate_list_create(scheme=scheme, actor=bureau_user)
+    services.ranking_compile(scheme=scheme)
+    assert services.rankings_purge_retired() == 0
+    assert Ranking.objects.filter(pk=first.pk, is_current=False).exists()
 
 
 def test_create_refused_without_ranking_or_candidates_or_twice(bureau_user):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from apps.evaluators.models import Assessment, SchemeCriterion
 from apps.leaders import services
+from apps.leaders.models import RankingEntry
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.evaluators import (
     StandardFactory,
@@ -233,7 +234,9 @@ def test_thirds_are_exact_before_rounding(scheme):
     assert entries(scheme)[standard.standard_no].score == Decimal("66.67")
 
 
-def test_compile_again_gives_the_same_result_and_replaces_the_ranking(scheme, evaluator):
+def test_compile_again_gives_the_same_result_and_replaces_the_ranking(
+    scheme, evaluator, django_capture_on_commit_callbacks
+):
     for values in (TOP, MID, TOP):
         standard = declare(scheme, values)
         score(scheme, evaluator, standard, Q1=70, Q2=80)
@@ -243,7 +246,8 @@ def test_compile_again_gives_the_same_result_and_replaces_the_ranking(scheme, ev
             "standard_id", "position", "rank", "score", "tiers", "candidate", "excluded_reason"
         )
     )
-    second = services.ranking_compile(scheme=scheme)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        second = services.ranking_compile(scheme=scheme)
     assert (
         list(
             second.entries.values_list(
@@ -253,7 +257,10 @@ def test_compile_again_gives_the_same_result_and_replaces_the_ranking(scheme, ev
         == snapshot
     )
     assert scheme.rankings.filter(is_current=True).get() == second
+    # The superseded ranking's entries are purged after commit, not by the compile itself.
+    assert callbacks  # the purge ran after commit
     assert not scheme.rankings.filter(pk=first.pk).exists()
+    assert not RankingEntry.objects.filter(ranking_id=first.pk).exists()
 
 
 def test_only_approved_schemes_compile(evaluator):
