@@ -44,8 +44,9 @@ from apps.enterprises.models import Enterprise
 COUNT_CAP = 10_000
 # The newest rows examined first to recognise a very common term cheaply.
 PROBE_ROWS = 20_000
-# A term in at least this share of the probed rows is counted in primary-key order too.
-DENSE = 0.015
+# A term in at least this share of the probed rows is counted in primary-key order too
+# (below it, visiting COUNT_CAP heap pages through the index is cheaper; docs/declarations.md).
+DENSE = 0.06
 # Up to about this many matches, sorting the index's candidates beats reading standards in
 # primary-key order until a page is found (the two cost the same near sqrt(8 x rows)).
 INDEX_PLAN_MATCHES = 6_000
