@@ -208,10 +208,14 @@ class ImportKind(SqlExport):
         values += [f"st._f_{item.target}" for item in self.fields]
         columns += list(self.on_insert)
         values += list(self.on_insert.values())
+        # In key order: the new rows then reach the target's indexes, and the foreign-key
+        # checks at commit the referenced rows, in order rather than at random (the staging
+        # table is in whatever order its joins left it).
+        order = ", ".join(f"st._k_{item.target}" for item in self.target_key) or "st.row_no"
         cursor.execute(
             f"INSERT INTO {self.table} ({', '.join(columns)}) "
-            # The staging table is in file order already; no sort needed.
-            f"SELECT {', '.join(values)} FROM {STAGE} st WHERE st._target_id IS NULL"
+            f"SELECT {', '.join(values)} FROM {STAGE} st WHERE st._target_id IS NULL "
+            f"ORDER BY {order}"
         )
 
 
