@@ -16,8 +16,9 @@ the data with hash joins, like any hand-written query would be:
    values — the 15 million-row part at national scale — aggregated per standard. The tiers
    are packed into one number (tier × 4^slot, slot = the criterion's place among the
    scheme's core criteria), so every aggregate has a parallel combine step.
-2. `QUAL_PER_STANDARD` (the same way): the evaluators' assessments per standard: rejected or
-   not, how many qualitative criteria are scored, and Σ w × Σscores_q × 3 × (L / n_q).
+2. `QUAL_PER_STANDARD` (also a temporary table): the evaluators' assessments per standard:
+   rejected or not, how many qualitative criteria are scored, and
+   Σ w × Σscores_q × 3 × (L / n_q).
    Weights and scores are summed in whole cents (integers are cheap to aggregate), so the
    statement's T and D are the formula's, times 100.
 3. `RANK_AND_INSERT`: the exclusion reason, the exact score, the ranks (one sort serves both

@@ -120,10 +120,11 @@ def ranking_compile(*, scheme, actor=None) -> Ranking:
 
 @transaction.atomic
 def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
-    """Compile approved schemes' rankings and candidates in one statement, replacing each
-    scheme's current ranking atomically. Row locks on the schemes (taken in id order) make
-    concurrent compiles of a scheme run one after the other; a compile interrupted anywhere
-    rolls back whole, so a rerun gives the same result as an undisturbed run."""
+    """Compile approved schemes' rankings and candidates set-based (three statements, see
+    `ranking_sql`), replacing each scheme's current ranking atomically. Row locks on the
+    schemes (taken in id order) make concurrent compiles of a scheme run one after the
+    other; a compile interrupted anywhere rolls back whole, so a rerun gives the same result
+    as an undisturbed run."""
     from apps.evaluators import services as evaluator_services
     from apps.evaluators.enums import SchemeStatus
     from apps.evaluators.models import Scheme
@@ -161,10 +162,6 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
         )
         qualitative = _qualitative_criteria(scheme_ids)
         common_multiple = _scores_common_multiple(cursor, scheme_ids)
-        # Millions of assessments: worth parallel workers, which the planner's default costs
-        # do not foresee for this grouping.
-        cursor.execute("SELECT set_config('parallel_setup_cost', '0', true)")
-        cursor.execute("SELECT set_config('parallel_tuple_cost', '0', true)")
         cursor.execute(
             ranking_sql.QUAL_PER_STANDARD,
             {
@@ -174,8 +171,6 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
                 "common_multiple": common_multiple,
             },
         )
-        cursor.execute("RESET parallel_setup_cost")
-        cursor.execute("RESET parallel_tuple_cost")
         cursor.execute("ANALYZE ranking_compile_core")
         cursor.execute("ANALYZE ranking_compile_qual")
         # Its CTEs hide their sizes from the planner, which then sorts millions of rows to
@@ -207,7 +202,7 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
         evaluator_services.scheme_results_publish(scheme=scheme, actor=compiled_by)
         if first_results:
             # Telling every entrant enterprise is its own job after commit: the compile stays
-            # one statement's work even at national scale.
+            # set-based work even at national scale.
             from apps.leaders.tasks import notify_ranking_out
 
             notify_ranking_out.delay_on_commit(scheme_id=scheme.pk)
