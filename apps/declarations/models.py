@@ -40,6 +40,9 @@ class Standard(TimeStampedModel):
     # current by the database (see the declarations migrations) so imports and ORM writes
     # alike stay searchable.
     search_document = SearchVectorField(_("检索"), null=True, editable=False)
+    # The same four fields lower-cased and joined by U+001F, also kept by the database: the
+    # substring recheck of index candidates reads it instead of looking up the enterprise.
+    search_text = models.TextField(_("检索文本"), null=True, editable=False)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("企业标准")

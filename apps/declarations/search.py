@@ -2,7 +2,7 @@
 
 `search_standards(qs, q)` returns exactly the rows of `qs` where the standard number, name,
 products or enterprise name contains `q` case-insensitively (`ILIKE '%q%'`), found through
-the bigram index and rechecked with ILIKE itself.
+the bigram index and rechecked against the lower-cased `search_text` (search_sql.py).
 """
 
 from __future__ import annotations
@@ -74,7 +74,23 @@ class ILikeContains(Lookup):
 CharField.register_lookup(ILikeContains)
 TextField.register_lookup(ILikeContains)
 
+
+@TextField.register_lookup
+class ContainsLowered(Lookup):
+    """`search_text__contains_lowered=q`: the lower-cased text contains `lower(q)`, both
+    lowered by the database (`strpos`: no pattern, so nothing to escape)."""
+
+    lookup_name = "contains_lowered"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"strpos({lhs}, lower({rhs})) > 0", [*lhs_params, *rhs_params]
+
+
 SEARCH_FIELDS = ["standard_no", "name", "products"]
+# Joins the fields in `search_text` (search_sql.py); a query holding it takes the per-field test.
+FIELD_SEPARATOR = "\x1f"
 
 
 def _with_enterprise_name(queryset: QuerySet) -> QuerySet:
@@ -91,13 +107,16 @@ def _with_enterprise_name(queryset: QuerySet) -> QuerySet:
     )
 
 
-def substring_q(q: str) -> Q:
-    """The plain substring test alone: `ILIKE '%q%'` on number, name, products and the
-    enterprise name (on a queryset prepared by _with_enterprise_name)."""
-    condition = Q()
+def _substring_filter(queryset: QuerySet, q: str, condition: Q) -> QuerySet:
+    """Rows where number, name, products or the enterprise name contains q as `ILIKE '%q%'`
+    would say: one `strpos` on the row's own `search_text`, or, for the odd query holding
+    the separator itself, the four ILIKEs."""
+    if FIELD_SEPARATOR not in q:
+        return queryset.filter(condition & Q(search_text__contains_lowered=q))
+    per_field = Q(search_enterprise_name__ilike_contains=q)
     for field in SEARCH_FIELDS:
-        condition |= Q(**{f"{field}__ilike_contains": q})
-    return condition | Q(search_enterprise_name__ilike_contains=q)
+        per_field |= Q(**{f"{field}__ilike_contains": q})
+    return _with_enterprise_name(queryset).filter(condition & per_field)
 
 
 # Longer queries ask the index for their rarest bigrams only (see search_sql.py).
@@ -118,7 +137,7 @@ def selective_tsquery(q: str) -> str:
 
 
 def index_q(q: str, tsquery: str | None = None) -> Q:
-    """Candidates from the bigram index, rechecked with the substring test.
+    """Candidates from the bigram index (rechecked by the caller when q is longer than two).
 
     A query of one or two characters needs no recheck: the document holds every character and
     every pair of adjacent characters of each lower-cased field, and ILIKE compares
@@ -127,7 +146,7 @@ def index_q(q: str, tsquery: str | None = None) -> Q:
     recheck."""
     if len(q) <= 2:
         return Q(search_document__bigrams=q)
-    return Q(search_document__tsquery=tsquery or selective_tsquery(q)) & substring_q(q)
+    return Q(search_document__tsquery=tsquery or selective_tsquery(q))
 
 
 def normalize_query(q: str | None) -> str:
@@ -141,7 +160,7 @@ def search_standards(queryset: QuerySet, q: str | None, tsquery: str | None = No
         return queryset
     if len(q) <= 2:
         return queryset.filter(index_q(q))
-    return _with_enterprise_name(queryset).filter(index_q(q, tsquery))
+    return _substring_filter(queryset, q, index_q(q, tsquery))
 
 
 def scan_standards(queryset: QuerySet, q: str | None) -> QuerySet:
@@ -153,6 +172,4 @@ def scan_standards(queryset: QuerySet, q: str | None) -> QuerySet:
         return queryset
     if len(q) <= 2:  # exact through the document alone (see index_q)
         return queryset.filter(search_document__bigrams_filter=q)
-    return _with_enterprise_name(queryset).filter(
-        Q(search_document__bigrams_filter=q) & substring_q(q)
-    )
+    return _substring_filter(queryset, q, Q(search_document__bigrams_filter=q))

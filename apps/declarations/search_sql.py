@@ -10,7 +10,13 @@ database, so rows written by bulk COPY imports are searchable without Python:
 `declarations_search_query(q)` turns a query into the AND of its bigrams (or its single
 character). A row containing q as a substring (case-insensitively, by the database's own
 lower()) contains each bigram of lower(q) within one field, so the index never loses a match;
-the caller rechecks with ILIKE to drop rows whose bigrams occur apart.
+the caller rechecks the substring to drop rows whose bigrams occur apart.
+
+`search_text` (migration declarations.0003) is the recheck's input: the same four fields,
+lower-cased and joined by U+001F, kept current by the same triggers. `strpos(search_text,
+lower(q)) > 0` is exactly "some field ILIKE '%q%'" (PostgreSQL's ILIKE lower-cases both sides
+in a UTF-8 database, and a q without U+001F cannot match across two fields), and it needs no
+lookup of the enterprise's name per candidate row, which was the cost of counting common terms.
 """
 
 INSTALL = r"""
@@ -146,6 +152,72 @@ CREATE TRIGGER declarations_enterprise_name_search
 ALTER TABLE declarations_standard ALTER COLUMN search_document SET STATISTICS 1000;
 
 UPDATE declarations_standard SET search_document = NULL;
+"""
+
+# Migration declarations.0003: the recheck text, computed by the same triggers.
+SEARCH_TEXT_INSTALL = r"""
+CREATE OR REPLACE FUNCTION declarations_search_text(
+  standard_no text, name text, products text, enterprise text
+) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT lower(coalesce(standard_no, '') || E'\x1f' || coalesce(name, '') || E'\x1f'
+               || coalesce(products, '') || E'\x1f' || coalesce(enterprise, ''))
+$$;
+
+CREATE OR REPLACE FUNCTION declarations_standard_search_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  enterprise_name text := (SELECT e.name FROM enterprises_enterprise e
+                           WHERE e.id = NEW.enterprise_id);
+BEGIN
+  NEW.search_document := declarations_search_document(
+    NEW.standard_no, NEW.name, NEW.products, enterprise_name);
+  NEW.search_text := declarations_search_text(
+    NEW.standard_no, NEW.name, NEW.products, enterprise_name);
+  RETURN NEW;
+END
+$$;
+
+DROP TRIGGER IF EXISTS declarations_standard_search_insert ON declarations_standard;
+DROP TRIGGER IF EXISTS declarations_standard_search_update ON declarations_standard;
+-- An INSERT that supplies both (the scale generator computes them set-based) is left alone.
+CREATE TRIGGER declarations_standard_search_insert
+  BEFORE INSERT ON declarations_standard
+  FOR EACH ROW WHEN (NEW.search_document IS NULL OR NEW.search_text IS NULL)
+  EXECUTE FUNCTION declarations_standard_search_trigger();
+CREATE TRIGGER declarations_standard_search_update
+  BEFORE UPDATE OF standard_no, name, products, enterprise_id, search_document, search_text
+  ON declarations_standard
+  FOR EACH ROW EXECUTE FUNCTION declarations_standard_search_trigger();
+
+-- Existing rows: only the new column is written, so the update trigger does not fire.
+UPDATE declarations_standard s
+SET search_text = declarations_search_text(s.standard_no, s.name, s.products, e.name)
+FROM enterprises_enterprise e
+WHERE e.id = s.enterprise_id;
+"""
+
+SEARCH_TEXT_UNINSTALL = r"""
+CREATE OR REPLACE FUNCTION declarations_standard_search_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.search_document := declarations_search_document(
+    NEW.standard_no, NEW.name, NEW.products,
+    (SELECT e.name FROM enterprises_enterprise e WHERE e.id = NEW.enterprise_id));
+  RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS declarations_standard_search_insert ON declarations_standard;
+DROP TRIGGER IF EXISTS declarations_standard_search_update ON declarations_standard;
+CREATE TRIGGER declarations_standard_search_insert
+  BEFORE INSERT ON declarations_standard
+  FOR EACH ROW WHEN (NEW.search_document IS NULL)
+  EXECUTE FUNCTION declarations_standard_search_trigger();
+CREATE TRIGGER declarations_standard_search_update
+  BEFORE UPDATE OF standard_no, name, products, enterprise_id, search_document
+  ON declarations_standard
+  FOR EACH ROW EXECUTE FUNCTION declarations_standard_search_trigger();
+DROP FUNCTION IF EXISTS declarations_search_text(text, text, text, text);
 """
 
 UNINSTALL = r"""

@@ -215,3 +215,17 @@ def test_text_containing_the_internal_marker_is_indexed_exactly(db):
     standard = StandardFactory(name="控制\x1f字符AB", products="")
     for q in ["制\x1f", "\x1f字", "控制", "符a", "\x1f"]:
         assert indexed_ids(q) == reference_ids(q) == {standard.pk}, repr(q)
+
+
+def test_a_match_never_spans_two_fields(db):
+    """search_text joins the fields with U+001F: a query matching only across the join of
+    name and products (or holding the separator) finds nothing, as the per-field ILIKE says."""
+    standard = StandardFactory(standard_no="Q/XY 001-2024", name="控制器AB", products="CD型")
+    for q in ["b\x1fc", "ab\x1fcd", "2024\x1f控制"]:
+        assert indexed_ids(q) == scanned_ids(q) == reference_ids(q) == set(), repr(q)
+    for q in ["器ab", "cd型", "xy 001"]:
+        assert indexed_ids(q) == scanned_ids(q) == reference_ids(q) == {standard.pk}, q
+    standard.refresh_from_db()
+    assert standard.search_text == "q/xy 001-2024\x1f控制器ab\x1fcd型\x1f" + (
+        standard.enterprise.name.lower()
+    )

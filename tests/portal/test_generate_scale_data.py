@@ -56,14 +56,15 @@ def test_generates_valid_searchable_deterministic_data():
     assert IndicatorValue.objects.count() == sum(
         s.category.indicators.count() for s in Standard.objects.select_related("category")
     )
-    # The set-based document equals what the trigger computes for the same row.
+    # The set-based document and text equal what the trigger computes for the same row.
+    assert not Standard.objects.filter(search_text__isnull=True).exists()
     standard = Standard.objects.order_by("id").last()
-    generated = standard.search_document
-    Standard.objects.filter(pk=standard.pk).update(search_document=None)
+    generated = (standard.search_document, standard.search_text)
+    Standard.objects.filter(pk=standard.pk).update(search_document=None, search_text=None)
     standard.refresh_from_db()
-    assert standard.search_document == generated
-    word = standard.enterprise.name[2:4]
-    assert standard in search_standards(Standard.objects.all(), word)
+    assert (standard.search_document, standard.search_text) == generated
+    for word in (standard.enterprise.name[2:4], standard.enterprise.name[1:5]):
+        assert standard in search_standards(Standard.objects.all(), word)
 
     first = fingerprint()
     with pytest.raises(CommandError, match="--replace"):

@@ -419,12 +419,14 @@ class Command(BaseCommand):
             with without_secondary_indexes(cursor, "declarations_standard", self.stdout):
                 cursor.execute(
                     f"""
-                    INSERT INTO declarations_standard ({columns}, search_document)
+                    INSERT INTO declarations_standard
+                        ({columns}, search_document, search_text)
                     SELECT g.enterprise_id, g.standard_no, g.name, g.category_id,
                            g.standard_type, g.products, g.status, g.published_on,
                            g.abolished_on, g.created_at, g.updated_at,
                            declarations_search_document(g.standard_no, g.name, g.products,
-                                                        e.name)
+                                                        e.name),
+                           declarations_search_text(g.standard_no, g.name, g.products, e.name)
                     FROM generate_standards_staging g
                     JOIN enterprises_enterprise e ON e.id = g.enterprise_id
                     ORDER BY g.id
