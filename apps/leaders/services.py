@@ -1,12 +1,13 @@
 import json
 import math
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -218,6 +219,55 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
             },
         )
     return [rankings[s.pk] for s in schemes]
+
+
+def rankings_compile_parallel(*, schemes, actor=None, workers: int | None = None) -> list[Ranking]:
+    """Compile many schemes as `workers` concurrent transactions (RANKING_COMPILE_WORKERS,
+    default 2: one per core), each a `rankings_compile` of a share of the schemes with about
+    the same number of entrants, on its own database connection. The statements that insert
+    the entries run on one core each, so two shares take about half the time of one; each
+    scheme's ranking is still replaced atomically, and a failed share rolls back alone (the
+    rerun is idempotent). Inside a transaction already (or with one worker) it is one
+    `rankings_compile`: the caller's transaction would not be visible to other connections."""
+    workers = workers or settings.RANKING_COMPILE_WORKERS
+    shares = _shares_by_entrants(schemes, workers)
+    if len(shares) <= 1 or connection.in_atomic_block:
+        return rankings_compile(schemes=schemes, actor=actor)
+
+    def compile_share(share):
+        try:
+            return rankings_compile(schemes=share, actor=actor)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        compiled = [ranking for share in pool.map(compile_share, shares) for ranking in share]
+    by_scheme = {ranking.scheme_id: ranking for ranking in compiled}
+    return [by_scheme[scheme.pk] for scheme in schemes]
+
+
+def _shares_by_entrants(schemes, workers: int) -> list[list]:
+    """Split schemes into at most `workers` non-empty shares of about equal entrants (the
+    public standards of each scheme's category): largest first, each to the lightest share."""
+    from apps.declarations.enums import StandardStatus
+    from apps.declarations.models import Standard
+
+    if workers <= 1 or len(schemes) <= 1:
+        return [list(schemes)] if schemes else []
+    sizes = dict(
+        Standard.objects.filter(
+            status=StandardStatus.PUBLIC, category_id__in={s.category_id for s in schemes}
+        )
+        .values_list("category_id")
+        .annotate(n=models.Count("id"))
+        .order_by()
+    )
+    shares: list[tuple[int, list]] = [(0, []) for _ in range(min(workers, len(schemes)))]
+    for scheme in sorted(schemes, key=lambda s: (-sizes.get(s.category_id, 0), s.pk)):
+        lightest = min(range(len(shares)), key=lambda i: shares[i][0])
+        total, members = shares[lightest]
+        shares[lightest] = (total + sizes.get(scheme.category_id, 0) + 1, [*members, scheme])
+    return [members for _, members in shares if members]
 
 
 def _core_criteria_arrays(scheme_ids) -> tuple[dict[str, list], dict[int, list[str]]]:

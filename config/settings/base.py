@@ -246,6 +246,9 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # compile's transaction only): at national scale the per-standard aggregate holds ~3 million
 # groups, which spill to disk with the server's default of 4 MB.
 RANKING_COMPILE_WORK_MEM = env.str("RANKING_COMPILE_WORK_MEM", default="512MB")
+# Concurrent transactions (database connections) of a year's compile (`compile_rankings
+# --year`): one per core of the database server.
+RANKING_COMPILE_WORKERS = env.int("RANKING_COMPILE_WORKERS", default=2)
 
 PORTAL_NAME = _("北京市企业标准“领跑者”服务平台")
 
