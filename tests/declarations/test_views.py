@@ -409,3 +409,19 @@ def test_detail_query_count(
 def test_detail_of_an_id_out_of_range_is_not_found(client):
     assert client.get(f"/standards/{2**63}/").status_code == 404
     assert client.get("/standards/0/").status_code == 404
+
+
+def test_benchmark_rows_escape_catalogue_text(client, category):
+    """The benchmarking rows are built in Python (declarations_tags.benchmark_rows): every
+    catalogue text is escaped like a template variable would be."""
+    indicator = category.indicators.get(code="EFF")
+    indicator.name = "<script>alert(1)</script>能效"
+    indicator.unit = "W&h"
+    indicator.save()
+    standard = StandardFactory(category=category)
+    IndicatorValueFactory(standard=standard, indicator=indicator, value=70)
+    page = client.get(reverse("declarations:detail", args=[standard.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;能效" in page
+    assert "W&amp;h" in page
+    assert "<strong>70</strong>" in page
