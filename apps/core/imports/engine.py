@@ -345,9 +345,15 @@ def _check_duplicates(run: _Run, cursor) -> None:
         f"GROUP BY {columns} HAVING count(*) > 1"
     )
     if resolved:  # kinds with a custom writer may have no target key to compare on
+        # The repeated keys first (a hash aggregate over integers), then the rows' details
+        # for those keys only: aggregating the texts of every row cost more than the rest.
+        repeated = (
+            f"SELECT {target_key} FROM {STAGE} WHERE {resolved} "
+            f"GROUP BY {target_key} HAVING count(*) > 1"
+        )
         as_written = (
             f"SELECT {', '.join(f'min({name}::text)' for name in key)}, {aggregate} "
-            f"FROM {STAGE} WHERE {resolved} GROUP BY {target_key} HAVING count(*) > 1 "
+            f"FROM {STAGE} WHERE ({target_key}) IN ({repeated}) GROUP BY {target_key} "
             f"UNION ALL {as_written}"
         )
     cursor.execute(as_written)
