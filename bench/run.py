@@ -175,7 +175,19 @@ def table(benchmarks: dict) -> list[dict]:
 
 
 def print_table(rows: list[dict], scale: float) -> None:
+    at_scale = scale >= 1
     print(f"\n== summary at scale {scale:g} (targets are for scale 1.0)")
+    if not at_scale:
+        print("(below scale 1.0 `met?` is informative, in parentheses; it does not fail the run)")
+    marks = (
+        {True: "yes", False: "NO", None: "?"}
+        if at_scale
+        else {
+            True: "(yes)",
+            False: "(no)",
+            None: "?",
+        }
+    )
     headers = ["path", "target", "measured", "baseline", "ratio", "met?"]
     cells = [
         [
@@ -184,7 +196,7 @@ def print_table(rows: list[dict], scale: float) -> None:
             str(row["measured"]),
             str(row["baseline"]),
             "" if row["ratio"] is None else f"{row['ratio']}x",
-            {True: "yes", False: "NO", None: "?"}[row["met"]],
+            marks[row["met"]],
         ]
         for row in rows
     ]
