@@ -12,6 +12,8 @@ Sized for the 2-core machine and measured with bench/http.py (docs/benchmarks.md
   (110-120 ms against 190-290 ms: with 16 threads, half the connections queue).
 - Database connections persist across requests (CONN_MAX_AGE, settings) — one per thread.
 - max_requests with jitter recycles workers now and then, bounding any slow leak.
+- After its 200th request a worker freezes its heap for the garbage collector (post_request
+  below): full collections over the long-lived objects set the pages' p99 before.
 """
 
 import gc
