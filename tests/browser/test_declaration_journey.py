@@ -6,9 +6,13 @@ from tests.factories.declarations import PDF_BYTES, category_with_indicators
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_enterprise_declares_publishes_and_finds_its_standard(page, enterprise_user, login):
+def test_new_enterprise_registers_declares_publishes_and_finds_its_standard(
+    page, register_enterprise
+):
+    """Issue 3's path end to end: register, be activated, declare with indicators and a PDF,
+    publish, and find the standard through public search."""
     category_with_indicators(code="C-RICE", name="电饭锅")
-    login(enterprise_user)
+    register_enterprise("lp@example.cn", "Browser-pass-2026", name="北京领跑电器有限公司")
     page.goto("/workspace/standards/")
     page.click("text=声明新标准")
     page.select_option("#id_standard_type", "enterprise")
