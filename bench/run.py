@@ -106,6 +106,10 @@ def machine() -> dict:
         postgres = cursor.fetchone()[0]
         cursor.execute("SHOW shared_buffers")
         shared_buffers = cursor.fetchone()[0]
+        # Checkpoint spacing: with the default 1 GB, a million-row import checkpoints every
+        # few seconds, and each checkpoint's full-page writes slow the writes that follow.
+        cursor.execute("SHOW max_wal_size")
+        max_wal_size = cursor.fetchone()[0]
     redis_version = ""
     with contextlib.suppress(Exception):
         import redis
@@ -123,6 +127,7 @@ def machine() -> dict:
         "gunicorn": gunicorn.__version__,
         "postgresql": postgres,
         "postgresql_shared_buffers": shared_buffers,
+        "postgresql_max_wal_size": max_wal_size,
         "redis": redis_version,
         "wrk": _first_line(["wrk", "--version"]),
         "load_average_before": _loadavg(),

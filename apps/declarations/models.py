@@ -69,11 +69,22 @@ class Standard(TimeStampedModel):
 class IndicatorValue(models.Model):
     """The current declared value of one core indicator of a standard."""
 
+    # No single-column indexes on the two keys: the unique (standard, indicator) and the
+    # (indicator, standard) index serve every look-up by either, and at 16 million rows each
+    # extra index costs every import and every declaration its own write.
     standard = models.ForeignKey(
-        Standard, verbose_name=_("标准"), on_delete=models.CASCADE, related_name="values"
+        Standard,
+        verbose_name=_("标准"),
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_index=False,
     )
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="values"
+        Indicator,
+        verbose_name=_("指标"),
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
     )
     value = models.DecimalField(_("指标值"), max_digits=20, decimal_places=6)
 
