@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -7,15 +8,11 @@ from apps.core.imports.admin import ImportRunAdmin
 from apps.core.models import AuditEntry, ImportRun
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "object_id", "actor__email"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor", "content_type"]
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through their workflow's services (permission-checked, audited,
+    state machine respected): the admin shows them, never adds, edits or deletes them."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -23,6 +20,28 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ViewOnlyInline(admin.TabularInline):
+    """The rows of a view-only parent, shown as a table."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ViewOnlyAdmin):
+    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "object_id", "actor__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "content_type"]
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -44,6 +63,13 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         audit.record(actor=request.user, action="admin.delete", target=obj)
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The list's "delete selected" action: one entry per row, all or nothing.
+        with transaction.atomic():
+            for obj in queryset:
+                audit.record(actor=request.user, action="admin.delete", target=obj)
+            super().delete_queryset(request, queryset)
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, object_id)

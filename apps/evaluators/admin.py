@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import AuditedModelAdmin
+from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin, ViewOnlyInline
 from apps.evaluators.models import (
     Agency,
     AgencyMembership,
@@ -35,8 +35,10 @@ class AgencyMembershipAdmin(AuditedModelAdmin):
     raw_id_fields = ["user", "agency"]
 
 
+# Applications, schemes and scores each have their workflow (evaluators/services.py: decided
+# by bureau staff, reviewed by experts, scored by evaluators); the admin only shows them.
 @admin.register(KeyAreaApplication)
-class KeyAreaApplicationAdmin(AuditedModelAdmin):
+class KeyAreaApplicationAdmin(ViewOnlyAdmin):
     list_display = ["agency", "key_area", "status", "created_at", "decided_at"]
     list_filter = ["status", "key_area__year"]
     search_fields = ["agency__name", "key_area__category__name"]
@@ -44,14 +46,13 @@ class KeyAreaApplicationAdmin(AuditedModelAdmin):
     raw_id_fields = ["agency", "key_area", "submitted_by", "decided_by"]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ViewOnlyInline):
     model = SchemeCriterion
-    extra = 0
     raw_id_fields = ["indicator"]
 
 
 @admin.register(Scheme)
-class SchemeAdmin(AuditedModelAdmin):
+class SchemeAdmin(ViewOnlyAdmin):
     list_display = ["scheme_code", "year", "category", "agency", "version", "status"]
     list_filter = ["status", "year"]
     search_fields = ["scheme_code", "name", "category__name", "agency__name"]
@@ -77,7 +78,7 @@ class EvaluatorConflictAdmin(AuditedModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(AuditedModelAdmin):
+class AssessmentAdmin(ViewOnlyAdmin):
     list_display = ["scheme", "standard", "evaluator", "criterion", "score", "decision"]
     list_filter = ["decision"]
     search_fields = ["scheme__scheme_code", "standard__standard_no", "evaluator__email"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import AuditedModelAdmin
+from apps.core.admin import ViewOnlyAdmin, ViewOnlyInline
 from apps.leaders.models import (
     Candidate,
     CandidateList,
@@ -11,8 +11,9 @@ from apps.leaders.models import (
 )
 
 
+# Leaders are published from a candidate list and revoked or expired by the services.
 @admin.register(Leader)
-class LeaderAdmin(AuditedModelAdmin):
+class LeaderAdmin(ViewOnlyAdmin):
     list_display = ["year", "category", "standard", "rank", "score", "status", "valid_until"]
     list_filter = ["year", "status", "source", "category__sector"]
     search_fields = [
@@ -26,21 +27,8 @@ class LeaderAdmin(AuditedModelAdmin):
     readonly_fields = ["verification_code"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services only: the admin shows them, never edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ViewOnlyAdmin):
     """The outbox: every message to an enterprise and whether its email went out."""
 
     list_display = ["created_at", "enterprise", "kind", "subject", "status", "sent_at", "attempts"]
@@ -51,25 +39,20 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RankingJob)
-class RankingJobAdmin(ReadOnlyAdmin):
+class RankingJobAdmin(ViewOnlyAdmin):
     list_display = ["scheme", "status", "queued_at", "started_at", "finished_at", "attempts"]
     list_filter = ["status"]
     list_select_related = ["scheme"]
 
 
-class CandidateInline(admin.TabularInline):
+class CandidateInline(ViewOnlyInline):
     model = Candidate
     fields = ["position", "standard", "rank", "score", "status", "removal_reason"]
     readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CandidateList)
-class CandidateListAdmin(ReadOnlyAdmin):
+class CandidateListAdmin(ViewOnlyAdmin):
     list_display = ["scheme", "status", "notice_starts_on", "notice_ends_on", "published_on"]
     list_filter = ["status", "scheme__year"]
     list_select_related = ["scheme"]
@@ -77,7 +60,7 @@ class CandidateListAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnlyAdmin):
+class ObjectionAdmin(ViewOnlyAdmin):
     list_display = ["pk", "candidate", "name", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["candidate__standard"]

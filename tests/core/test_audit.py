@@ -52,3 +52,52 @@ def test_admin_change_is_audited_and_shown_in_history(client, admin_user):
     assert entry.changes == {"name": ["旧名称", "新名称"]}
     history = client.get(f"/admin/enterprises/enterprise/{enterprise.pk}/history/")
     assert "旧名称 → 新名称" in history.content.decode()
+
+
+def test_admin_bulk_delete_is_audited_per_row(client, admin_user):
+    from apps.enterprises.models import Enterprise
+
+    enterprises = [EnterpriseFactory(), EnterpriseFactory()]
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/enterprises/enterprise/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(e.pk) for e in enterprises],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]).exists()
+    deleted = AuditEntry.objects.filter(action="admin.delete", actor=admin_user)
+    assert sorted(deleted.values_list("object_id", flat=True)) == sorted(
+        str(e.pk) for e in enterprises
+    )
+
+
+def _workflow_rows():
+    from tests.factories.evaluators import ApplicationFactory, approved_scheme
+    from tests.factories.leaders import LeaderFactory
+
+    scheme = approved_scheme()
+    return {
+        "evaluators/scheme": scheme,
+        "evaluators/keyareaapplication": ApplicationFactory(),
+        "leaders/leader": LeaderFactory(),
+    }
+
+
+def test_admin_cannot_add_change_or_delete_workflow_rows(client, admin_user):
+    """Schemes, key-area applications and leaders change only through their services (state
+    machine, permission check, audit): even the administrator only views them."""
+    client.force_login(admin_user)
+    for path, row in _workflow_rows().items():
+        row.refresh_from_db()
+        before = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+        assert client.get(f"/admin/{path}/{row.pk}/change/").status_code == 200
+        assert client.post(f"/admin/{path}/{row.pk}/change/", {}).status_code == 403
+        assert client.post(f"/admin/{path}/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+        assert client.get(f"/admin/{path}/add/").status_code == 403
+        row.refresh_from_db()
+        assert before == {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+    assert not AuditEntry.objects.filter(action__startswith="admin.").exists()

@@ -723,12 +723,12 @@ ADMIN = {
     "declarations.standardversion":       ("",    "v"),
     "evaluators.agency":                  ("",    "vad"),
     "evaluators.agencymembership":        ("",    "vad"),
-    "evaluators.keyareaapplication":      ("",    "vad"),
-    "evaluators.scheme":                  ("v",   "vad"),
+    "evaluators.keyareaapplication":      ("",    "v"),    # decided by staff in the portal
+    "evaluators.scheme":                  ("v",   "v"),    # workflow: services only
     "evaluators.schemecomment":           ("",    "vad"),
     "evaluators.evaluatorconflict":       ("",    "vad"),
-    "evaluators.assessment":              ("",    "vad"),
-    "leaders.leader":                     ("",    "vad"),
+    "evaluators.assessment":              ("",    "v"),
+    "leaders.leader":                     ("",    "v"),
     "leaders.notification":               ("",    "v"),
     "leaders.rankingjob":                 ("",    "v"),
     "leaders.candidatelist":              ("",    "v"),
