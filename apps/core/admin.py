@@ -8,11 +8,15 @@ from apps.core.imports.admin import ImportRunAdmin
 from apps.core.models import AuditEntry, ImportRun
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Rows that change only through their workflow's services (permission-checked, audited,
-    state machine respected): the admin shows them, never adds, edits or deletes them."""
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "object_id", "actor__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "content_type"]
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -20,28 +24,6 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ViewOnlyInline(admin.TabularInline):
-    """The rows of a view-only parent, shown as a table."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ViewOnlyAdmin):
-    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "object_id", "actor__email"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor", "content_type"]
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -83,6 +65,34 @@ class AuditedModelAdmin(admin.ModelAdmin):
             "entries": audit.history_for(obj),
         }
         return TemplateResponse(request, "admin/audit_history.html", context)
+
+
+class ViewOnlyAdmin(AuditedModelAdmin):
+    """Rows that change only through their workflow's services (permission-checked, audited,
+    state machine respected): the admin shows them, with their audit log as history, and
+    never adds, edits or deletes them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ViewOnlyInline(admin.TabularInline):
+    """The rows of a view-only parent, shown as a table."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(ImportRun, ImportRunAdmin)

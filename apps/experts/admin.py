@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import AuditedModelAdmin
+from apps.core.admin import AuditedModelAdmin, ViewOnlyInline
 from apps.experts.models import Expert, ExpertConflict, Review, ReviewMember
 
 
@@ -27,15 +27,10 @@ class ExpertConflictAdmin(AuditedModelAdmin):
     raw_id_fields = ["expert"]
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ViewOnlyInline):
     model = ReviewMember
-    extra = 0
     fields = ["position", "expert", "decision", "comments", "decided_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Review)

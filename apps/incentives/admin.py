@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import AuditedModelAdmin
+from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin, ViewOnlyInline
 from apps.enterprises.admin import EnterpriseAdmin as BaseEnterpriseAdmin
 from apps.enterprises.models import Enterprise
 from apps.incentives.enums import PilotTag
@@ -39,16 +39,14 @@ class ProgrammeAdmin(AuditedModelAdmin):
     list_select_related = ["provider"]
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ViewOnlyInline):
     model = ApplicationDocument
-    extra = 0
-    can_delete = False
     fields = ["name", "original_filename", "content_type", "size", "sha256"]
     readonly_fields = fields
 
 
 @admin.register(Application)
-class ApplicationAdmin(AuditedModelAdmin):
+class ApplicationAdmin(ViewOnlyAdmin):
     """Read-only: applications change only through the workflow service (the site's pages)."""
 
     list_display = ["enterprise", "programme", "status", "created_at", "decided_at"]
@@ -57,33 +55,15 @@ class ApplicationAdmin(AuditedModelAdmin):
     list_select_related = ["enterprise", "programme"]
     inlines = [DocumentInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(admin.ModelAdmin):
+class CreditRecordAdmin(ViewOnlyAdmin):
     """Read-only: kept in step with leader titles by `services.credit_records_sync`."""
 
     list_display = ["enterprise", "leader", "status", "entered_on", "status_changed_on"]
     list_filter = ["status"]
     search_fields = ["enterprise__name", "enterprise__uscc", "leader__verification_code"]
     list_select_related = ["enterprise", "leader__standard"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PartnerToken)

@@ -95,6 +95,9 @@ def test_admin_cannot_add_change_or_delete_workflow_rows(client, admin_user):
         row.refresh_from_db()
         before = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
         assert client.get(f"/admin/{path}/{row.pk}/change/").status_code == 200
+        audit.record(actor=admin_user, action="workflow.step", target=row)
+        history = client.get(f"/admin/{path}/{row.pk}/history/").content.decode()
+        assert "workflow.step" in history  # the history page is the row's audit log
         assert client.post(f"/admin/{path}/{row.pk}/change/", {}).status_code == 403
         assert client.post(f"/admin/{path}/{row.pk}/delete/", {"post": "yes"}).status_code == 403
         assert client.get(f"/admin/{path}/add/").status_code == 403
