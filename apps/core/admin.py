@@ -8,24 +8,6 @@ from apps.core.imports.admin import ImportRunAdmin
 from apps.core.models import AuditEntry, ImportRun
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "object_id", "actor__email"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor", "content_type"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class AuditedModelAdmin(admin.ModelAdmin):
     """Admin edits are state changes too: audit them, and show the audit log as history."""
 
@@ -93,6 +75,17 @@ class ViewOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ViewOnlyAdmin):
+    """The audit log is append-only (a database trigger refuses UPDATE and DELETE)."""
+
+    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "object_id", "actor__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "content_type"]
 
 
 admin.site.register(ImportRun, ImportRunAdmin)
