@@ -19,13 +19,23 @@ from apps.enterprises.models import Enterprise
 
 
 class Standard(TimeStampedModel):
+    # No single-column indexes on enterprise or category: the unique (enterprise,
+    # standard_no) and the (category, status, published_on) indexes serve those look-ups.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="standards"
+        Enterprise,
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="standards",
+        db_index=False,
     )
     standard_no = models.CharField(_("标准编号"), max_length=100)
     name = models.CharField(_("标准名称"), max_length=300)
     category = models.ForeignKey(
-        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="standards"
+        Category,
+        verbose_name=_("类别"),
+        on_delete=models.PROTECT,
+        related_name="standards",
+        db_index=False,
     )
     standard_type = models.CharField(
         _("标准类型"), max_length=12, choices=StandardType.choices, default=StandardType.ENTERPRISE
