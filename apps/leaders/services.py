@@ -114,6 +114,12 @@ class RankingNotCompilable(ValidationError):
     pass
 
 
+def _not_compilable(scheme) -> RankingNotCompilable:
+    return RankingNotCompilable(
+        _("方案 %(code)s 尚未批准，不能编制排行榜") % {"code": scheme.scheme_code}
+    )
+
+
 def ranking_compile(*, scheme, actor=None) -> Ranking:
     """Compile one approved scheme's ranking and candidates (see `rankings_compile`)."""
     return rankings_compile(schemes=[scheme], actor=actor)[0]
@@ -135,9 +141,7 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
     )
     for scheme in locked:
         if scheme.status != SchemeStatus.APPROVED:
-            raise RankingNotCompilable(
-                _("方案 %(code)s 尚未批准，不能编制排行榜") % {"code": scheme.scheme_code}
-            )
+            raise _not_compilable(scheme)
     if not locked:
         return []
     compiled_by = actor if _is_user(actor) else None
@@ -381,8 +385,12 @@ def _require(actor, perm: str, obj=None) -> None:
 
 
 def ranking_jobs_queue(*, schemes, actor=None) -> list[RankingJob]:
-    """Queue one compile job per scheme; the Celery tasks start after this commits."""
-    from apps.leaders.tasks import compile_scheme
+    """Queue one compile job per scheme. The jobs run as at most RANKING_COMPILE_WORKERS
+    Celery tasks, each compiling a share of the schemes with about the same number of
+    entrants in one pass (`_shares_by_entrants`, `ranking_jobs_run`): one task per scheme
+    would pass over the indicator values once per scheme. The tasks start after this
+    commits."""
+    from apps.leaders.tasks import compile_jobs
 
     _require(actor, "leaders.compile_rankings")
     batch = uuid.uuid4()
@@ -390,8 +398,9 @@ def ranking_jobs_queue(*, schemes, actor=None) -> list[RankingJob]:
         RankingJob(scheme=scheme, batch=batch, requested_by=actor if _is_user(actor) else None)
         for scheme in schemes
     )
-    for job in jobs:
-        compile_scheme.delay_on_commit(scheme_id=job.scheme_id, job_id=job.pk)
+    job_of_scheme = {job.scheme_id: job.pk for job in jobs}
+    for share in _shares_by_entrants(schemes, settings.RANKING_COMPILE_WORKERS):
+        compile_jobs.delay_on_commit(job_ids=[job_of_scheme[scheme.pk] for scheme in share])
     if jobs:
         audit.record(
             actor=actor,
@@ -402,40 +411,48 @@ def ranking_jobs_queue(*, schemes, actor=None) -> list[RankingJob]:
     return jobs
 
 
-def ranking_job_run(*, job_id: int) -> RankingJob:
-    """Run a queued job: running → done (with the ranking) or failed (with the error). The
-    status rows commit on their own so staff see progress while the compile runs; a worker
-    killed mid-run leaves `running`, and the redelivered task simply runs it again."""
-    from apps.evaluators.models import Scheme
+def ranking_jobs_run(*, job_ids) -> list[RankingJob]:
+    """Run queued jobs as one compile: running → done (each with its ranking) or failed
+    (with the error). A job whose scheme is not approved fails alone; any other error fails
+    the jobs compiled together, since their compile rolls back whole. The status rows commit
+    on their own so staff see progress while the compile runs; a worker killed mid-run leaves
+    `running`, and the redelivered task simply runs the jobs again."""
+    from apps.evaluators.enums import SchemeStatus
 
-    RankingJob.objects.filter(pk=job_id).update(
+    running = RankingJob.objects.filter(pk__in=job_ids)
+    running.update(
         status=JobStatus.RUNNING,
         started_at=timezone.now(),
         finished_at=None,
         error="",
         attempts=models.F("attempts") + 1,
     )
-    job = RankingJob.objects.select_related("requested_by").get(pk=job_id)
-    try:
-        ranking = ranking_compile(
-            scheme=Scheme.objects.get(pk=job.scheme_id), actor=job.requested_by
-        )
-    except (ValidationError, PermissionDenied) as error:
-        message = "; ".join(getattr(error, "messages", [str(error)])) or str(error)
-        RankingJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(), error=message
-        )
-    except Exception as error:
-        RankingJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
-        )
-        raise
-    else:
-        RankingJob.objects.filter(pk=job_id).update(
-            status=JobStatus.DONE, finished_at=timezone.now(), ranking=ranking
-        )
-    job.refresh_from_db()
-    return job
+    jobs = list(running.select_related("requested_by", "scheme").order_by("pk"))
+    compilable = [job for job in jobs if job.scheme.status == SchemeStatus.APPROVED]
+    for job in jobs:
+        if job not in compilable:
+            _job_finish([job], JobStatus.FAILED, error=str(_not_compilable(job.scheme).message))
+    if compilable:
+        try:
+            rankings = rankings_compile(
+                schemes=[job.scheme for job in compilable], actor=compilable[0].requested_by
+            )
+        except (ValidationError, PermissionDenied) as error:
+            message = "; ".join(getattr(error, "messages", [str(error)])) or str(error)
+            _job_finish(compilable, JobStatus.FAILED, error=message)
+        except Exception as error:
+            _job_finish(compilable, JobStatus.FAILED, error=repr(error)[:2000])
+            raise
+        else:
+            for job, ranking in zip(compilable, rankings, strict=True):
+                _job_finish([job], JobStatus.DONE, ranking=ranking)
+    return list(RankingJob.objects.filter(pk__in=job_ids).order_by("pk"))
+
+
+def _job_finish(jobs, status: str, **fields) -> None:
+    RankingJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
+        status=status, finished_at=timezone.now(), **fields
+    )
 
 
 # ---------------------------------------------------------------------------------------------

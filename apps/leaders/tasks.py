@@ -9,21 +9,16 @@ def expire_titles() -> int:
     return services.leaders_expire()
 
 
-@shared_task(name="leaders.compile_scheme", acks_late=True, reject_on_worker_lost=True)
-def compile_scheme(*, scheme_id: int, job_id: int | None = None) -> int | None:
-    """Compile one scheme. With a job (the usual way, see `ranking_jobs_queue`) the job row
-    shows staff its progress; a redelivered task after a killed worker simply reruns it."""
-    if job_id is not None:
-        job = services.ranking_job_run(job_id=job_id)
-        return job.ranking_id
-    from apps.evaluators.models import Scheme
-
-    return services.ranking_compile(scheme=Scheme.objects.get(pk=scheme_id)).pk
+@shared_task(name="leaders.compile_jobs", acks_late=True, reject_on_worker_lost=True)
+def compile_jobs(*, job_ids: list[int]) -> list[int | None]:
+    """Compile a share of a batch of jobs in one pass (see `ranking_jobs_queue`); a
+    redelivered task after a killed worker simply reruns them."""
+    return [job.ranking_id for job in services.ranking_jobs_run(job_ids=job_ids)]
 
 
 @shared_task(name="leaders.compile_year")
 def compile_year(*, year: int) -> int:
-    """Fan out: one job and task per approved scheme of the year."""
+    """Queue one job per approved scheme of the year, compiled in shares."""
     from apps.leaders import selectors
 
     return len(services.ranking_jobs_queue(schemes=selectors.schemes_to_compile(year=year)))

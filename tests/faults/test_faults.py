@@ -17,7 +17,7 @@ from apps.core.models import AuditEntry, ImportRun
 from apps.enterprises.models import Enterprise
 from apps.evaluators.models import Assessment, SchemeCriterion
 from apps.leaders import services as leader_services
-from apps.leaders.models import Ranking
+from apps.leaders.models import Ranking, RankingJob
 from apps.supervision import services as plan_services
 from apps.supervision.models import SpotCheckItem, SpotCheckPlan
 from tests.factories.accounts import UserFactory
@@ -94,12 +94,13 @@ def test_compile_killed_mid_way_is_rolled_back_and_the_rerun_equals_an_undisturb
         assert _ranking_snapshot(Ranking.objects.get(pk=undisturbed.pk)) == expected
         assert AuditEntry.objects.filter(action="ranking.compile").count() == audits
 
+    job = RankingJob.objects.create(scheme=scheme)
     _run_killed_then_rerun(
         workers,
         pauses,
         table="leaders_rankingentry",
-        task="leaders.compile_scheme",
-        kwargs={"scheme_id": scheme.pk},
+        task="leaders.compile_jobs",
+        kwargs={"job_ids": [job.pk]},
         written_so_far=nothing_half_written,
     )
     rerun = wait_for(
@@ -112,6 +113,12 @@ def test_compile_killed_mid_way_is_rolled_back_and_the_rerun_equals_an_undisturb
         what="the rerun compile",
     )
     assert _ranking_snapshot(rerun) == expected
+    job = wait_for(
+        lambda: RankingJob.objects.filter(pk=job.pk, status="done").first(),
+        timeout=JOB_TIMEOUT,
+        what="the job marked done",
+    )
+    assert (job.attempts, job.ranking_id) == (2, rerun.pk)
     # The rerun superseded the undisturbed ranking; the purge job (queued after its commit on
     # the default queue, which this test's worker does not serve) deletes it.
     assert not Ranking.objects.get(pk=undisturbed.pk).is_current

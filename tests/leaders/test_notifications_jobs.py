@@ -1,13 +1,14 @@
 """Notifications (outbox, email after commit), compile jobs and the certificate."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from apps.leaders import services, tasks
-from apps.leaders.models import Leader, Notification, RankingJob
+from apps.leaders.models import Leader, Notification, Ranking, RankingJob
 from tests.factories.enterprises import MembershipFactory
 from tests.factories.evaluators import approved_scheme
 from tests.factories.leaders import LeaderFactory
@@ -133,6 +134,63 @@ def test_year_fan_out_records_job_progress_and_timing(
         assert job.duration is not None
 
 
+def test_year_fan_out_runs_as_one_task_per_share_not_per_scheme(
+    bureau_user, settings, django_capture_on_commit_callbacks
+):
+    """A year's jobs run as RANKING_COMPILE_WORKERS tasks, each compiling its share of the
+    schemes in one pass; every scheme's job ends done with its own ranking."""
+    settings.RANKING_COMPILE_WORKERS = 2
+    schemes = [approved_scheme(year=2026) for _ in range(3)]
+    with (
+        mock.patch.object(tasks.compile_jobs, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        jobs = services.ranking_jobs_queue(schemes=schemes, actor=bureau_user)
+    shares = [call.kwargs["job_ids"] for call in delay.call_args_list]
+    assert len(shares) == 2
+    assert sorted(job_id for share in shares for job_id in share) == sorted(j.pk for j in jobs)
+    assert RankingJob.objects.filter(status="queued").count() == 3
+    for share in shares:
+        tasks.compile_jobs(job_ids=share)
+    for job in RankingJob.objects.select_related("ranking"):
+        assert (job.status, job.attempts) == ("done", 1)
+        assert job.ranking.scheme_id == job.scheme_id and job.ranking.is_current
+
+
+def test_a_scheme_not_approved_fails_alone_in_its_share(
+    bureau_user, settings, django_capture_on_commit_callbacks
+):
+    settings.RANKING_COMPILE_WORKERS = 1
+    approved = approved_scheme(year=2026)
+    draft = approved_scheme(year=2026, status="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ranking_jobs_queue(schemes=[approved, draft], actor=bureau_user)
+    done = RankingJob.objects.get(scheme=approved)
+    failed = RankingJob.objects.get(scheme=draft)
+    assert done.status == "done" and done.ranking.scheme_id == approved.pk
+    assert failed.status == "failed" and draft.scheme_code in failed.error
+    assert "尚未批准" in failed.error and failed.ranking is None
+
+
+def test_an_unexpected_error_fails_the_share_and_reaches_the_worker(
+    bureau_user, settings, django_capture_on_commit_callbacks
+):
+    """The share's compile rolls back whole, so each of its jobs says so; the task raises
+    (the worker logs it) and nothing is half-written."""
+    settings.RANKING_COMPILE_WORKERS = 1
+    schemes = [approved_scheme(year=2026) for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=False):
+        jobs = services.ranking_jobs_queue(schemes=schemes, actor=bureau_user)
+    with (
+        mock.patch.object(services, "rankings_compile", side_effect=RuntimeError("disk full")),
+        pytest.raises(RuntimeError),
+    ):
+        tasks.compile_jobs(job_ids=[job.pk for job in jobs])
+    for job in RankingJob.objects.all():
+        assert job.status == "failed" and "disk full" in job.error
+    assert not Ranking.objects.exists()
+
+
 def test_failed_job_records_the_reason(bureau_user, django_capture_on_commit_callbacks):
     draft = approved_scheme(status="draft")
     with django_capture_on_commit_callbacks(execute=True):
@@ -152,7 +210,7 @@ def test_rerun_of_a_job_gives_the_same_ranking():
         .values_list("standard_id", "rank", "score", "candidate")
     )
     job = RankingJob.objects.create(scheme=scheme, status="running", attempts=1)
-    tasks.compile_scheme(scheme_id=scheme.pk, job_id=job.pk)
+    tasks.compile_jobs(job_ids=[job.pk])
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("done", 2)
     assert (
