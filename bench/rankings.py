@@ -2,7 +2,8 @@
 same code as `compile_rankings --year`, which compiles a year as two concurrent transactions
 of about equal size) against one hand-written SQL statement computing the same ranks for all
 schemes at once, same data, same run. Also reported: the year as one transaction
-(`--workers 1`) and the Celery fan-out (one compile per scheme, two workers).
+(`--workers 1`). Staff's compile jobs and the daily `compile_due` run the same shares as
+Celery tasks (`ranking_jobs_queue`), so the measured compile is theirs too.
 
 Set-up (idempotent, reused between runs): the scale data set (bench.common), one approved
 scheme per category for year 2099 by a bench agency, with every indicator of the category as
@@ -22,9 +23,9 @@ from bench.imports import CATEGORY as IMPORT_BENCH_CATEGORY
 YEAR = 2099
 AGENCY_USCC = "51110000BENCH0000"  # completed with its check character below
 REPEATS = 2
-# As deployed: `compile_year` fans out one task per scheme to a Celery worker with
-# --concurrency 2 on this 2-core machine; the baseline statement uses PostgreSQL's parallel
-# workers the same way.
+# As deployed on this 2-core machine: RANKING_COMPILE_WORKERS = 2 shares (a Celery worker
+# with --concurrency 2 runs the jobs' two tasks); the baseline statement uses PostgreSQL's
+# parallel workers the same way.
 WORKERS = 2
 
 BASELINE = """
@@ -238,42 +239,15 @@ def _clear_if_regenerating(scale: float) -> None:
         )
 
 
-def _compile_all(schemes, *, workers: int) -> float:
-    """Compile every scheme, `workers` at a time (largest first), each on its own database
-    connection like a worker process; returns the wall time."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
-    from apps.leaders import services
-
-    def compile_one(scheme):
-        try:
-            services.ranking_compile(scheme=scheme)
-        finally:
-            connection.close()
-
-    ordered = sorted(schemes, key=lambda s: -s.entrant_estimate)
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(compile_one, ordered))
-    return time.monotonic() - started
-
-
 def run(*, scale: float, seed: int) -> dict:
     from django.db import connection
-    from django.db.models import Count
 
     from apps.evaluators.models import Scheme
 
     _clear_if_regenerating(scale)
     data = ensure_scale_data(scale, seed)
     setup = ensure_schemes(seed)
-    schemes = list(
-        Scheme.objects.filter(year=YEAR, status="approved")
-        .annotate(entrant_estimate=Count("category__standards"))
-        .order_by("scheme_code")
-    )
+    schemes = list(Scheme.objects.filter(year=YEAR, status="approved").order_by("scheme_code"))
 
     from apps.leaders import services
 
@@ -303,10 +277,6 @@ def run(*, scale: float, seed: int) -> dict:
             cursor.execute(BASELINE, {"year": YEAR})
             baseline = dict(cursor.fetchall())
         baseline_seconds.append(time.monotonic() - started)
-    # The per-scheme fan-out repeats the year's work scheme by scheme: measured at small
-    # scales only, where it stays short.
-    fan_out_seconds = _compile_all(schemes, workers=WORKERS) if scale <= 0.1 else None
-
     with connection.cursor() as cursor:
         cursor.execute(STORED, {"year": YEAR})
         stored = dict(cursor.fetchall())
@@ -325,7 +295,6 @@ def run(*, scale: float, seed: int) -> dict:
         "entries": entries,
         "compile_all_s": round(compile_s, 2),
         "compile_all_one_transaction_s": round(one_transaction_seconds, 2),
-        "fan_out_per_scheme_2_workers_s": round(fan_out_seconds, 2) if fan_out_seconds else None,
         "baseline_single_sql_s": round(baseline_s, 2),
         "ratio_compile_to_baseline": round(ratio, 2) if ratio else None,
         "identical_ranks": identical,

@@ -393,6 +393,7 @@ def ranking_jobs_queue(*, schemes, actor=None) -> list[RankingJob]:
     from apps.leaders.tasks import compile_jobs
 
     _require(actor, "leaders.compile_rankings")
+    schemes = list({scheme.pk: scheme for scheme in schemes}.values())
     batch = uuid.uuid4()
     jobs = RankingJob.objects.bulk_create(
         RankingJob(scheme=scheme, batch=batch, requested_by=actor if _is_user(actor) else None)
@@ -427,25 +428,37 @@ def ranking_jobs_run(*, job_ids) -> list[RankingJob]:
         error="",
         attempts=models.F("attempts") + 1,
     )
-    jobs = list(running.select_related("requested_by", "scheme").order_by("pk"))
-    compilable = [job for job in jobs if job.scheme.status == SchemeStatus.APPROVED]
-    for job in jobs:
-        if job not in compilable:
-            _job_finish([job], JobStatus.FAILED, error=str(_not_compilable(job.scheme).message))
-    if compilable:
+    pending = list(running.select_related("requested_by", "scheme").order_by("pk"))
+    while pending:
+        refused = [job for job in pending if job.scheme.status != SchemeStatus.APPROVED]
+        for job in refused:
+            _job_finish([job], JobStatus.FAILED, error=_not_compilable(job.scheme).message)
+        pending = [job for job in pending if job not in refused]
+        if not pending:
+            break
         try:
             rankings = rankings_compile(
-                schemes=[job.scheme for job in compilable], actor=compilable[0].requested_by
+                schemes=[job.scheme for job in pending], actor=pending[0].requested_by
             )
+        except RankingNotCompilable as error:
+            # A scheme's status changed after it was read above: the compile rolled back,
+            # read the statuses again so that only that scheme's job fails.
+            for job in pending:
+                job.scheme.refresh_from_db(fields=["status"])
+            if all(job.scheme.status == SchemeStatus.APPROVED for job in pending):
+                _job_finish(pending, JobStatus.FAILED, error=error.message)
+                break
+            continue
         except (ValidationError, PermissionDenied) as error:
-            message = "; ".join(getattr(error, "messages", [str(error)])) or str(error)
-            _job_finish(compilable, JobStatus.FAILED, error=message)
+            message = "; ".join(getattr(error, "messages", [])) or str(error) or repr(error)
+            _job_finish(pending, JobStatus.FAILED, error=message)
         except Exception as error:
-            _job_finish(compilable, JobStatus.FAILED, error=repr(error)[:2000])
+            _job_finish(pending, JobStatus.FAILED, error=repr(error)[:2000])
             raise
         else:
-            for job, ranking in zip(compilable, rankings, strict=True):
+            for job, ranking in zip(pending, rankings, strict=True):
                 _job_finish([job], JobStatus.DONE, ranking=ranking)
+        break
     return list(RankingJob.objects.filter(pk__in=job_ids).order_by("pk"))
 
 

@@ -9,6 +9,17 @@ def expire_titles() -> int:
     return services.leaders_expire()
 
 
+@shared_task(name="leaders.compile_scheme", acks_late=True, reject_on_worker_lost=True)
+def compile_scheme(*, scheme_id: int, job_id: int | None = None) -> int | None:
+    """Messages queued before jobs ran in shares (one task per scheme). Kept for one release
+    so that a deployment never strands a queued job; nothing queues it any more."""
+    if job_id is not None:
+        return services.ranking_jobs_run(job_ids=[job_id])[0].ranking_id
+    from apps.evaluators.models import Scheme
+
+    return services.ranking_compile(scheme=Scheme.objects.get(pk=scheme_id)).pk
+
+
 @shared_task(name="leaders.compile_jobs", acks_late=True, reject_on_worker_lost=True)
 def compile_jobs(*, job_ids: list[int]) -> list[int | None]:
     """Compile a share of a batch of jobs in one pass (see `ranking_jobs_queue`); a

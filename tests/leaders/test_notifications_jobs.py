@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from apps.evaluators.models import Scheme
 from apps.leaders import services, tasks
 from apps.leaders.models import Leader, Notification, Ranking, RankingJob
 from tests.factories.enterprises import MembershipFactory
@@ -170,6 +171,49 @@ def test_a_scheme_not_approved_fails_alone_in_its_share(
     assert done.status == "done" and done.ranking.scheme_id == approved.pk
     assert failed.status == "failed" and draft.scheme_code in failed.error
     assert "尚未批准" in failed.error and failed.ranking is None
+
+
+def test_a_scheme_unapproved_while_its_share_waits_fails_alone(
+    bureau_user, settings, django_capture_on_commit_callbacks
+):
+    """The status is checked again under the compile's locks: a scheme whose approval is
+    withdrawn between the job's start and the compile fails alone, the others compile."""
+    settings.RANKING_COMPILE_WORKERS = 1
+    staying, withdrawn = approved_scheme(year=2026), approved_scheme(year=2026)
+    with django_capture_on_commit_callbacks(execute=False):
+        jobs = services.ranking_jobs_queue(schemes=[staying, withdrawn], actor=bureau_user)
+    real_compile = services.rankings_compile
+    calls = []
+
+    def withdraw_first(**kwargs):
+        if not calls:
+            Scheme.objects.filter(pk=withdrawn.pk).update(status="draft")
+        calls.append([scheme.pk for scheme in kwargs["schemes"]])
+        return real_compile(**kwargs)
+
+    with mock.patch.object(services, "rankings_compile", side_effect=withdraw_first):
+        tasks.compile_jobs(job_ids=[job.pk for job in jobs])
+    assert calls == [sorted([staying.pk, withdrawn.pk]), [staying.pk]]
+    assert RankingJob.objects.get(scheme=staying).status == "done"
+    failed = RankingJob.objects.get(scheme=withdrawn)
+    assert failed.status == "failed" and withdrawn.scheme_code in failed.error
+    assert not Ranking.objects.filter(scheme=withdrawn).exists()
+
+
+def test_a_scheme_queued_twice_is_one_job(bureau_user, django_capture_on_commit_callbacks):
+    scheme = approved_scheme(year=2026)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = services.ranking_jobs_queue(schemes=[scheme, scheme], actor=bureau_user)
+    assert len(jobs) == 1
+    assert RankingJob.objects.get().status == "done"
+
+
+def test_a_message_of_the_earlier_per_scheme_task_still_runs_its_job():
+    scheme = ranked_scheme(entrants=2)
+    job = RankingJob.objects.create(scheme=scheme)
+    ranking_id = tasks.compile_scheme(scheme_id=scheme.pk, job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.ranking_id) == ("done", ranking_id)
 
 
 def test_an_unexpected_error_fails_the_share_and_reaches_the_worker(
