@@ -106,6 +106,12 @@ def _setup(rows: int):
             [category_id],
         )
         indicator_rows = cursor.fetchall()
+    with connection.cursor() as cursor:
+        # As autovacuum would have long since done for standards imported before their
+        # values: the planner knows the new category, and no measured phase pays for the
+        # first visit to 100,000 freshly written rows.
+        cursor.execute("VACUUM ANALYZE declarations_standard")
+        cursor.execute("VACUUM ANALYZE enterprises_enterprise")
     return category_id, standard_rows, indicator_rows
 
 

@@ -7,6 +7,7 @@ no `StandardVersion`. `search_document` is kept current by the database, not her
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.imports import (
+    STAGE_RAW,
     TIMESTAMPS_ON_INSERT,
     Check,
     Choice,
@@ -134,19 +135,32 @@ INDICATOR_VALUES = register(
         ],
         key=("uscc", "standard_no", "indicator_code"),
         table="declarations_indicatorvalue",
+        # Each standard named in the file is resolved once (a file has ~5-10 values per
+        # standard), by the unique (enterprise, number) index; OFFSET 0 keeps the planner
+        # from folding this into a hash join over every standard in the country. Whether the
+        # standard has any values yet is looked up once too: for new standards the per-row
+        # look-up of an existing value is skipped.
         joins=(
-            ENTERPRISE_JOIN + " LEFT JOIN declarations_standard std"
-            " ON std.enterprise_id = e.id AND std.standard_no = s.standard_no"
+            " LEFT JOIN (SELECT k.uscc, k.standard_no, e.id AS enterprise_id,"
+            " std.id AS standard_id, std.category_id,"
+            " EXISTS (SELECT FROM declarations_indicatorvalue v WHERE v.standard_id = std.id)"
+            " AS has_values"
+            f" FROM (SELECT DISTINCT uscc, standard_no FROM {STAGE_RAW}) k"
+            " LEFT JOIN enterprises_enterprise e ON e.uscc = k.uscc"
+            " LEFT JOIN declarations_standard std"
+            " ON std.enterprise_id = e.id AND std.standard_no = k.standard_no OFFSET 0) std"
+            " ON std.uscc = s.uscc AND std.standard_no = s.standard_no"
             " LEFT JOIN catalog_category cat ON cat.id = std.category_id"
             " LEFT JOIN catalog_indicator ind"
             " ON ind.category_id = std.category_id AND ind.code = s.indicator_code"
         ),
         resolved={
-            "enterprise_id": "e.id",
-            "standard_id": "std.id",
+            "enterprise_id": "std.enterprise_id",
+            "standard_id": "std.standard_id",
             "category_code": "cat.code",
             "indicator_id": "ind.id",
         },
+        target_may_exist="std.has_values",
         checks=[
             ENTERPRISE_EXISTS,
             Check(
@@ -167,7 +181,7 @@ INDICATOR_VALUES = register(
                 ),
             ),
         ],
-        target_key=[Field("standard_id", "std.id"), Field("indicator_id", "ind.id")],
+        target_key=[Field("standard_id", "std.standard_id"), Field("indicator_id", "ind.id")],
         fields=[Field("value", "s.value", "value")],
         sql="SELECT e.uscc, s.standard_no, i.code, t.value "
         "FROM declarations_indicatorvalue t "

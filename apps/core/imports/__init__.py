@@ -14,6 +14,7 @@ from apps.core.imports.parsers import (
 )
 from apps.core.imports.spec import (
     STAGE,
+    STAGE_RAW,
     TIMESTAMPS_ON_INSERT,
     Check,
     Column,
@@ -31,6 +32,7 @@ from apps.core.imports.spec import (
 
 __all__ = [
     "STAGE",
+    "STAGE_RAW",
     "TIMESTAMPS_ON_INSERT",
     "CellError",
     "Check",

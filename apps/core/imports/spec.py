@@ -21,6 +21,8 @@ An import kind has:
   classify rows as created/updated/unchanged and to merge them in SQL. `on_insert` and
   `on_update` add columns on those statements; their expressions see the staged row as `st`
   and the existing row as `t`.
+`target_may_exist`, optional, is SQL over the joins that is false where a staged row cannot
+have an existing target row (e.g. its standard has no values yet): the look-up is skipped.
 A kind whose rows cannot be merged in plain SQL overrides `write`.
 """
 
@@ -160,6 +162,7 @@ class ImportKind(SqlExport):
     )
     on_insert: dict[str, str] = field(default_factory=dict)
     on_update: list[Field] = field(default_factory=list)
+    target_may_exist: str = ""
     description: str = ""
     example: list[list[str]] = field(default_factory=list)
 
@@ -180,7 +183,10 @@ class ImportKind(SqlExport):
         ]
         changed = f"(t.id IS NOT NULL AND ({' OR '.join(compared)}))" if compared else "false"
         selects += ["t.id AS _target_id", f"{changed} AS _changed"]
-        match = " AND ".join(f"t.{item.target} = {item.expr}" for item in self.target_key)
+        match = " AND ".join(
+            [self.target_may_exist] * bool(self.target_may_exist)
+            + [f"t.{item.target} = {item.expr}" for item in self.target_key]
+        )
         # The existing row, if any, by its key's unique index: one probe per staged row. (A
         # plain join lets the planner hash the staged rows and pass over the whole target
         # table, 15.8 M indicator values at national scale, to find a few.)
