@@ -17,6 +17,7 @@ Targets (issue 4): >= 50,000 rows/s, <= 2x the baseline's time, peak RSS < 500 M
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -116,7 +117,7 @@ def _setup(rows: int):
 
 
 def _clear(category_id: int) -> None:
-    from django.db import connection
+    from django.db import DatabaseError, connection
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -127,7 +128,9 @@ def _clear(category_id: int) -> None:
         cursor.execute("VACUUM ANALYZE declarations_indicatorvalue")
         # Each measured phase starts with no checkpoint owed: otherwise the import pays for
         # writing out the pages the baseline, the delete and the vacuum dirtied before it.
-        cursor.execute("CHECKPOINT")
+        # CHECKPOINT needs a superuser or pg_checkpoint: without either, measure without it.
+        with contextlib.suppress(DatabaseError):
+            cursor.execute("CHECKPOINT")
 
 
 def _remove_fixtures(category_id: int) -> None:

@@ -183,10 +183,10 @@ class ImportKind(SqlExport):
         ]
         changed = f"(t.id IS NOT NULL AND ({' OR '.join(compared)}))" if compared else "false"
         selects += ["t.id AS _target_id", f"{changed} AS _changed"]
-        match = " AND ".join(
-            [self.target_may_exist] * bool(self.target_may_exist)
-            + [f"t.{item.target} = {item.expr}" for item in self.target_key]
-        )
+        conditions = [f"t.{item.target} = {item.expr}" for item in self.target_key]
+        if self.target_may_exist:
+            conditions.insert(0, self.target_may_exist)  # a one-time filter before the probe
+        match = " AND ".join(conditions)
         # The existing row, if any, by its key's unique index: one probe per staged row. (A
         # plain join lets the planner hash the staged rows and pass over the whole target
         # table, 15.8 M indicator values at national scale, to find a few.)
