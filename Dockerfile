@@ -19,5 +19,7 @@ RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build \
  && mkdir -p /data/media && chown portal /data/media
 USER portal
 
+# Inside the container the portal listens on every interface; the host publishes the port.
+ENV GUNICORN_BIND=0.0.0.0:8000
 EXPOSE 8000
 CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

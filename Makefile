@@ -1,5 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
 PYTHON ?= python3.11
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
@@ -16,11 +18,11 @@ prepare: $(VENV)/.installed
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
 
-## Serve the portal on http://127.0.0.1:8000 with a Celery worker and beat.
+## Serve the portal on http://127.0.0.1:$(PORT) (default 8000) with a Celery worker and beat.
 run: prepare
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) seed_demo --once
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/honcho start -f Procfile --port $(PORT)
 
 ## The whole test suite, with a coverage report.
 test: $(VENV)/.installed

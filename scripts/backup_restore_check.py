@@ -5,13 +5,18 @@ count and content checksum, and every media file's SHA-256 (docs/operations.md).
 
     scripts/backup_restore_check.py [--database-url URL] [--media DIR] [--keep]
 
-DATABASE_URL and MEDIA_ROOT are the defaults. The fresh database is dropped afterwards unless
---keep. Exit status 0 when everything matches, 1 otherwise.
+The defaults are the portal's own settings (`config.settings.local` unless
+DJANGO_SETTINGS_MODULE says otherwise): the database `manage.py` uses (the embedded one when
+DATABASE_URL is unset) and MEDIA_ROOT (`.local/media` by default). Every file the database
+names (each FileField value) must be in the media folder: a missing one fails the check. The
+fresh database is dropped afterwards unless --keep. Exit status 0 when everything matches, 1
+otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import subprocess
@@ -21,7 +26,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import psycopg2
 from psycopg2 import sql
@@ -54,8 +59,10 @@ def _with_database(url: str, name: str) -> str:
 def _libpq_env(url: str) -> dict:
     parts = urlsplit(url)
     env = dict(os.environ)
+    # The embedded server listens on a Unix socket named by `?host=/path` (config/embedded.py).
+    socket_dir = parse_qs(parts.query).get("host", [None])[0]
     env.update(
-        PGHOST=parts.hostname or "127.0.0.1",
+        PGHOST=socket_dir or parts.hostname or "127.0.0.1",
         PGPORT=str(parts.port or 5432),
         PGUSER=parts.username or "postgres",
         PGDATABASE=parts.path.lstrip("/"),
@@ -63,6 +70,41 @@ def _libpq_env(url: str) -> dict:
     if parts.password:
         env["PGPASSWORD"] = parts.password
     return env
+
+
+def _major(version_text: str) -> int:
+    return int(version_text.split()[-1].split(".")[0]) if version_text else 0
+
+
+def _client_env(url: str) -> dict:
+    """libpq's environment for the client tools, with tools that can talk to that server."""
+    env = _libpq_env(url)
+    env["PATH"] = f"{_client_bin_dir(_with_database(url, 'postgres'))}{os.pathsep}{env['PATH']}"
+    return env
+
+
+@functools.cache
+def _client_bin_dir(url: str) -> str:
+    """pg_dump refuses a server newer than itself: when the system's client tools are older
+    than the server (the embedded pgserver ships its own, newer ones), use pgserver's."""
+    try:
+        from pgserver._commands import POSTGRES_BIN_PATH
+    except ImportError:
+        return ""
+    with psycopg2.connect(url) as conn, conn.cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        server_major = int(cursor.fetchone()[0]) // 10000
+    conn.close()
+    try:
+        system = subprocess.run(["pg_dump", "--version"], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        system = ""
+    return str(POSTGRES_BIN_PATH) if _major(system.strip()) < server_major else ""
+
+
+def missing_media(names: list[str], folder: Path | None) -> list[str]:
+    """Files the database names that are not in the media folder."""
+    return sorted(name for name in names if folder is None or not (folder / name).is_file())
 
 
 def table_checksums(url: str, cursor=None) -> dict[str, tuple[int, str]]:
@@ -107,13 +149,13 @@ def dump(url: str, path: Path, *, snapshot: str | None = None) -> None:
     subprocess.run(
         ["pg_dump", "--format=custom", "--no-owner", f"--file={path}"]
         + ([f"--snapshot={snapshot}"] if snapshot else []),
-        env=_libpq_env(url),
+        env=_client_env(url),
         check=True,
     )
 
 
 def restore(url: str, path: Path) -> None:
-    env = _libpq_env(url)
+    env = _client_env(url)
     name = env["PGDATABASE"]
     subprocess.run(["createdb", name], env={**env, "PGDATABASE": "postgres"}, check=True)
     subprocess.run(
@@ -124,7 +166,7 @@ def restore(url: str, path: Path) -> None:
 
 
 def drop(url: str) -> None:
-    env = _libpq_env(url)
+    env = _client_env(url)
     subprocess.run(
         ["dropdb", "--if-exists", env["PGDATABASE"]],
         env={**env, "PGDATABASE": "postgres"},
@@ -142,8 +184,15 @@ def media_digests(folder: Path) -> dict[str, str]:
     }
 
 
-def check(database_url: str, media: Path | None = None, *, keep: bool = False) -> dict:
-    """Back up, restore, compare. Returns {"tables": [TableCheck], "media": {...}, "ok": bool}."""
+def check(
+    database_url: str,
+    media: Path | None = None,
+    *,
+    keep: bool = False,
+    referenced_files: list[str] = (),
+) -> dict:
+    """Back up, restore, compare. Returns {"tables": [TableCheck], "media": {...}, "ok": bool}.
+    `referenced_files` are the media names the database points at; each must be backed up."""
     restored_url = _with_database(database_url, f"restore_check_{uuid.uuid4().hex[:10]}")
     with tempfile.TemporaryDirectory(prefix="backup-check-") as tmp:
         tmp = Path(tmp)
@@ -170,30 +219,70 @@ def check(database_url: str, media: Path | None = None, *, keep: bool = False) -
         )  # a table missing after the restore fails
         for name in sorted(before)
     ]
-    media_ok = media_before == media_after
+    missing = missing_media(list(referenced_files), media)
+    media_ok = media_before == media_after and not missing
     append_only = "core_auditentry_append_only" in restored_triggers
     return {
         "tables": tables,
-        "media": {"files": len(media_before), "ok": media_ok},
+        "media": {"files": len(media_before), "missing": missing, "ok": media_ok},
         "audit_trigger_restored": append_only,
         "restored_database": restored_url if keep else None,
         "ok": all(t.ok for t in tables) and media_ok and set(after) == set(before) and append_only,
     }
 
 
+def referenced_media_files() -> list[str]:
+    """Every non-empty FileField value in the database (Django must be set up)."""
+    from django.apps import apps
+    from django.db import models
+
+    names = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                names += (
+                    model._default_manager.exclude(**{field.name: ""})
+                    .exclude(**{f"{field.name}__isnull": True})
+                    .values_list(field.name, flat=True)
+                )
+    return names
+
+
+def _portal_defaults() -> tuple[str, str]:
+    """The database URL and MEDIA_ROOT the portal itself uses, with the same defaults."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    from config.env import database_url
+
+    django.setup()
+    from django.core.files.storage import default_storage  # after setup: reads STORAGES
+
+    return database_url(), str(default_storage.location)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--media", default=os.environ.get("MEDIA_ROOT"))
+    parser.add_argument("--database-url", help="default: the portal's own database")
+    parser.add_argument("--media", help="default: the portal's MEDIA_ROOT")
     parser.add_argument("--keep", action="store_true", help="keep the restored database")
     args = parser.parse_args(argv)
-    if not args.database_url:
-        parser.error("set DATABASE_URL or pass --database-url")
-    report = check(args.database_url, Path(args.media) if args.media else None, keep=args.keep)
+    default_url, default_media = _portal_defaults()
+    media = Path(args.media or default_media)
+    report = check(
+        args.database_url or default_url,
+        media,
+        keep=args.keep,
+        referenced_files=referenced_media_files(),
+    )
     width = max(len(t.table) for t in report["tables"])
     for t in report["tables"]:
         mark = "ok" if t.ok else "MISMATCH"
         print(f"{t.table:<{width}}  {t.rows:>9} rows  {t.checksum[:12]}  {mark}")
+    print(f"media folder: {media}")
+    for name in report["media"]["missing"]:
+        print(f"media file named by the database but missing: {name}")
     print(
         f"media: {report['media']['files']} files, {'ok' if report['media']['ok'] else 'MISMATCH'}"
     )

@@ -1,19 +1,21 @@
 """The statistics dashboard's figures (the work plan's goals, DOMAIN.md "目标").
 
 `statistics_compute` runs a handful of set-based GROUP BY statements (each one scan, also at
-national scale: 3.2 million standards); `statistics_cached` serves the stored result from
-Django's cache, which the nightly beat job and every leader-list publication refresh. Each
+national scale: 3.2 million standards); `statistics_refresh` stores the result per language
+in the database (`StatisticsSnapshot`) and the cache; the nightly beat job and every
+leader-list publication refresh it. `statistics_cached` serves the stored result: from the
+cache, else from the database, so a Redis outage costs one indexed read, never a wait. Each
 section is plain data: a title, column headers, rows, and the chart built from them.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
@@ -28,11 +30,13 @@ from apps.incentives import selectors as incentive_selectors
 from apps.incentives.enums import ProgrammeKind
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader, Ranking, RankingEntry
+from apps.portal.models import StatisticsSnapshot
 from apps.supervision.enums import ItemReason, ItemResult, PlanStatus
 from apps.supervision.models import SpotCheckItem
 
 CACHE_KEY = "portal:statistics:v1:{language}"
-COMPUTE_LOCK_SECONDS = 120
+# pg_try_advisory_xact_lock key: one first computation at a time, without Redis.
+COMPUTE_LOCK_ID = 0x5354_4154  # "STAT"
 SECTIONS = [
     "coverage_year",
     "coverage_district",
@@ -369,6 +373,13 @@ def statistics_compute(today: date | None = None) -> dict:
     }
 
 
+def _store(language: str, data: dict) -> None:
+    StatisticsSnapshot.objects.update_or_create(
+        language=language, defaults={"data": data, "computed_at": timezone.now()}
+    )
+    cache.set(CACHE_KEY.format(language=language), data, timeout=None)
+
+
 def statistics_refresh() -> dict:
     """Recompute and store the figures in every site language (nightly, and when a leader
     list is published); returns those of the current language."""
@@ -377,32 +388,38 @@ def statistics_refresh() -> dict:
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             data = statistics_compute()
-        cache.set(CACHE_KEY.format(language=language), data, timeout=None)
+        _store(language, data)
         if language == current:
             result = data
     return result if result is not None else statistics_compute()
 
 
+def statistics_pending() -> dict:
+    """What the page shows while the very first computation runs elsewhere."""
+    return {"pending": True, "computed_at": "", "as_of": "", "headline": {}, "sections": []}
+
+
 def statistics_cached() -> dict:
-    """The stored figures of the current language; computed here only if the cache is empty
-    (e.g. after a restart). At national scale a computation takes tens of seconds: one request
-    computes (a lock in the cache), the others wait for its result rather than repeat it."""
+    """The stored figures of the current language: from the cache, else from the database.
+    Only a database that never had them computes here, one request at a time (an advisory
+    lock in PostgreSQL, not Redis); the others get `statistics_pending()` at once."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     key = CACHE_KEY.format(language=language)
     data = cache.get(key)
     if data is not None:
         return data
-    lock = f"{key}:computing"
-    if not cache.add(lock, 1, timeout=COMPUTE_LOCK_SECONDS):
-        deadline = time.monotonic() + COMPUTE_LOCK_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            data = cache.get(key)
-            if data is not None:
-                return data
-    try:
-        data = statistics_compute()
+    data = (
+        StatisticsSnapshot.objects.filter(language=language).values_list("data", flat=True).first()
+    )
+    if data is not None:
         cache.set(key, data, timeout=None)
-    finally:
-        cache.delete(lock)
+        return data
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [COMPUTE_LOCK_ID])
+            (locked,) = cursor.fetchone()
+        if not locked:
+            return statistics_pending()
+        data = statistics_compute()
+        _store(language, data)
     return data

@@ -19,8 +19,14 @@ WORKER_APP = "faults-worker"
 
 
 def database_url() -> str:
+    """The test database as a URL, over TCP or, for the embedded server, its Unix socket."""
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    socket_dir = db.get("OPTIONS", {}).get("host") or (
+        db["HOST"] if db["HOST"].startswith("/") else ""
+    )
+    if socket_dir:
+        return f"postgres://{db['USER']}{password}@/{db['NAME']}?host={socket_dir}"
     return (
         f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
         f"/{db['NAME']}"

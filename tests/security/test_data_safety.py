@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from apps.core import audit
 from apps.core.models import AuditEntry
-from scripts.backup_restore_check import check
+from scripts.backup_restore_check import _libpq_env, check, referenced_media_files
 from tests.factories.accounts import UserFactory
-from tests.factories.declarations import StandardFactory
+from tests.factories.declarations import StandardFactory, StandardVersionFactory
 from tests.faults.processes import database_url
 
 DB_ERRORS = (InternalError, ProgrammingError, IntegrityError)
@@ -53,6 +53,25 @@ def test_a_changed_restore_would_be_noticed(monkeypatch):
     report = check(database_url())
     assert not report["ok"]
     assert [t.table for t in report["tables"] if not t.ok] == ["declarations_standard"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_the_database_names_but_the_media_lacks_fails_the_check():
+    kept = default_storage.save("standards/kept.pdf", ContentFile(b"%PDF-1.4"))
+    StandardVersionFactory(text_file=kept)
+    StandardVersionFactory(text_file="standards/lost.pdf")  # named, never stored
+    report = check(
+        database_url(),
+        Path(default_storage.location),
+        referenced_files=referenced_media_files(),
+    )
+    assert report["media"]["missing"] == ["standards/lost.pdf"]
+    assert not report["ok"]
+
+
+def test_the_embedded_servers_socket_url_reaches_libpq_as_its_host():
+    env = _libpq_env("postgres://postgres@/leaderportal?host=/srv/.local/pgdata")
+    assert (env["PGHOST"], env["PGDATABASE"]) == ("/srv/.local/pgdata", "leaderportal")
 
 
 @pytest.fixture
