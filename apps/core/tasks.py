@@ -18,3 +18,9 @@ def import_run_validate(*, run_id: int) -> str:
 def import_run_apply(*, run_id: int) -> str:
     run = services.import_run_apply(run=ImportRun.objects.get(pk=run_id))
     return run.status
+
+
+@shared_task(name="core.requeue_stale_imports")
+def requeue_stale_imports() -> int:
+    """Every quarter hour: background imports whose message was lost are sent again."""
+    return len(services.import_runs_requeue_stale())

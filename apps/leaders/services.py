@@ -468,6 +468,34 @@ def _job_finish(jobs, status: str, **fields) -> None:
     )
 
 
+def ranking_jobs_requeue_stale(*, now=None) -> list[int]:
+    """Send again the jobs whose message was lost (a Redis restart without persistence, a
+    worker gone without redelivery): `queued` longer than JOB_STALE_AFTER, or `running`
+    longer than the task's hard time limit (no worker can still be on it). A job run twice
+    compiles the same ranking again, so a needless resend costs time, never correctness."""
+    from apps.leaders.tasks import compile_jobs
+
+    now = now or timezone.now()
+    stale = RankingJob.objects.filter(
+        models.Q(status=JobStatus.QUEUED, queued_at__lt=now - settings.JOB_STALE_AFTER)
+        | models.Q(
+            status=JobStatus.RUNNING,
+            started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60),
+        )
+    )
+    job_ids = list(stale.order_by("pk").values_list("pk", flat=True))
+    if job_ids:
+        RankingJob.objects.filter(pk__in=job_ids).update(status=JobStatus.QUEUED)
+        compile_jobs.delay_on_commit(job_ids=job_ids)
+        audit.record(
+            actor=None,
+            action="ranking.requeue",
+            target=RankingJob.objects.get(pk=job_ids[0]),
+            changes={"jobs": [None, job_ids]},
+        )
+    return job_ids
+
+
 # ---------------------------------------------------------------------------------------------
 # Candidate lists: snapshot → expert review → public notice → publication
 

@@ -27,6 +27,12 @@ def compile_jobs(*, job_ids: list[int]) -> list[int | None]:
     return [job.ranking_id for job in services.ranking_jobs_run(job_ids=job_ids)]
 
 
+@shared_task(name="leaders.requeue_stale_jobs")
+def requeue_stale_jobs() -> int:
+    """Every quarter hour: compile jobs whose message was lost are sent again."""
+    return len(services.ranking_jobs_requeue_stale())
+
+
 @shared_task(name="leaders.compile_year")
 def compile_year(*, year: int) -> int:
     """Queue one job per approved scheme of the year, compiled in shares."""

@@ -1,5 +1,7 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+from datetime import timedelta
+
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
@@ -199,7 +201,25 @@ CELERY_TASK_TIME_LIMIT = 35 * 60
 # worker; set for the broker, the result backend and the transport alike.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Three queues, so a national compile never delays a user's import or a mail; `make run`'s one
+# worker serves all three, docker-compose runs a worker per queue (docs/scaling.md).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "core.import_run_*": {"queue": "imports"},
+    "leaders.compile_*": {"queue": "compile"},
+}
+# A background job still waiting or working this long after it was queued lost its message
+# (e.g. Redis restarted without persistence): the sweeps below send it again.
+JOB_STALE_AFTER = timedelta(minutes=env.int("JOB_STALE_AFTER_MINUTES", default=120))
 CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-compile-jobs": {
+        "task": "leaders.requeue_stale_jobs",
+        "schedule": crontab(minute="*/15"),
+    },
+    "requeue-stale-imports": {
+        "task": "core.requeue_stale_imports",
+        "schedule": crontab(minute="*/15"),
+    },
     "expire-leader-titles": {
         "task": "leaders.expire_titles",
         "schedule": crontab(hour=0, minute=10),

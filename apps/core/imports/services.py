@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,6 +265,30 @@ def import_run_confirm(*, run: ImportRun, actor) -> ImportRun:
         raise ValidationError(_("只有校验通过且尚未确认的导入可以确认写入"))
     run.refresh_from_db()
     return run
+
+
+def import_runs_requeue_stale(*, now=None) -> list[int]:
+    """Send again the background runs whose message was lost: waiting or working for longer
+    than JOB_STALE_AFTER since the upload. Resending is always safe: a run still worked on
+    holds its lock (`_working_on`) and the second task returns; a run left mid-way by a dead
+    worker is taken over and its all-or-nothing work done again (`_claim`)."""
+    from apps.core import tasks  # tasks import this module: a real cycle
+
+    now = now or timezone.now()
+    stale = ImportRun.objects.filter(
+        background=True, created_at__lt=now - settings.JOB_STALE_AFTER
+    ).order_by("pk")
+    validate = list(
+        stale.filter(status__in=[Status.QUEUED, Status.VALIDATING]).values_list("pk", flat=True)
+    )
+    apply = list(
+        stale.filter(status__in=[Status.CONFIRMED, Status.APPLYING]).values_list("pk", flat=True)
+    )
+    for run_id in validate:
+        transaction.on_commit(lambda run_id=run_id: tasks.import_run_validate.delay(run_id=run_id))
+    for run_id in apply:
+        transaction.on_commit(lambda run_id=run_id: tasks.import_run_apply.delay(run_id=run_id))
+    return validate + apply
 
 
 def import_run_apply(*, run: ImportRun) -> ImportRun:
