@@ -1,6 +1,6 @@
 """gunicorn settings: `gunicorn -c config/gunicorn.conf.py config.wsgi:application`.
 
-Sized for the 2-core machine and measured with bench/http.py (docs/benchmarks.md):
+Sized for the 2-core machine and measured with bench/http_pages.py (docs/benchmarks.md):
 - workers = 2 per core (GUNICORN_WORKERS overrides). A page spends part of its time waiting
   for PostgreSQL or Redis; a second process per core keeps the core busy meanwhile, while more
   processes only add memory and context switches (the GIL makes threads no substitute for

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """The roles of DOMAIN.md. The public has no account."""
+    """The roles of docs/domain.md. The public has no account."""
 
     ENTERPRISE = "enterprise", _("企业用户")
     EVALUATOR = "evaluator", _("评估机构人员")

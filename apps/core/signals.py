@@ -1,5 +1,5 @@
 """Cross-app events. Defined in `core`, the lowest layer, so that the app where an event
-happens sends it and the apps above react without anyone importing upward (STYLE.md).
+happens sends it and the apps above react without anyone importing upward (docs/style.md).
 
 Senders call ``signal.send(sender=<model class>, ...)`` with every keyword below, after the
 change is saved, inside the publishing transaction; receivers that do more than write rows

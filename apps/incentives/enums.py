@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProgrammeKind(models.TextChoices):
-    """The incentives of the work plan (DOMAIN.md tasks 4-7 and 保障(2))."""
+    """The incentives of the work plan (docs/domain.md tasks 4-7 and 保障(2))."""
 
     QUALITY_AWARD = "quality_award", _("政府质量奖采信")
     PROCUREMENT = "procurement", _("政府采购优先")
@@ -32,7 +32,7 @@ class ApplicationStatus(models.TextChoices):
 
 
 class PilotTag(models.TextChoices):
-    """Programmes the leader system is tied to (DOMAIN.md tasks 8-11)."""
+    """Programmes the leader system is tied to (docs/domain.md tasks 8-11)."""
 
     STANDARDISATION_PILOT = "standardisation_pilot", _("标准化试点示范")
     HIGH_END_EQUIPMENT = "high_end_equipment", _("高端装备试点")

@@ -1,4 +1,4 @@
-"""The statistics dashboard's figures (the work plan's goals, DOMAIN.md "目标").
+"""The statistics dashboard's figures (the work plan's goals, docs/domain.md "目标").
 
 `statistics_compute` runs a handful of set-based GROUP BY statements (each one scan, also at
 national scale: 3.2 million standards); `statistics_refresh` stores the result per language

@@ -34,7 +34,7 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
 ]
-# Ordered by layer, lowest first (STYLE.md "Dependency direction").
+# Ordered by layer, lowest first (docs/style.md "Dependency direction").
 LOCAL_APPS = [
     "apps.core",
     "apps.accounts",

@@ -41,7 +41,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # ---- Content Security Policy (django-csp 4) -------------------------------------------------
-# No inline or eval'd script anywhere (tests/security/test_templates.py scans every template);
+# No inline or eval'd script anywhere (tests/security/test_csp.py scans every template);
 # styles may be inline because Bootstrap markup, htmx and the Django admin set style
 # attributes, and CSS cannot run code.
 CONTENT_SECURITY_POLICY = {

@@ -1,7 +1,7 @@
 """Generate national-scale data for benchmarks: enterprises, declared standards and their
 indicator values, deterministically from a seed, written with COPY.
 
-Scale 1.0 is the national platform at the end of 2023 (DOMAIN.md): about 472,000 enterprises
+Scale 1.0 is the national platform at the end of 2023 (docs/domain.md): about 472,000 enterprises
 and 3.17 million standards in 240 categories (key areas) of very different sizes (Zipf), about
 16 million indicator values. The 19 demo categories are among the 240; the other 221 (codes
 `N-001` ...) are generated from a fixed seed, so the catalogue is the same for every
@@ -31,7 +31,7 @@ from apps.enterprises.enums import District
 
 ENTERPRISES_PER_SCALE = 472_000
 STANDARDS_PER_SCALE = 3_170_000
-CATEGORIES = 240  # the national key areas (DOMAIN.md); the 19 demo categories are among them
+CATEGORIES = 240  # the national key areas (docs/domain.md); the 19 demo categories are among them
 CATEGORY_PREFIX = "N-"  # code prefix of generated categories (N-001 ...)
 CATALOGUE_SEED = 240  # the catalogue is the same for every --seed, so --replace keeps it
 CATEGORY_SKEW = 0.9  # Zipf exponent of category sizes: the largest ~400 times the smallest
