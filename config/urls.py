@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts import urls as accounts_urls
 from apps.accounts.views import admin_login
-from apps.core.views import healthz
+from apps.core.views import healthz, inbox_page
 from apps.declarations.api import StandardViewSet
 from apps.enterprises.api import EnterpriseViewSet
 from apps.incentives.api import PartnerLeaderFeed, PartnerLeaderFeedCSV
@@ -19,6 +19,7 @@ api_router.register("rankings", RankingViewSet, basename="ranking")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("notifications/", inbox_page, name="inbox"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),

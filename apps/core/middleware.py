@@ -1,5 +1,8 @@
 """Request hygiene that every view relies on."""
 
+from contextvars import ContextVar
+
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 
@@ -28,3 +31,23 @@ class RejectNullCharactersMiddleware:
             # No request context: sign-in and sessions are not read yet (and need not be).
             return HttpResponseBadRequest(render_to_string("400.html"))
         return self.get_response(request)
+
+
+# The address the person in the current request used ("https://host"), for links in the
+# messages a request causes (apps.core.inbox); unset outside requests (Celery, commands).
+request_base_url: ContextVar[str] = ContextVar("request_base_url", default="")
+
+
+class RequestBaseURLMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            token = request_base_url.set(request.build_absolute_uri("/").rstrip("/"))
+        except DisallowedHost:  # Django answers 400 further on
+            return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            request_base_url.reset(token)

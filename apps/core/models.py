@@ -143,3 +143,49 @@ class ImportRun(models.Model):
             f"{self.kind}: created {self.created}, updated {self.updated}, "
             f"unchanged {self.unchanged}"
         )
+
+
+class InboxMessage(models.Model):
+    """A message to one person about something that waits on them: shown in their
+    notifications (`/notifications/`) and mailed after the commit that wrote it
+    (`apps.core.inbox`). An expert drawn before they have an account gets the mail only."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbox",
+    )
+    email = models.EmailField(_("邮箱"))
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    status = models.CharField(
+        _("发送状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+
+    class Meta:
+        verbose_name = _("个人消息")
+        verbose_name_plural = _("个人消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(
+                fields=["status"], name="inbox_pending", condition=models.Q(status="pending")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}：{self.subject}"

@@ -4,6 +4,7 @@ twice does nothing the second time; writes also hold a per-kind database lock.""
 
 from celery import shared_task
 
+from apps.core import inbox
 from apps.core.imports import services
 from apps.core.models import ImportRun
 
@@ -24,3 +25,9 @@ def import_run_apply(*, run_id: int) -> str:
 def requeue_stale_imports() -> int:
     """Every quarter hour: background imports whose message was lost are sent again."""
     return len(services.import_runs_requeue_stale())
+
+
+@shared_task(name="core.send_inbox")
+def send_inbox() -> int:
+    """After each commit that wrote messages, and every ten minutes for retries."""
+    return inbox.send_pending()

@@ -1,7 +1,12 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from apps.core import inbox
 
 
 def _database_ok() -> bool:
@@ -35,3 +40,12 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@login_required
+def inbox_page(request):
+    """The signed-in person's messages, newest first; opening the page marks them read."""
+    page = Paginator(inbox.messages_of(request.user), 30).get_page(request.GET.get("page"))
+    unread = {message.pk for message in page if message.read_at is None}
+    inbox.mark_read(request.user)
+    return render(request, "core/inbox.html", {"page": page, "unread": unread})

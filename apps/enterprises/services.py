@@ -1,11 +1,12 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
-from apps.core import audit
+from apps.core import audit, inbox
 from apps.enterprises.enums import MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 
@@ -65,6 +66,16 @@ def enterprise_register(
         )
     membership = EnterpriseMembership.objects.create(user=user, enterprise=enterprise)
     audit.record(actor=user, action="membership.request", target=membership)
+    inbox.notify_people(
+        people=User.objects.filter(role=Role.BUREAU, is_active=True),
+        subject=_("企业账户待激活：%(name)s") % {"name": enterprise.name},
+        body=_(
+            "%(contact)s（%(email)s）为“%(name)s”（统一社会信用代码 %(uscc)s）注册了企业账户，"
+            "请核实后激活或拒绝。"
+        )
+        % {"contact": user.name, "email": user.email, "name": enterprise.name, "uscc": uscc},
+        path=reverse("enterprises:registrations"),
+    )
     return membership
 
 
@@ -98,6 +109,22 @@ def membership_decide(
         target=membership,
         changes={"status": [old_status, target], **({"reason": [None, reason]} if reason else {})},
     )
+    name = membership.enterprise.name
+    if approve:
+        inbox.notify_people(
+            people=[membership.user],
+            subject=_("企业账户已激活：%(name)s") % {"name": name},
+            body=_("您为“%(name)s”注册的企业账户已由市场监管局激活，现在可以登录并声明标准。")
+            % {"name": name},
+            path=reverse("login"),
+        )
+    else:  # the account stays inactive: the address is all there is
+        inbox.notify_people(
+            people=[membership.user.email],
+            subject=_("企业账户注册未通过：%(name)s") % {"name": name},
+            body=_("您为“%(name)s”注册的企业账户未通过审核。理由：%(reason)s")
+            % {"name": name, "reason": reason.strip()},
+        )
     return membership
 
 

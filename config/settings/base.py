@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "apps.core.middleware.RejectNullCharactersMiddleware",
+    "apps.core.middleware.RequestBaseURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -216,6 +217,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaders.requeue_stale_jobs",
         "schedule": crontab(minute="*/15"),
     },
+    "send-inbox": {"task": "core.send_inbox", "schedule": crontab(minute="*/10")},
     "requeue-stale-imports": {
         "task": "core.requeue_stale_imports",
         "schedule": crontab(minute="*/15"),
