@@ -23,6 +23,9 @@ class GeneratePlanForm(BootstrapFormMixin, forms.Form):
         min_value=0,
         max_value=SEED_LIMIT - 1,
         initial=random_seed,
+        # Text, not a number input: browsers hold numbers as doubles, and a 19-digit seed
+        # would be rounded by the spinner.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_(
             "默认是系统生成的密码学随机数，请勿改成小数字：草案只公布种子的 SHA-256 承诺值，"
             "小的种子可以从承诺值穷举反推出来，从而提前泄露抽查名单。"

@@ -230,7 +230,11 @@ def test_staff_page_offers_a_cryptographically_random_seed(plan, client_for, bur
 def test_staff_seed_above_64_bits_is_refused(client_for, bureau_user):
     client = client_for(bureau_user)
     response = client.post(
-        reverse("supervision:plan_generate"), {"year": YEAR, "seed": SEED_LIMIT, "rate": "0.05"}
+        reverse("supervision:plan_generate"),
+        {"year": YEAR, "seed": SEED_LIMIT, "rate": "0.05"},
+        follow=True,
     )
-    assert response.status_code == 302
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and messages[0].startswith("随机种子: ")
+    assert str(SEED_LIMIT - 1) in messages[0]
     assert not SpotCheckPlan.objects.exists()
