@@ -8,7 +8,6 @@ of a draft never reaches a template or a response meant for the public.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -34,7 +33,6 @@ class PlanView:
     disclosed: bool
     seed: int | None
     population_size: int | None
-    approved_at: datetime | None
 
     @property
     def is_draft(self) -> bool:
@@ -52,7 +50,6 @@ def _view(plan: SpotCheckPlan, staff: bool) -> PlanView:
         disclosed=disclosed,
         seed=plan.seed if disclosed else None,
         population_size=plan.population_size if disclosed else None,
-        approved_at=plan.approved_at,
     )
 
 
