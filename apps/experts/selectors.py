@@ -1,13 +1,33 @@
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
-from apps.experts.models import Expert, Review, ReviewMember
+from apps.experts.models import Expert, ExpertConflict, Review, ReviewMember
 
 
 def expert_of(user) -> Expert | None:
     if not user.is_authenticated:
         return None
     return Expert.objects.filter(user=user).first()
+
+
+def conflicts_by_uscc(
+    *, usccs: Iterable[str] | None = None, experts: Iterable[int] | None = None
+) -> dict[str, set[int]]:
+    """Declared conflicts of interest, the one definition every draw uses: an expert has a
+    conflict with an organisation when the expert declared an `ExpertConflict` with its USCC.
+    Returns {uscc: ids of the experts who declared one}, in one query; narrow it to some
+    organisations (`usccs`) or to some experts (`experts`, e.g. the inspectors of a draw)."""
+    conflicts = ExpertConflict.objects.all()
+    if usccs is not None:
+        conflicts = conflicts.filter(uscc__in=list(usccs))
+    if experts is not None:
+        conflicts = conflicts.filter(expert_id__in=list(experts))
+    result: dict[str, set[int]] = {}
+    for uscc, expert_id in conflicts.values_list("uscc", "expert_id"):
+        result.setdefault(uscc, set()).add(expert_id)
+    return result
 
 
 def experts_for_staff() -> QuerySet[Expert]:

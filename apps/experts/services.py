@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import Role
 from apps.catalog.models import Category
 from apps.core import audit
+from apps.experts import selectors
 from apps.experts.enums import Decision, ExpertRole, ExpertStatus, ReviewStatus
 from apps.experts.models import Expert, ExpertConflict, Review, ReviewMember
 from apps.experts.signals import review_closed
@@ -172,26 +173,19 @@ def eligible_experts(*, category: Category, excluded_usccs: list[str]):
             roles__contains=[ExpertRole.COMMITTEE],
             specialties=category,
         )
-        .prefetch_related(
-            models.Prefetch(
-                "conflicts",
-                queryset=ExpertConflict.objects.filter(uscc__in=excluded_usccs),
-                to_attr="relevant_conflicts",
-            )
-        )
         .order_by("email")
         .distinct()
     )
+    conflicts = selectors.conflicts_by_uscc(usccs=excluded_usccs)
     pool, excluded = [], {}
     for expert in candidates:
+        conflicted = sorted(uscc for uscc, ids in conflicts.items() if expert.pk in ids)
         if expert.organisation_uscc and expert.organisation_uscc in excluded_usccs:
             excluded[str(expert.pk)] = _("所在单位 %(uscc)s 与评审对象相关") % {
                 "uscc": expert.organisation_uscc
             }
-        elif expert.relevant_conflicts:
-            excluded[str(expert.pk)] = _("已声明与 %(uscc)s 存在利益冲突") % {
-                "uscc": expert.relevant_conflicts[0].uscc
-            }
+        elif conflicted:
+            excluded[str(expert.pk)] = _("已声明与 %(uscc)s 存在利益冲突") % {"uscc": conflicted[0]}
         else:
             pool.append(expert)
     return pool, excluded

@@ -268,7 +268,9 @@ def _rankings() -> dict:
 
 def _spotchecks() -> dict:
     per_year = (
-        SpotCheckItem.objects.values("plan__year", "plan__status")
+        # Approved plans only: a draft's items stay with bureau staff (CONTRACT §4 [2026-12]).
+        SpotCheckItem.objects.filter(plan__status=PlanStatus.APPROVED)
+        .values("plan__year", "plan__status")
         .annotate(
             items=Count("id"),
             leaders=Count("id", filter=Q(reason=ItemReason.LEADER)),

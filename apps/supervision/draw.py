@@ -3,7 +3,9 @@ the rate. `plan_draw` writes nothing; the service stores what it returns.
 
 Anyone can re-derive a published plan with this module's logic: the population and pools are
 sorted with Python's plain string order, and one `random.Random(seed)` draws the sample and
-then every item's two inspectors, in plan order.
+then every item's two inspectors, in plan order. An item's pool leaves out the inspectors of
+the enterprise itself and those who declared a conflict of interest with it (the experts app's
+one definition, `conflicts_by_uscc`, loaded once for the whole draw).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from apps.core.uscc import BEIJING_DIVISION
+from apps.experts.selectors import conflicts_by_uscc
 
 BEIJING = f"substr(e.uscc, 3, 2) = '{BEIJING_DIVISION}'"
 
@@ -104,17 +107,25 @@ def plan_draw(*, year: int, seed: int, rate: Decimal) -> Draw:
     rng = random.Random(seed)
     sample = rng.sample(population, sample_size(rate, len(population)))
     inspectors = sorted(_rows(INSPECTORS, {}), key=lambda r: r[1])
+    # One query for every declared conflict of the inspectors (a few hundred people), however
+    # many items the plan has.
+    conflicts = conflicts_by_uscc(experts=[inspector[0] for inspector in inspectors])
 
     items = []
     for (standard_id, uscc, standard_no), reason in [(row, "leader") for row in leaders] + [
         (row, "random") for row in sample
     ]:
-        pool = [inspector for inspector in inspectors if inspector[2] != uscc]
+        conflicted = conflicts.get(uscc, frozenset())
+        pool = [
+            inspector
+            for inspector in inspectors
+            if inspector[2] != uscc and inspector[0] not in conflicted
+        ]
         if len(pool) < 2:
             raise TooFewInspectors(
                 _(
-                    "抽查项 %(uscc)s %(no)s 可用的检查员不足两名"
-                    "（已聘任的检查员共 %(total)d 名，排除同单位后剩 %(left)d 名）"
+                    "抽查项 %(uscc)s %(no)s 可用的检查员不足两名（已聘任的检查员共 %(total)d 名，"
+                    "排除同单位和声明利益冲突的检查员后剩 %(left)d 名）"
                 )
                 % {"uscc": uscc, "no": standard_no, "total": len(inspectors), "left": len(pool)}
             )

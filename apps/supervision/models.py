@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -9,9 +11,16 @@ from apps.experts.models import Expert
 from apps.supervision.enums import Finding, ItemReason, ItemResult, PlanStatus
 
 
+def seed_commitment(seed: int) -> str:
+    """CONTRACT.md §4 [2026-12]: the commitment a draft plan publishes instead of its seed, the
+    lower-case hex SHA-256 of the seed's decimal text. Once the plan is approved and its seed
+    published, anyone can check that the seed hashes to what was shown before."""
+    return hashlib.sha256(str(seed).encode()).hexdigest()
+
+
 class SpotCheckPlan(TimeStampedModel):
     """Next year's enterprise-standard spot check (CONTRACT.md §4): every Beijing leader
-    standard plus a sample anyone can re-derive from the published seed."""
+    standard plus a sample anyone can re-derive from the seed published on approval."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     seed = models.BigIntegerField(_("随机种子"))
@@ -45,6 +54,10 @@ class SpotCheckPlan(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.year} 监督抽查计划"
+
+    @property
+    def commitment(self) -> str:
+        return seed_commitment(self.seed)
 
 
 class SpotCheckItem(models.Model):
@@ -93,3 +106,6 @@ class SpotCheckItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.year}#{self.position} {self.standard.standard_no}"
+
+    def get_findings_display(self) -> list[str]:
+        return [str(Finding(code).label) for code in self.findings]

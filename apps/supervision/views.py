@@ -2,22 +2,30 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.imports import get_export_kind
-from apps.core.imports.exporters import export_rows, stream_csv
+from apps.core.imports.exporters import stream_csv
 from apps.core.permissions import permission_required
 from apps.supervision import selectors, services
 from apps.supervision.forms import GeneratePlanForm, ResultForm
 from apps.supervision.models import SpotCheckItem, SpotCheckPlan
 
 
+def _private_if_secret(response, plans, *, secret=False):
+    """A page holding a draft's seed or items, or a fresh seed in the form (staff only), is
+    kept out of every cache."""
+    if secret or any(plan.is_draft and plan.disclosed for plan in plans):
+        add_never_cache_headers(response)
+    return response
+
+
 def plan_list(request):
     form = GeneratePlanForm() if request.user.has_perm("supervision.generate_plan") else None
-    return render(
-        request, "supervision/plan_list.html", {"plans": selectors.plans_public(), "form": form}
-    )
+    plans = selectors.plans_visible(request.user)
+    response = render(request, "supervision/plan_list.html", {"plans": plans, "form": form})
+    return _private_if_secret(response, plans, secret=form is not None)
 
 
 ITEM_PAGE_SIZE = 100
@@ -38,11 +46,12 @@ def plan_detail(request, year):
     )
     more = len(items) > ITEM_PAGE_SIZE
     items = items[:ITEM_PAGE_SIZE]
-    return render(
+    view = selectors.plan_view(plan, request.user)
+    response = render(
         request,
         "supervision/plan_detail.html",
         {
-            "plan": plan,
+            "plan": view,
             "items": items,
             "after": after,
             "next_after": items[-1].position if more else None,
@@ -51,6 +60,7 @@ def plan_detail(request, year):
             else None,
         },
     )
+    return _private_if_secret(response, [view])
 
 
 @require_POST
@@ -102,13 +112,15 @@ def item_result(request, pk):
 
 
 def plan_export(request, year):
+    """The plan page's CSV (inspectors by name): an approved plan for everyone, a draft for
+    staff only."""
     plan = get_object_or_404(SpotCheckPlan, year=year)
-    if not selectors.plan_visible_items(plan, request.user).exists():
+    view = selectors.plan_view(plan, request.user)
+    if not view.disclosed:
         raise Http404
-    kind = get_export_kind("spotcheck")
     response = StreamingHttpResponse(
-        stream_csv(kind.headers(), export_rows(kind, filters={"year": year})),
+        stream_csv(selectors.PUBLIC_CSV_HEADER, selectors.plan_public_csv_rows(plan, request.user)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="spotcheck-{year}.csv"'
-    return response
+    return _private_if_secret(response, [view])

@@ -1,7 +1,10 @@
-"""Spot-check plan in the browser: staff generate next year's plan, approve it, record a
-failed leader standard, and the public leader page shows the revocation."""
+"""Spot-check plan in the browser: staff generate next year's plan with the random seed the
+page offers, the public sees only its commitment until staff approve it, then the seed that
+hashes to it; staff record a failed leader standard, and the public leader page shows the
+revocation."""
 
 import datetime
+import hashlib
 
 import pytest
 
@@ -34,10 +37,23 @@ def test_plan_generated_approved_and_a_failed_leader_loses_the_title(page, login
     page.click("nav .dropdown-toggle")
     page.click("nav >> text=监督抽查")
     page.fill("#id_year", str(year))
-    page.fill("#id_seed", "20261127")
+    seed = page.input_value("#id_seed")  # offered by the page: 63 random bits
+    assert int(seed) > 2**32
     page.fill("#id_rate", "0.5")
     page.click("button:has-text('生成草案')")
-    page.wait_for_selector("text=20261127")
+    page.wait_for_selector(f"text={seed}")
+    commitment = page.inner_text("#commitment")
+    assert commitment == hashlib.sha256(seed.encode()).hexdigest()
+
+    page.click("button:has-text('退出')")
+    page.goto("/spotchecks/")
+    page.click(f"a[href='/spotchecks/{year}/']")
+    assert page.inner_text("#commitment") == commitment
+    assert seed not in page.content() and "Q/CC 001-2026" not in page.content()
+
+    login(bureau_user)
+    page.goto("/spotchecks/")
+    page.click(f"a[href='/spotchecks/{year}/']")
     page.click("button:has-text('批准计划')")
     page.wait_for_selector(".badge:has-text('已批准')")
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from apps.core.models import AuditEntry
+from apps.experts import services as expert_services
 from apps.supervision import services
 from apps.supervision.draw import sample_size
 from apps.supervision.models import SpotCheckItem, SpotCheckPlan
@@ -54,16 +55,19 @@ def items(plan):
 
 
 def rederive(year_population, leaders, inspectors, seed, rate):
-    """The draw as an auditor would write it from the contract text alone."""
+    """The draw as an auditor would write it from the contract text alone. `inspectors` are
+    (email, organisation_uscc[, usccs the inspector declared a conflict with])."""
     rng = random.Random(seed)
     population = sorted(year_population)
     sample = rng.sample(population, math.ceil(Decimal(rate) * len(population)))
-    pool_all = sorted(inspectors, key=lambda x: x[0])
+    pool_all = sorted(
+        ((x[0], x[1], x[2] if len(x) > 2 else ()) for x in inspectors), key=lambda x: x[0]
+    )
     out = []
     for (uscc, no), reason in [(x, "leader") for x in sorted(leaders)] + [
         (x, "random") for x in sample
     ]:
-        pool = [x for x in pool_all if x[1] != uscc]
+        pool = [x for x in pool_all if x[1] != uscc and uscc not in x[2]]
         a, b = rng.sample(pool, 2)
         out.append((uscc, no, reason, a[0], b[0]))
     return out
@@ -184,6 +188,69 @@ def test_inspector_from_the_enterprise_itself_is_never_drawn(inspectors):
     assert own.email not in drawn
 
 
+def declare(expert, enterprise):
+    return expert_services.conflict_declare(
+        expert=expert,
+        uscc=enterprise.uscc,
+        organisation=enterprise.name,
+        reason="亲属任职",
+        actor=None,
+    )
+
+
+def test_inspector_with_a_declared_conflict_is_never_drawn_for_that_enterprise(inspectors):
+    firms = [beijing(n) for n in range(1, 7)]
+    standards = [StandardFactory(enterprise=f) for f in firms * 2]
+    leader = LeaderFactory(
+        year=YEAR - 1, standard=standards[0], valid_until=datetime.date(2030, 1, 1)
+    )
+    # inspector1 and inspector2 are conflicted with half the firms, inspector3 with one; a
+    # conflict with a firm outside the plan changes nothing.
+    for firm in firms[:3]:
+        declare(inspectors[3], firm)  # inspector2
+        declare(inspectors[1], firm)  # inspector1
+    declare(inspectors[0], firms[4])  # inspector3
+    declare(inspectors[2], elsewhere(9))  # inspector4
+    conflicts = {x.email: set(x.conflicts.values_list("uscc", flat=True)) for x in inspectors}
+
+    call_command("generate_spotcheck_plan", year=YEAR, seed=2026, rate=Decimal("1"))
+
+    plan = SpotCheckPlan.objects.get(year=YEAR)
+    drawn = items(plan)
+    for uscc, _no, _reason, first, second in drawn:
+        assert uscc not in conflicts[first] and uscc not in conflicts[second]
+    population = [(s.enterprise.uscc, s.standard_no) for s in standards if s != leader.standard]
+    leaders = [(leader.standard.enterprise.uscc, leader.standard.standard_no)]
+    assert drawn == rederive(
+        population,
+        leaders,
+        [(x.email, x.organisation_uscc, conflicts[x.email]) for x in inspectors],
+        seed=2026,
+        rate="1",
+    )
+    # The conflicts mattered: without them the same seed draws other inspectors.
+    assert drawn != rederive(
+        population, leaders, [(x.email, x.organisation_uscc) for x in inspectors], 2026, "1"
+    )
+
+
+def test_conflicts_leaving_fewer_than_two_inspectors_fail_naming_the_item(inspectors):
+    firm = beijing(1)
+    StandardFactory(enterprise=beijing(2))
+    services.plan_generate(year=YEAR, seed=1, rate=Decimal("1"))
+    draft = items(SpotCheckPlan.objects.get(year=YEAR))
+    StandardFactory(enterprise=firm, standard_no="Q/BJ 404-2026")
+    for inspector in inspectors[:4]:
+        declare(inspector, firm)
+    with pytest.raises(CommandError) as failure:
+        call_command("generate_spotcheck_plan", year=YEAR, seed=2, rate="1")
+    assert f"抽查项 {firm.uscc} Q/BJ 404-2026 可用的检查员不足两名" in str(failure.value)
+    assert "声明利益冲突" in str(failure.value)
+    # Nothing written: the earlier draft stands as it was.
+    plan = SpotCheckPlan.objects.get(year=YEAR)
+    assert plan.seed == 1 and items(plan) == draft
+
+
 def test_too_few_inspectors_fails_and_writes_nothing():
     firm = beijing(1)
     StandardFactory(enterprise=firm)
@@ -244,24 +311,6 @@ def test_result_needs_an_approved_plan_and_findings_on_failure(inspectors, burea
     services.item_record_result(item=item, passed=True, findings=[], actor=bureau_user)
     item.refresh_from_db()
     assert item.result == "passed"
-
-
-def test_plan_pages_show_seed_and_hide_draft_items_from_the_public(inspectors, client, bureau_user):
-    StandardFactory(enterprise=beijing(1), standard_no="Q/BJ 777-2026")
-    plan = services.plan_generate(year=YEAR, seed=99, rate=Decimal("1"))
-    page = client.get(f"/spotchecks/{YEAR}/").content.decode()
-    assert "99" in page and "Q/BJ 777-2026" not in page
-    assert client.get(f"/spotchecks/{YEAR}/export.csv").status_code == 404
-    client.force_login(bureau_user)
-    client.post(f"/spotchecks/{YEAR}/approve/")
-    plan.refresh_from_db()
-    assert plan.status == "approved"
-    client.logout()
-    assert "Q/BJ 777-2026" in client.get(f"/spotchecks/{YEAR}/").content.decode()
-    csv_body = b"".join(client.get(f"/spotchecks/{YEAR}/export.csv").streaming_content).decode(
-        "utf-8-sig"
-    )
-    assert csv_body.splitlines()[1].startswith(f"{beijing(1).uscc},Q/BJ 777-2026,random,")
 
 
 def test_only_staff_generate_and_approve(inspectors, client, enterprise_user):
