@@ -100,3 +100,10 @@ def test_placeholder_check_catches_a_dropped_or_renamed_placeholder():
     assert placeholders("{name} 已保存") != placeholders("%(name)s saved")
     assert placeholders("覆盖率（%）") == placeholders("Coverage (%)") == Counter()
     assert placeholders("50% of them") == Counter()
+
+
+def test_no_entry_is_repeated(catalogue):
+    """A string twice (two branches appended it; .po files merge as a union) makes msgfmt
+    fail and hides which translation wins: scripts/po_dedupe.py removes the repeats."""
+    keys = Counter((entry.msgctxt, entry.msgid) for entry in catalogue if not entry.obsolete)
+    assert [msgid for (_ctxt, msgid), count in keys.items() if count > 1] == []
