@@ -418,3 +418,19 @@ def test_pilot_search_query_count_does_not_grow(
 def test_menu_links_to_the_new_staff_pages(client_for, bureau_user):
     body = client_for(bureau_user).get("/").content.decode()
     assert 'href="/staff/incentives/"' in body and 'href="/staff/pilots/"' in body
+
+
+def test_admin_pilot_form_finds_the_enterprise_by_name(client_for, bureau_user, firm):
+    client = client_for(bureau_user)
+    form = client.get("/admin/incentives/enterprisepilot/add/").content.decode()
+    assert "admin-autocomplete" in form
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "领跑示范",
+            "app_label": "incentives",
+            "model_name": "enterprisepilot",
+            "field_name": "enterprise",
+        },
+    ).json()
+    assert [row["text"] for row in found["results"]] == ["北京领跑示范电器有限公司"]
