@@ -379,7 +379,7 @@ def test_search_finds_nothing_with_a_hint(client_for, bureau_user, firm):
     assert "未找到企业" in body
 
 
-@pytest.mark.parametrize("role", ["enterprise", "evaluator", "expert", "partner"])
+@pytest.mark.parametrize("role", ["anonymous", "enterprise", "evaluator", "expert", "partner"])
 def test_pilot_posts_are_refused_to_other_roles(client_for, users_by_role, firm, role):
     from tests.factories.incentives import EnterprisePilotFactory
 
@@ -387,8 +387,12 @@ def test_pilot_posts_are_refused_to_other_roles(client_for, users_by_role, firm,
     client = client_for(users_by_role[role])
     add = client.post("/staff/pilots/tag/", {"enterprise": firm.uscc, "tag": "innovation_base"})
     remove = client.post(f"/staff/pilots/{pilot.pk}/remove/")
-    assert (add.status_code, remove.status_code) == (403, 403)
+    if role == "anonymous":
+        assert "/accounts/login/" in add["Location"] and "/accounts/login/" in remove["Location"]
+    else:
+        assert (add.status_code, remove.status_code) == (403, 403)
     assert firm.pilots.count() == 1
+    assert not AuditEntry.objects.filter(action__startswith="pilot.").exists()
 
 
 def test_administrator_may_tag_too(client_for, admin_user, firm):
@@ -434,3 +438,22 @@ def test_admin_pilot_form_finds_the_enterprise_by_name(client_for, bureau_user, 
         },
     ).json()
     assert [row["text"] for row in found["results"]] == ["北京领跑示范电器有限公司"]
+
+
+def test_services_check_the_rules_themselves(bureau_world, admin_user, firm):
+    from django.core.exceptions import PermissionDenied
+
+    users, application = bureau_world
+    # An administrator (a superuser here) reads every application but decides none.
+    with pytest.raises(PermissionDenied):
+        services.application_change_status(
+            application=application, target="approved", reason="同意", actor=admin_user
+        )
+    with pytest.raises(PermissionDenied):
+        services.application_change_status(
+            application=application, target="approved", reason="同意", actor=users["partner"]
+        )
+    with pytest.raises(PermissionDenied):
+        services.enterprise_pilot_add(enterprise=firm, tag="benchmarking", actor=users["partner"])
+    application.refresh_from_db()
+    assert application.status == "submitted" and not firm.pilots.exists()
