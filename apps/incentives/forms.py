@@ -89,8 +89,8 @@ class PilotTagForm(BootstrapFormMixin, forms.Form):
     """Tag one enterprise found by the search: the enterprise travels as its USCC in a hidden
     field, so nobody types an id. `auto_id` keeps the ids unique with one form per result."""
 
-    enterprise = forms.CharField(widget=forms.HiddenInput, max_length=18)
-    q = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+    enterprise = forms.CharField(label=_("企业"), widget=forms.HiddenInput, max_length=18)
+    q = forms.CharField(label=_("查询"), widget=forms.HiddenInput, max_length=100, required=False)
     tag = forms.ChoiceField(label=_("试点/行动"), choices=[("", "---------"), *PilotTag.choices])
     since = forms.IntegerField(label=_("起始年度"), min_value=2000, max_value=2100, required=False)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)

@@ -360,7 +360,7 @@ def staff_pilot_add(request):
     if not form.is_valid():
         messages.error(
             request,
-            " ".join(f"{form.fields[f].label or f}：{' '.join(e)}" for f, e in form.errors.items()),
+            " ".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items()),
         )
         return redirect(_pilots_url(query))
     enterprise = Enterprise.objects.filter(uscc=form.cleaned_data["enterprise"]).first()
