@@ -82,7 +82,9 @@ class EnterprisePilotAdmin(AuditedModelAdmin):
     list_display = ["enterprise", "tag", "since", "note"]
     list_filter = ["tag", "since"]
     search_fields = ["enterprise__name", "enterprise__uscc"]
-    raw_id_fields = ["enterprise"]
+    # Found by typing a part of the name or the USCC, never by its database id; the staff
+    # page /staff/pilots/ does the same outside the admin.
+    autocomplete_fields = ["enterprise"]
     list_select_related = ["enterprise"]
 
 

@@ -1,5 +1,5 @@
 """Demo incentives: one provider per kind of partner, a programme of every kind open this
-year, the demo partner account at the bank, and pilot tags on a few demo enterprises."""
+year, a deciding account for every provider, and pilot tags on a few demo enterprises."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from apps.incentives.enums import PilotTag
 from apps.incentives.models import EnterprisePilot, Programme, Provider, ProviderMembership
 
 DEMO_PARTNER_EMAIL = "partner@demo.leaders.cn"
+# name, kind, the demo account that decides its programmes (created by seed_demo). The
+# bureau's own department has none: any bureau staff member decides on the staff desk.
 PROVIDERS = [
-    ("中国工商银行北京市分行普惠金融事业部", "bank"),
-    ("北京市政府采购中心", "procurement_centre"),
-    ("北京市质量奖评审办公室", "award_office"),
-    ("北京市市场监督管理局标准化处", "government"),
-    ("北京标准化创新发展基金", "fund"),
+    ("中国工商银行北京市分行普惠金融事业部", "bank", DEMO_PARTNER_EMAIL),
+    ("北京市政府采购中心", "procurement_centre", "procurement@demo.leaders.cn"),
+    ("北京市质量奖评审办公室", "award_office", "award@demo.leaders.cn"),
+    ("北京市市场监督管理局标准化处", "bureau", None),
+    ("北京标准化创新发展基金", "fund", "funds@demo.leaders.cn"),
 ]
 # code, name, kind, provider index, sectors, documents, description
 PROGRAMMES = [
@@ -108,9 +110,13 @@ def load(firms: list) -> None:
     """Idempotent: providers and programmes are matched on name and code."""
     year = timezone.localdate().year
     providers = []
-    for name, kind in PROVIDERS:
+    users = get_user_model().objects
+    for name, kind, email in PROVIDERS:
         provider, _ = Provider.objects.get_or_create(name=name, defaults={"kind": kind})
         providers.append(provider)
+        decider = users.filter(email=email).first() if email else None
+        if decider is not None:
+            ProviderMembership.objects.get_or_create(user=decider, defaults={"provider": provider})
     for code, name, kind, provider_index, sectors, documents, description in PROGRAMMES:
         programme = Programme(
             code=code,
@@ -126,9 +132,6 @@ def load(firms: list) -> None:
         if not Programme.objects.filter(code=code).exists():
             programme.full_clean()
             programme.save()
-    partner = get_user_model().objects.filter(email=DEMO_PARTNER_EMAIL).first()
-    if partner is not None:
-        ProviderMembership.objects.get_or_create(user=partner, defaults={"provider": providers[0]})
     for index, tag, since in PILOTS:
         if index < len(firms):
             EnterprisePilot.objects.get_or_create(

@@ -16,10 +16,15 @@ class ProgrammeKind(models.TextChoices):
 
 
 class ProviderKind(models.TextChoices):
+    """Who decides a programme's applications: the users of a partner organisation on the
+    partner desk, or, for a department of the bureau itself (`BUREAU`), bureau staff on the
+    staff desk."""
+
+    BUREAU = "bureau", _("市场监管局处室（由本局工作人员审核）")
     BANK = "bank", _("银行")
     PROCUREMENT_CENTRE = "procurement_centre", _("政府采购中心")
     AWARD_OFFICE = "award_office", _("质量奖办公室")
-    GOVERNMENT = "government", _("政府部门")
+    GOVERNMENT = "government", _("其他政府部门")
     FUND = "fund", _("基金")
     OTHER = "other", _("其他")
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import BootstrapFormMixin
 from apps.incentives.documents import MAX_DOCUMENT_BYTES
+from apps.incentives.enums import PilotTag
 
 
 class ApplicationForm(BootstrapFormMixin, forms.Form):
@@ -71,3 +72,30 @@ class TokenForm(BootstrapFormMixin, forms.Form):
             attrs={"placeholder": _("令牌用途，如“信贷审批系统”"), "aria-label": _("令牌用途")}
         ),
     )
+
+
+class EnterpriseSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("企业名称或统一社会信用代码"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("如：领跑示范 或 91110108")}
+        ),
+    )
+
+
+class PilotTagForm(BootstrapFormMixin, forms.Form):
+    """Tag one enterprise found by the search: the enterprise travels as its USCC in a hidden
+    field, so nobody types an id. `auto_id` keeps the ids unique with one form per result."""
+
+    enterprise = forms.CharField(label=_("企业"), widget=forms.HiddenInput, max_length=18)
+    q = forms.CharField(label=_("查询"), widget=forms.HiddenInput, max_length=100, required=False)
+    tag = forms.ChoiceField(label=_("试点/行动"), choices=[("", "---------"), *PilotTag.choices])
+    since = forms.IntegerField(label=_("起始年度"), min_value=2000, max_value=2100, required=False)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+    def __init__(self, *args, uscc: str = "", query: str = "", **kwargs):
+        kwargs.setdefault("auto_id", f"id_%s_{uscc}" if uscc else "id_%s")
+        kwargs.setdefault("initial", {"enterprise": uscc, "q": query})
+        super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 import rules
 
-from apps.accounts.rules import is_enterprise_user, is_partner, is_staff_member
+from apps.accounts.rules import is_bureau_staff, is_enterprise_user, is_partner, is_staff_member
+from apps.incentives.enums import ProviderKind
 
 
 def _enterprise_id(user):
@@ -42,16 +43,31 @@ def is_provider_of_application(user, application):
     )
 
 
+@rules.predicate
+def is_bureau_run_application(user, application):
+    """The programme belongs to a department of the bureau itself (ProviderKind.BUREAU)."""
+    return application is not None and application.programme.provider.kind == ProviderKind.BUREAU
+
+
 rules.add_perm("incentives.apply", is_enterprise_user & has_enterprise)
 rules.add_perm("incentives.withdraw_application", is_enterprise_user & is_own_application)
-rules.add_perm("incentives.decide_application", is_provider_of_application)
+# Every programme has a decider: the users of its provider (partner desk), and for the
+# bureau's own departments also any bureau staff member (staff desk). Administrators run the
+# system, not the programmes, so they read applications but do not decide them.
+rules.add_perm(
+    "incentives.decide_application",
+    is_provider_of_application | (is_bureau_staff & is_bureau_run_application),
+)
 rules.add_perm(
     "incentives.view_application",
     is_staff_member | is_own_application | is_provider_of_application,
 )
-# The partner desk: users acting for a provider (partners; bureau users for bureau-run
-# programmes) review the applications addressed to it.
-rules.add_perm("incentives.view_partner_desk", has_provider)
+# The partner desk: users acting for a provider review the applications addressed to it; a
+# partner account not yet attached to a provider sees the desk with a notice saying so.
+rules.add_perm("incentives.view_partner_desk", has_provider | is_partner)
+# The staff desk: the applications to the bureau's own programmes, and programmes nobody can
+# decide yet.
+rules.add_perm("incentives.view_staff_desk", is_staff_member)
 # The active-leader feed (API, CSV, tokens) is for partner organisations only: not even a
 # superuser, whose `has_perm` is always true, so the feed checks the rule itself.
 can_read_leader_feed = is_partner & has_provider

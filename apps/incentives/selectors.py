@@ -1,11 +1,11 @@
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.enterprises.models import Enterprise
 from apps.incentives import eligibility
-from apps.incentives.enums import ApplicationStatus, PilotTag
-from apps.incentives.models import Application, CreditRecord, Programme
+from apps.incentives.enums import ApplicationStatus, PilotTag, ProviderKind
+from apps.incentives.models import Application, CreditRecord, EnterprisePilot, Programme
 from apps.incentives.rules import provider_id_of
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader
@@ -51,6 +51,29 @@ def applications_for_provider(user, status: str | None = None) -> QuerySet[Appli
     ).order_by("status", "-created_at", "-id")
 
 
+def applications_for_bureau(status: str | None = None) -> QuerySet[Application]:
+    """Applications to the bureau's own programmes (decided by bureau staff)."""
+    queryset = Application.objects.filter(programme__provider__kind=ProviderKind.BUREAU)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related(
+        "programme__provider", "enterprise", "leader__standard", "leader__category"
+    ).order_by("status", "-created_at", "-id")
+
+
+def programmes_without_decider(day: date) -> QuerySet[Programme]:
+    """Programmes not yet closed whose applications nobody can decide: the provider is not a
+    bureau department and has no active user acting for it."""
+    return (
+        Programme.objects.filter(closes_on__gte=day)
+        .exclude(provider__kind=ProviderKind.BUREAU)
+        .exclude(provider__memberships__user__is_active=True)
+        .select_related("provider")
+        .annotate(pending=Count("applications", filter=Q(applications__status="submitted")))
+        .order_by("code")
+    )
+
+
 def application_detail(pk: int) -> Application:
     return Application.objects.select_related(
         "programme__provider",
@@ -84,6 +107,29 @@ def enterprises_with_pilot(tag: str | None) -> QuerySet[Enterprise]:
     if tag:
         queryset = queryset.filter(pilots__tag=tag)
     return queryset.distinct().prefetch_related("pilots").order_by("uscc")
+
+
+def enterprises_for_tagging(query: str, limit: int = 20) -> list[Enterprise]:
+    """Staff's pilot-tag search: a full or partial USCC, or a part of the name. Each result
+    carries its tags (`current_pilots`)."""
+    query = query.strip()
+    if not query:
+        return []
+    code = query.upper()
+    condition = Q(name__icontains=query)
+    if code.isalnum() and code.isascii():
+        condition |= Q(uscc__startswith=code)
+    return list(
+        Enterprise.objects.filter(condition)
+        .prefetch_related(
+            Prefetch(
+                "pilots",
+                queryset=EnterprisePilot.objects.order_by("tag"),
+                to_attr="current_pilots",
+            )
+        )
+        .order_by("name", "uscc")[:limit]
+    )
 
 
 def pilot_counts() -> dict[str, int]:

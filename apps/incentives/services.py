@@ -4,6 +4,7 @@ from datetime import date
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,17 +12,19 @@ from apps.core import audit
 from apps.core.uploads import safe_filename
 from apps.incentives import eligibility
 from apps.incentives.documents import inspect_upload
-from apps.incentives.enums import ApplicationStatus
+from apps.incentives.enums import ApplicationStatus, PilotTag
 from apps.incentives.models import (
     Application,
     ApplicationDocument,
     CreditRecord,
+    EnterprisePilot,
     PartnerToken,
     Programme,
     hash_token,
 )
 from apps.incentives.rules import can_read_leader_feed
-from apps.leaders.enums import LeaderStatus
+from apps.leaders import notifications
+from apps.leaders.enums import LeaderStatus, NotificationKind
 
 # The application workflow, as data: status -> statuses it may move to, and the permission an
 # actor needs to move an application to each target status.
@@ -153,11 +156,12 @@ def application_change_status(
     """The one service that changes an application's status, by the transition table."""
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("programme", "leader")
+        .select_related("programme__provider", "leader", "enterprise")
         .get(pk=application.pk)
     )
-    # The rules themselves, not `has_perm`: only the provider's own users decide, and only the
-    # enterprise withdraws; a superuser's blanket `has_perm` does not stand in for either.
+    # The rules themselves, not `has_perm`: only the provider's own users (or bureau staff, for
+    # the bureau's own programmes) decide, and only the enterprise withdraws; a superuser's
+    # blanket `has_perm` does not stand in for either.
     if target not in TARGET_PERMISSIONS or not rules.has_perm(
         TARGET_PERMISSIONS[target], actor, application
     ):
@@ -198,7 +202,29 @@ def application_change_status(
         target=application,
         changes={"status": [old, target], **({"reason": [None, reason]} if reason else {})},
     )
+    if target in REASON_REQUIRED:
+        _notify_decision(application)
     return application
+
+
+def _notify_decision(application: Application) -> None:
+    """Tell the enterprise: a notice in its portal list, emailed after the commit."""
+    params = {
+        "programme": application.programme.name,
+        "status": application.get_status_display(),
+        "provider": application.programme.provider.name,
+        "reason": application.decision_reason,
+    }
+    notifications.notify(
+        enterprises=[application.enterprise],
+        kind=NotificationKind.INCENTIVE,
+        subject=_("激励申请“%(programme)s”：%(status)s") % params,
+        body=_(
+            "%(provider)s已审核您企业对“%(programme)s”的申请，结果：%(status)s。处理意见：%(reason)s"
+        )
+        % params,
+        link=reverse("incentives:application_detail", args=[application.pk]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,3 +333,63 @@ def partner_token_revoke(*, token: PartnerToken, actor) -> PartnerToken:
     token.save(update_fields=["revoked_at"])
     audit.record(actor=actor, action="partner_token.revoke", target=token, changes={})
     return token
+
+
+# ---------------------------------------------------------------------------------------------
+# Pilot tags (work plan tasks 8-11)
+
+
+@transaction.atomic
+def enterprise_pilot_add(
+    *, enterprise, tag: str, actor, since: int | None = None, note: str = ""
+) -> EnterprisePilot:
+    """Tag an enterprise with a pilot or campaign it takes part in."""
+    if not rules.has_perm("incentives.manage_pilots", actor):
+        raise PermissionDenied
+    if tag not in PilotTag.values:
+        raise ValidationError({"tag": _("请选择试点示范或行动")})
+    if EnterprisePilot.objects.filter(enterprise=enterprise, tag=tag).exists():
+        raise ValidationError(
+            _("%(enterprise)s已有“%(tag)s”标记")
+            % {"enterprise": enterprise.name, "tag": PilotTag(tag).label}
+        )
+    pilot = EnterprisePilot(enterprise=enterprise, tag=tag, since=since, note=note.strip())
+    pilot.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            pilot.save()
+    except IntegrityError:  # tagged by someone else a moment ago
+        raise ValidationError(
+            _("%(enterprise)s已有“%(tag)s”标记")
+            % {"enterprise": enterprise.name, "tag": PilotTag(tag).label}
+        ) from None
+    audit.record(
+        actor=actor,
+        action="pilot.tag",
+        target=pilot,
+        changes={
+            "enterprise": [None, enterprise.uscc],
+            "tag": [None, tag],
+            **({"since": [None, since]} if since else {}),
+            **({"note": [None, pilot.note]} if pilot.note else {}),
+        },
+    )
+    return pilot
+
+
+@transaction.atomic
+def enterprise_pilot_remove(*, pilot: EnterprisePilot, actor) -> None:
+    if not rules.has_perm("incentives.manage_pilots", actor):
+        raise PermissionDenied
+    pilot = (
+        EnterprisePilot.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=pilot.pk)
+    )
+    audit.record(
+        actor=actor,
+        action="pilot.untag",
+        target=pilot,
+        changes={"enterprise": [pilot.enterprise.uscc, None], "tag": [pilot.tag, None]},
+    )
+    pilot.delete()

@@ -1,21 +1,39 @@
+from urllib.parse import urlencode
+
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.rules import is_bureau_staff, is_partner
 from apps.core import audit
 from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required
 from apps.core.uploads import attachment_response
+from apps.enterprises.models import Enterprise
 from apps.enterprises.selectors import enterprise_of
 from apps.incentives import eligibility, selectors, services
 from apps.incentives.enums import ApplicationStatus, PilotTag
-from apps.incentives.forms import ApplicationForm, DecisionForm, TokenForm
-from apps.incentives.models import Application, ApplicationDocument, PartnerToken, Programme
+from apps.incentives.forms import (
+    ApplicationForm,
+    DecisionForm,
+    EnterpriseSearchForm,
+    PilotTagForm,
+    TokenForm,
+)
+from apps.incentives.models import (
+    Application,
+    ApplicationDocument,
+    EnterprisePilot,
+    PartnerToken,
+    Programme,
+)
 from apps.incentives.rules import can_read_leader_feed
 
 
@@ -122,8 +140,9 @@ def _application(request, pk) -> Application:
 @permission_required("incentives.view_application", fn=_application)
 def application_detail(request, pk):
     application = _application(request, pk)
-    can_decide = request.user.has_perm("incentives.decide_application", application)
-    can_withdraw = request.user.has_perm("incentives.withdraw_application", application)
+    # The rules themselves, as the service checks them: a superuser reads but does not decide.
+    can_decide = rules.has_perm("incentives.decide_application", request.user, application)
+    can_withdraw = rules.has_perm("incentives.withdraw_application", request.user, application)
     is_open = application.status == ApplicationStatus.SUBMITTED
     return render(
         request,
@@ -208,8 +227,11 @@ def document_download(request, pk):
 @permission_required("incentives.view_partner_desk")
 def partner_desk(request):
     membership = getattr(request.user, "provider_membership", None)
-    if membership is None:  # e.g. a superuser, who passes every permission check
-        raise PermissionDenied
+    if membership is None:
+        if not is_partner.test(request.user):  # e.g. a superuser, who passes every check
+            raise PermissionDenied
+        # A partner account not attached to a provider yet: say so, not a bare 403.
+        return render(request, "incentives/partner_desk.html", {"provider": None})
     status = request.GET.get("status") or ""
     if status not in ApplicationStatus.values:
         status = ""
@@ -278,3 +300,100 @@ def pilot_enterprises(request):
         "incentives/pilot_enterprises.html",
         {"page": page, "tag": tag, "tags": PilotTag.choices, "counts": selectors.pilot_counts()},
     )
+
+
+@permission_required("incentives.view_staff_desk")
+def staff_desk(request):
+    """Bureau staff: the applications to the bureau's own programmes, which they decide on
+    each application's page, and the programmes whose applications nobody can decide yet."""
+    status = request.GET.get("status") or ""
+    if status not in ApplicationStatus.values:
+        status = ""
+    page = Paginator(selectors.applications_for_bureau(status or None), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "incentives/staff_desk.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ApplicationStatus.choices,
+            "can_decide": is_bureau_staff.test(request.user),
+            "orphans": selectors.programmes_without_decider(timezone.localdate()),
+        },
+    )
+
+
+def _pilots_url(query: str) -> str:
+    url = reverse("incentives:staff_pilots")
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
+@permission_required("incentives.manage_pilots")
+def staff_pilots(request):
+    """Find enterprises by name or USCC and tag them with a pilot or campaign."""
+    search = EnterpriseSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    results = selectors.enterprises_for_tagging(query)
+    counts = selectors.pilot_counts()
+    return render(
+        request,
+        "incentives/staff_pilots.html",
+        {
+            "search": search,
+            "query": query,
+            "rows": [
+                (enterprise, PilotTagForm(uscc=enterprise.uscc, query=query))
+                for enterprise in results
+            ],
+            "tag_counts": [(value, label, counts[value]) for value, label in PilotTag.choices],
+        },
+    )
+
+
+@require_POST
+@permission_required("incentives.manage_pilots")
+def staff_pilot_add(request):
+    form = PilotTagForm(request.POST)
+    query = (request.POST.get("q") or "")[:100]
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items()),
+        )
+        return redirect(_pilots_url(query))
+    enterprise = Enterprise.objects.filter(uscc=form.cleaned_data["enterprise"]).first()
+    if enterprise is None:
+        messages.error(request, _("未找到该企业，请重新查询"))
+        return redirect(_pilots_url(query))
+    try:
+        pilot = services.enterprise_pilot_add(
+            enterprise=enterprise,
+            tag=form.cleaned_data["tag"],
+            since=form.cleaned_data["since"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("已为%(enterprise)s添加“%(tag)s”标记")
+            % {"enterprise": enterprise.name, "tag": pilot.get_tag_display()},
+        )
+    return redirect(_pilots_url(query))
+
+
+@require_POST
+@permission_required("incentives.manage_pilots")
+def staff_pilot_remove(request, pk):
+    pilot = get_object_or_404(EnterprisePilot.objects.select_related("enterprise"), pk=pk)
+    services.enterprise_pilot_remove(pilot=pilot, actor=request.user)
+    messages.success(
+        request,
+        _("已移除%(enterprise)s的“%(tag)s”标记")
+        % {"enterprise": pilot.enterprise.name, "tag": pilot.get_tag_display()},
+    )
+    return redirect(_pilots_url((request.POST.get("q") or "")[:100]))

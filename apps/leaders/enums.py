@@ -76,6 +76,7 @@ class NotificationKind(models.TextChoices):
     PUBLISHED = "published", _("入选领跑者名单")
     REVOKED = "revoked", _("领跑者称号撤销")
     REMOVED = "removed", _("取消候选资格")
+    INCENTIVE = "incentive", _("激励申请处理结果")
 
 
 class NotificationStatus(models.TextChoices):

@@ -32,6 +32,8 @@ EVALUATION_STAFF = [
     ("leaders:compile_board", _("排行榜编制")),
     ("leaders:staff_lists", _("候选名单")),
     ("supervision:plan_list", _("监督抽查")),
+    ("incentives:staff_desk", _("激励申请审核")),
+    ("incentives:staff_pilots", _("试点示范标记")),
 ]
 
 BY_ROLE = {

@@ -6,6 +6,7 @@ from tests.factories.incentives import (
     PDF_BYTES,
     PNG_BYTES,
     ProgrammeFactory,
+    ProviderFactory,
     leader_enterprise_user,
     partner_user,
 )
@@ -63,6 +64,71 @@ def test_leader_applies_for_credit_support_and_partner_approves(page, login, set
     page.goto("/workspace/incentives/")
     page.wait_for_selector("#applications >> text=已通过")
     assert "领跑者称号有效，给予授信额度优惠" in page.inner_text("#applications")
+
+
+def test_leader_applies_for_a_recommendation_and_bureau_staff_decide_and_tag(
+    page, login, bureau_user, settings, tmp_path
+):
+    """A programme of the bureau's own department: no partner decides it, bureau staff do, on
+    the staff desk; the enterprise reads the decision in its notices. Staff then tag it with
+    a pilot found by its USCC."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    ProgrammeFactory(
+        code="innovation-award",
+        name="标准创新贡献奖优先推荐",
+        kind="innovation_award",
+        provider=ProviderFactory(name="北京市市场监督管理局标准化处", kind="bureau"),
+        required_documents=["推荐表"],
+    )
+    applicant = leader_enterprise_user()
+    enterprise = applicant.membership.enterprise
+
+    login(applicant)
+    page.click("nav .dropdown-toggle")
+    page.click("nav >> text=激励政策申请")
+    page.click("#open-programmes >> text=申请")
+    page.set_input_files(
+        "#id_document_0", {"name": "推荐表.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    page.click("button:has-text('提交申请')")
+    page.wait_for_selector("text=申请已提交，请等待北京市市场监督管理局标准化处审核")
+    page.click("button:has-text('退出')")
+
+    login(bureau_user)
+    page.click("nav .dropdown-toggle")
+    page.click("nav >> text=激励申请审核")
+    page.click(f"#staff-applications >> text={enterprise.name}")
+    page.check("input[name=decision][value=approved]")
+    page.fill("#id_reason", "推荐申报中国标准创新贡献奖")
+    page.click("button:has-text('提交审核结果')")
+    page.wait_for_selector("text=已处理该申请")
+    assert Application.objects.get().decided_by == bureau_user
+
+    page.click("nav .dropdown-toggle")
+    page.click("nav >> text=试点示范标记")
+    page.fill("#id_q", enterprise.uscc)
+    page.click("button:has-text('查询企业')")
+    result = page.locator(f".enterprise-result[data-uscc='{enterprise.uscc}']")
+    result.locator("select[name=tag]").select_option(label="技术标准创新基地")
+    result.locator("input[name=since]").fill("2026")
+    result.locator("button:has-text('添加标记')").click()
+    page.wait_for_selector(f"text=已为{enterprise.name}添加“技术标准创新基地”标记")
+    assert enterprise.pilots.get().tag == "innovation_base"
+    page.click("button:has-text('退出')")
+
+    login(applicant)
+    page.click("nav .dropdown-toggle")
+    page.click("nav >> text=消息通知")
+    page.wait_for_selector(".notification-item >> text=推荐申报中国标准创新贡献奖")
+    page.click(".notification-item >> text=查看")
+    page.wait_for_selector("#decision-reason >> text=推荐申报中国标准创新贡献奖")
+    assert page.locator(".badge:has-text('已通过')").count() == 1
 
 
 def test_dashboard_shows_figures_and_charts(page):

@@ -36,7 +36,7 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo", enterprises=5, once=True)
     assert Enterprise.objects.count() == 5
     assert Indicator.objects.count() == 58
-    assert get_user_model().objects.count() == 6
+    assert get_user_model().objects.count() == 9
 
 
 def test_seed_demo_loads_incentives_and_news():

@@ -32,6 +32,10 @@ DEMO_ACCOUNTS = [
     ("evaluator@demo.leaders.cn", "评估机构评估员", Role.EVALUATOR),
     ("expert@demo.leaders.cn", "专家委员", Role.EXPERT),
     ("partner@demo.leaders.cn", "合作银行客户经理", Role.PARTNER),
+    # The deciders of the other partners' programmes (apps/incentives/demo.py).
+    ("procurement@demo.leaders.cn", "政府采购中心审核员", Role.PARTNER),
+    ("award@demo.leaders.cn", "质量奖办公室审核员", Role.PARTNER),
+    ("funds@demo.leaders.cn", "专项基金审核员", Role.PARTNER),
 ]
 NAME_PARTS = {
     "prefix": [
