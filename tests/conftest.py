@@ -23,6 +23,19 @@ def _empty_cache():
     pagecache.clear_local()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request that switched to English
+    leaves it active in the test thread (LocaleMiddleware never deactivates), and messages
+    built outside a request would then come out in English for the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def password():
     return PASSWORD
