@@ -63,7 +63,12 @@ def render(*, leader, status: str, status_label: str, public_url: str, issuer: s
         f"状态：{status_label}",
     ]
     if revoked:
-        lines.append(f"已于 {leader.revoked_on:%Y-%m-%d} 撤销，原因：{leader.revocation_reason}")
+        # A reason of up to 500 characters: wrapped to at most three lines above the footer.
+        notice = f"已于 {leader.revoked_on:%Y-%m-%d} 撤销，原因：{leader.revocation_reason}"
+        wrapped = _wrap(notice, size=12, fit=usable)
+        if len(wrapped) > 3:
+            wrapped = [*wrapped[:2], wrapped[2][:-1] + "…"]
+        lines.extend(wrapped)
     y = height - 255
     for line in lines:
         _centred(pdf, line, x=width / 2, y=y, size=14, fit=usable)
@@ -90,6 +95,17 @@ def render(*, leader, status: str, status_label: str, public_url: str, issuer: s
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _wrap(text: str, *, size: float, fit: float) -> list[str]:
+    """Break a line character by character (Chinese has no spaces to break at)."""
+    lines, current = [], ""
+    for char in text:
+        if current and pdfmetrics.stringWidth(current + char, FONT, size) > fit:
+            lines.append(current)
+            current = ""
+        current += char
+    return [*lines, current] if current else lines
 
 
 def _size_to_fit(text: str, size: float, fit: float) -> float:
