@@ -241,3 +241,16 @@ def test_verification_of_each_status(client, bureau_user):
     assert "该领跑者称号已于 2020-01-01 到期" in verdict(expired)
     assert "已于 2026-05-01 撤销，原因：监督抽查不合格" in verdict(revoked)
     assert Leader.objects.get(pk=revoked.pk).status == "revoked"
+
+
+def test_certificate_wraps_a_long_reason_within_the_page(client, bureau_user):
+    leader = LeaderFactory(valid_until=datetime.date(2030, 1, 1))
+    services.leader_revoke(leader=leader, reason="抽查结果与声明不符" * 55, actor=bureau_user)
+    lines = pdf_text(
+        client.get(f"/leaders/{leader.verification_code}/certificate.pdf").content
+    ).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("已于 "))
+    reason_lines = lines[start : lines.index(f"验证码：{leader.verification_code}")]
+    assert len(reason_lines) == 3
+    assert reason_lines[-1].endswith("…")
+    assert all(len(line) <= 70 for line in reason_lines)
