@@ -37,3 +37,19 @@ Keyword arguments:
 
 Receivers: news (an announcement).
 """
+
+leader_title_revoked = django.dispatch.Signal()
+"""A leader title was revoked, by staff or after a failed spot check (leaders app).
+
+Keyword arguments:
+- ``instance``: the revoked title; ``sender`` is its model class (label and pk identify it).
+- ``year`` (int): the title's year.
+- ``title`` (str): a human-readable title, e.g. "北京某电器有限公司 Q/ABC 001-2026
+  2026 年度企业标准领跑者称号".
+- ``url`` (str): the title's public page (path), which says it is revoked, when and why.
+- ``revoked_on`` (date): the revocation date.
+- ``reason`` (str): the public reason.
+- ``actor``: the user who revoked it, or None for a job.
+
+Receivers: news (an announcement).
+"""

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.catalog.models import Category
 from apps.core.forms import BootstrapFormMixin
 from apps.core.uscc import normalize_uscc, validate_uscc
-from apps.experts.enums import Decision, ExpertRole, ExpertStatus
+from apps.experts.enums import DECISIONS_BY_KIND, ExpertRole, ExpertStatus, ReviewKind
 
 
 class UsccField(forms.CharField):
@@ -59,12 +59,25 @@ class ConflictForm(BootstrapFormMixin, forms.Form):
 
 
 class OpinionForm(BootstrapFormMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label=_("评审意见"), choices=Decision.choices, widget=forms.RadioSelect
-    )
+    """A drawn expert's opinion. The choices follow what is reviewed: an objection is found
+    well-founded or not, always with the reason; a scheme or a candidate list is approved,
+    sent back or rejected, with the reason unless approved."""
+
+    decision = forms.ChoiceField(label=_("评审意见"), widget=forms.RadioSelect)
     comments = forms.CharField(
         label=_("意见说明"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_("选择“修改后再审”或“不同意”时必填"),
     )
+
+    def __init__(self, *args, kind: str = ReviewKind.SCHEME, **kwargs):
+        super().__init__(*args, **kwargs)
+        decision, comments = self.fields["decision"], self.fields["comments"]
+        decision.choices = [(choice.value, choice.label) for choice in DECISIONS_BY_KIND[kind]]
+        if kind == ReviewKind.OBJECTION:
+            decision.label = _("评审结论")
+            comments.label = _("理由")
+            comments.required = True
+            comments.error_messages["required"] = _("请写明认定异议成立或不成立的理由")
+            comments.help_text = _("请写明认定异议成立或不成立的依据，工作人员据此作出认定。")

@@ -15,7 +15,16 @@ from apps.accounts.enums import Role
 from apps.catalog.models import Category
 from apps.core import audit
 from apps.experts import selectors
-from apps.experts.enums import Decision, ExpertRole, ExpertStatus, ReviewStatus
+from apps.experts.enums import (
+    DECISIONS_BY_KIND,
+    DECISIONS_WITHOUT_COMMENTS,
+    NO_MAJORITY,
+    Decision,
+    ExpertRole,
+    ExpertStatus,
+    ReviewKind,
+    ReviewStatus,
+)
 from apps.experts.models import Expert, ExpertConflict, Review, ReviewMember
 from apps.experts.signals import review_closed
 
@@ -265,11 +274,11 @@ def review_draw(
     return review
 
 
-def majority(decisions: list[str]) -> str:
-    """The decision more than half of the experts gave; without such a majority the object
-    goes back for revision (`revise`)."""
+def majority(decisions: list[str], *, otherwise: str = Decision.REVISE) -> str:
+    """The decision more than half of the experts gave; without such a majority,
+    `otherwise` (a scheme or list goes back for revision; see `NO_MAJORITY`)."""
     decision, count = Counter(decisions).most_common(1)[0]
-    return decision if count * 2 > len(decisions) else Decision.REVISE
+    return decision if count * 2 > len(decisions) else otherwise
 
 
 @transaction.atomic
@@ -281,11 +290,15 @@ def opinion_give(*, member: ReviewMember, decision: str, comments: str, actor) -
     _require(actor, "experts.give_opinion", member)
     if review.status != ReviewStatus.OPEN:
         raise ValidationError(_("该评审已结束，不能再提交意见"))
-    if decision not in Decision.values:
+    if decision not in DECISIONS_BY_KIND[review.kind]:
         raise ValidationError({"decision": _("请选择评审意见")})
     comments = comments.strip()
-    if decision != Decision.APPROVE and not comments:
-        raise ValidationError({"comments": _("选择“修改后再审”或“不同意”时须填写评审意见")})
+    if decision not in DECISIONS_WITHOUT_COMMENTS and not comments:
+        if review.kind == ReviewKind.OBJECTION:
+            message = _("请写明认定异议成立或不成立的理由")
+        else:
+            message = _("选择“修改后再审”或“不同意”时须填写评审意见")
+        raise ValidationError({"comments": message})
     before = audit.snapshot(member, ["decision", "comments"])
     member.decision, member.comments, member.decided_at = decision, comments, timezone.now()
     member.full_clean()
@@ -301,7 +314,8 @@ def opinion_give(*, member: ReviewMember, decision: str, comments: str, actor) -
     )
     decisions = list(review.members.values_list("decision", flat=True))
     if all(decisions):
-        review.status, review.outcome = ReviewStatus.CLOSED, majority(decisions)
+        review.status = ReviewStatus.CLOSED
+        review.outcome = majority(decisions, otherwise=NO_MAJORITY[review.kind])
         review.closed_at = timezone.now()
         review.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
         audit.record(

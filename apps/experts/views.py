@@ -126,6 +126,7 @@ def review_opinion(request, pk):
     form = OpinionForm(
         request.POST or None,
         initial={"decision": member.decision or None, "comments": member.comments},
+        kind=review.kind,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,7 @@
 """The leader certificate: an A4 landscape PDF with Chinese text (reportlab's built-in
 `STSong-Light` CID font, so no font file ships with the portal), the 领跑者 mark, the
-verification code and a QR code of the leader's public page."""
+verification code and a QR code of the leader's public page. A revoked title's certificate
+has no mark and is stamped 已撤销 across the page, with the date and the reason."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ if FONT not in pdfmetrics.getRegisteredFontNames():
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
-def render(*, leader, status_label: str, public_url: str, issuer: str) -> bytes:
+def render(*, leader, status: str, status_label: str, public_url: str, issuer: str) -> bytes:
+    revoked = status == "revoked"
     standard = leader.standard
     buffer = BytesIO()
     width, height = landscape(A4)
@@ -39,7 +41,8 @@ def render(*, leader, status_label: str, public_url: str, issuer: str) -> bytes:
     pdf.setLineWidth(1.5)
     pdf.rect(36, 36, width - 72, height - 72)
 
-    _mark(pdf, x=90, y=height - 150)
+    if not revoked:
+        _mark(pdf, x=90, y=height - 150)
 
     pdf.setFillColor(colors.black)
     pdf.setFont(FONT, 34)
@@ -59,6 +62,13 @@ def render(*, leader, status_label: str, public_url: str, issuer: str) -> bytes:
         f"发布日期：{leader.published_on:%Y-%m-%d}    有效期至：{leader.valid_until:%Y-%m-%d}",
         f"状态：{status_label}",
     ]
+    if revoked:
+        # A reason of up to 500 characters: wrapped to at most three lines above the footer.
+        notice = f"已于 {leader.revoked_on:%Y-%m-%d} 撤销，原因：{leader.revocation_reason}"
+        wrapped = _wrap(notice, size=12, fit=usable)
+        if len(wrapped) > 3:
+            wrapped = [*wrapped[:2], wrapped[2][:-1] + "…"]
+        lines.extend(wrapped)
     y = height - 255
     for line in lines:
         _centred(pdf, line, x=width / 2, y=y, size=14, fit=usable)
@@ -79,9 +89,23 @@ def render(*, leader, status_label: str, public_url: str, issuer: str) -> bytes:
     drawing.add(widget)
     renderPDF.draw(drawing, pdf, width - 80 - size, 60)
 
+    if revoked:
+        _revoked_stamp(pdf, width=width, height=height)
+
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _wrap(text: str, *, size: float, fit: float) -> list[str]:
+    """Break a line character by character (Chinese has no spaces to break at)."""
+    lines, current = [], ""
+    for char in text:
+        if current and pdfmetrics.stringWidth(current + char, FONT, size) > fit:
+            lines.append(current)
+            current = ""
+        current += char
+    return [*lines, current] if current else lines
 
 
 def _size_to_fit(text: str, size: float, fit: float) -> float:
@@ -113,3 +137,22 @@ def _mark(pdf, *, x: float, y: float) -> None:
     pdf.setFont(FONT, 8)
     pdf.drawCentredString(x, y - 28, "ENTERPRISE STANDARD")
     pdf.drawCentredString(x, y + 20, "企业标准")
+
+
+def _revoked_stamp(pdf, *, width: float, height: float) -> None:
+    """已撤销 in large red letters in a frame, diagonally across the page, over the text but
+    translucent enough that the text stays legible."""
+    text, size = "已撤销", 150
+    text_width = pdfmetrics.stringWidth(text, FONT, size)
+    pdf.saveState()
+    pdf.translate(width / 2, height / 2)
+    pdf.rotate(28)
+    pdf.setFillColor(RED)
+    pdf.setStrokeColor(RED)
+    pdf.setFillAlpha(0.35)
+    pdf.setStrokeAlpha(0.6)
+    pdf.setLineWidth(8)
+    pdf.roundRect(-text_width / 2 - 30, -size * 0.45, text_width + 60, size * 1.2, 18)
+    pdf.setFont(FONT, size)
+    pdf.drawCentredString(0, -size * 0.2, text)
+    pdf.restoreState()

@@ -190,7 +190,11 @@ def _publish(scheme: Scheme, staff) -> CandidateList:
         grounds="该标准声明的核心指标值与我单位检测的同型号产品结果不一致，附检测报告。",
         today=start + datetime.timedelta(days=2),
     )
-    _everyone_approves(services.objection_send_to_review(objection=objection, size=3, actor=staff))
+    _everyone_decides(
+        services.objection_send_to_review(objection=objection, size=3, actor=staff),
+        Decision.UPHELD,
+        "检测报告可信，声明的核心指标值与产品实测不符，异议成立。",
+    )
     services.objection_decide(
         objection=objection,
         upheld=True,
@@ -207,9 +211,13 @@ def _publish(scheme: Scheme, staff) -> CandidateList:
 
 
 def _everyone_approves(review) -> None:
+    _everyone_decides(review, Decision.APPROVE, "同意")
+
+
+def _everyone_decides(review, decision: str, comments: str) -> None:
     """Demo opinions: experts without a portal account are recorded by the seeding script
     (actor None), the demo expert account gives its own."""
     for member in review.members.select_related("expert__user"):
         experts.opinion_give(
-            member=member, decision=Decision.APPROVE, comments="同意", actor=member.expert.user
+            member=member, decision=decision, comments=comments, actor=member.expert.user
         )

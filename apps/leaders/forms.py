@@ -27,6 +27,31 @@ class ReasonForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("撤回理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+REVOCATION_REASON_MAX = 500  # Leader.revocation_reason
+
+
+class RevokeForm(BootstrapFormMixin, forms.Form):
+    """Step one of a manual revocation: the public reason."""
+
+    reason = forms.CharField(
+        label=_("撤销理由（公开）"),
+        max_length=REVOCATION_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("撤销理由将显示在领跑者页面、证书核验结果和撤销公告中，并通知企业。"),
+        error_messages={"required": _("撤销领跑者必须填写理由")},
+    )
+
+
+class RevokeConfirmForm(BootstrapFormMixin, forms.Form):
+    """Step two: a person confirms, with the reason carried over from step one."""
+
+    reason = forms.CharField(max_length=REVOCATION_REASON_MAX, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("我已核实，确认撤销该领跑者称号（撤销后不能恢复）"),
+        error_messages={"required": _("请勾选确认后再撤销")},
+    )
+
+
 class FindingForm(BootstrapFormMixin, forms.Form):
     upheld = forms.TypedChoiceField(
         label=_("认定结论"),

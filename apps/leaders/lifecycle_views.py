@@ -4,6 +4,7 @@ the public notice with its objection form, certificates and the enterprise notic
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,8 @@ from apps.leaders.forms import (
     FindingForm,
     ObjectionForm,
     ReasonForm,
+    RevokeConfirmForm,
+    RevokeForm,
 )
 from apps.leaders.models import CandidateList, Leader, Objection
 
@@ -176,7 +179,10 @@ def _get_objection(pk):
 @permission_required("leaders.manage_candidate_lists")
 def staff_objection(request, pk):
     objection = _get_objection(pk)
-    draw_form, finding_form = DrawForm(), FindingForm()
+    reviews = list(reviews_of_target(objection))
+    # The finding starts from the experts' majority, in their words; staff may still differ.
+    initial = {"upheld": selectors.objection_finding_suggested(reviews)}
+    draw_form, finding_form = DrawForm(), FindingForm(initial=initial)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -205,7 +211,7 @@ def staff_objection(request, pk):
         "leaders/staff_objection.html",
         {
             "objection": objection,
-            "reviews": reviews_of_target(objection),
+            "reviews": reviews,
             "draw_form": draw_form,
             "finding_form": finding_form,
             "entries": audit.history_for(objection)[:50],
@@ -226,6 +232,83 @@ def objection_attachment(request, pk):
         objection.attachment.open("rb"),
         content_type="application/pdf",
         filename=f"objection-{objection.pk}.pdf",
+    )
+
+
+# ---------------------------------------------------------------- staff: leader titles
+
+STAFF_LEADER_PAGE_SIZE = 50
+
+
+@permission_required("leaders.manage_titles")
+def staff_leaders(request):
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status") or None
+    if status not in LeaderStatus.values:
+        status = None
+    leaders = selectors.leaders_for_staff(q=q, status=status)
+    page = Paginator(leaders, STAFF_LEADER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "leaders/staff_leaders.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "statuses": LeaderStatus.choices,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+@permission_required("leaders.manage_titles")
+def staff_leader(request, code):
+    """A title for staff, with its revocation in two steps: the public reason, then a
+    confirmation that shows what will be published."""
+    leader = get_object_or_404(
+        Leader.objects.select_related("category", "standard__enterprise"), verification_code=code
+    )
+    revocable = services.leader_revocable(leader) and request.user.has_perm(
+        "leaders.revoke_leader", leader
+    )
+    form, confirm_form, status = RevokeForm(), None, 200
+    if request.method == "POST":
+        if not revocable:
+            raise PermissionDenied
+        form = RevokeForm(request.POST)
+        if request.POST.get("action") == "confirm":
+            confirm_form = RevokeConfirmForm(request.POST)
+            if form.is_valid() and confirm_form.is_valid():
+                try:
+                    services.leader_revoke(
+                        leader=leader, reason=form.cleaned_data["reason"], actor=request.user
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                    confirm_form = None
+                else:
+                    messages.success(request, _("领跑者称号已撤销，已通知企业并发布撤销公告"))
+                    return redirect("leaders:staff_leader", code=leader.verification_code)
+            elif not form.is_valid():
+                confirm_form = None
+        elif form.is_valid():
+            confirm_form = RevokeConfirmForm(initial={"reason": form.cleaned_data["reason"]})
+        status = 200 if confirm_form is not None and not confirm_form.errors else 400
+    return render(
+        request,
+        "leaders/staff_leader.html",
+        {
+            "leader": leader,
+            "status": leader.status_on(timezone.localdate()),
+            "revocable": revocable,
+            "form": form,
+            "confirm_form": confirm_form,
+            "reason": form.cleaned_data["reason"] if confirm_form is not None else "",
+            "entries": audit.history_for(leader)[:50],
+        },
+        status=status,
     )
 
 
@@ -320,6 +403,7 @@ def leader_certificate(request, code):
     status = leader.status_on(timezone.localdate())
     pdf = certificate.render(
         leader=leader,
+        status=status,
         status_label=str(LeaderStatus(status).label),
         public_url=request.build_absolute_uri(
             reverse("leaders:leader_detail", args=[leader.verification_code])

@@ -14,6 +14,7 @@ def is_drawn_for_objection(user, objection):
 
 
 rules.add_perm("leaders.revoke_leader", is_staff_member)
+rules.add_perm("leaders.manage_titles", is_staff_member)
 rules.add_perm("leaders.compile_rankings", is_staff_member)
 rules.add_perm("leaders.manage_candidate_lists", is_staff_member)
 rules.add_perm(

@@ -1,6 +1,7 @@
-from django.db.models import Count, F, IntegerField, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Floor, Least
 
+from apps.experts.enums import Decision
 from apps.leaders.models import Leader, Ranking
 
 
@@ -18,6 +19,35 @@ def leaders_public(
     return queryset.order_by(
         "-year", "category__code", "rank", "standard__enterprise__uscc", "standard__standard_no"
     )
+
+
+def leaders_for_staff(
+    *, q: str = "", year: int | None = None, status: str | None = None
+) -> QuerySet[Leader]:
+    """Every title for the staff title pages, newest year first; `q` matches a standard
+    number, an enterprise name or USCC, or a verification code."""
+    queryset = Leader.objects.select_related("category", "standard__enterprise")
+    if q:
+        queryset = queryset.filter(
+            Q(standard__standard_no__icontains=q)
+            | Q(standard__enterprise__name__icontains=q)
+            | Q(standard__enterprise__uscc=q.upper())
+            | Q(verification_code=q.upper())
+        )
+    if year:
+        queryset = queryset.filter(year=year)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-year", "category__code", "rank", "standard__standard_no", "pk")
+
+
+def objection_finding_suggested(reviews) -> str | None:
+    """The finding the experts' latest closed review of an objection points to, as the
+    finding form's value: "1" upheld, "0" dismissed, None without a majority or review."""
+    closed = [review for review in reviews if review.outcome]
+    if not closed:
+        return None
+    return {Decision.UPHELD: "1", Decision.DISMISSED: "0"}.get(closed[-1].outcome)
 
 
 def leader_years() -> list[int]:

@@ -60,23 +60,41 @@ def _change_status(leader: Leader, target: str, *, actor, action: str, **fields)
     return leader
 
 
+def leader_revocable(leader: Leader) -> bool:
+    """Whether the title's workflow allows a revocation from its current status."""
+    return LeaderStatus.REVOKED in LEADER_TRANSITIONS[LeaderStatus(leader.status)]
+
+
 @transaction.atomic
 def leader_revoke(*, leader: Leader, reason: str, actor, on: date | None = None) -> Leader:
-    """Revoke a leader title publicly, with date and reason (e.g. a failed spot check)."""
+    """The one way a title is revoked, by bureau staff on the title's staff page or after a
+    failed spot check (apps.supervision): publicly, with date and reason. The title's page
+    and certificate say so from then on; the enterprise is told (outbox, email after
+    commit) and the news app publishes an announcement (core.signals.leader_title_revoked)."""
     if actor is not None and not actor.has_perm("leaders.revoke_leader", leader):
         raise PermissionDenied
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError({"reason": _("撤销领跑者必须填写理由")})
-    leader = Leader.objects.select_for_update().get(pk=leader.pk)
+    limit = Leader._meta.get_field("revocation_reason").max_length
+    if len(reason) > limit:
+        message = _("撤销理由不能超过 %(n)d 个字（现有 %(m)d 个）")
+        raise ValidationError({"reason": message % {"n": limit, "m": len(reason)}})
+    leader = (
+        Leader.objects.select_for_update(of=("self",))
+        .select_related("category", "standard__enterprise")
+        .get(pk=leader.pk)
+    )
     leader = _change_status(
         leader,
         LeaderStatus.REVOKED,
         actor=actor,
         action="leader.revoke",
         revoked_on=on or timezone.localdate(),
-        revocation_reason=reason.strip(),
+        revocation_reason=reason,
     )
     standard = leader.standard
+    url = reverse("leaders:leader_detail", args=[leader.verification_code])
     notifications.notify(
         enterprises=[standard.enterprise],
         kind=NotificationKind.REVOKED,
@@ -89,7 +107,18 @@ def leader_revoke(*, leader: Leader, reason: str, actor, on: date | None = None)
             "day": leader.revoked_on,
             "reason": leader.revocation_reason,
         },
-        link=reverse("leaders:leader_detail", args=[leader.verification_code]),
+        link=url,
+    )
+    signals.leader_title_revoked.send(
+        sender=Leader,
+        instance=leader,
+        year=leader.year,
+        title=_("%(enterprise)s %(no)s %(year)d 年度企业标准领跑者称号")
+        % {"enterprise": standard.enterprise.name, "no": standard.standard_no, "year": leader.year},
+        url=url,
+        revoked_on=leader.revoked_on,
+        reason=leader.revocation_reason,
+        actor=actor if _is_user(actor) else None,
     )
     return leader
 

@@ -27,6 +27,8 @@ urlpatterns += [
         lifecycle_views.staff_list_action,
         name="staff_list_action",
     ),
+    path("staff/leaders/", lifecycle_views.staff_leaders, name="staff_leaders"),
+    path("staff/leaders/<str:code>/", lifecycle_views.staff_leader, name="staff_leader"),
     path("staff/objections/<int:pk>/", lifecycle_views.staff_objection, name="staff_objection"),
     path(
         "objections/<int:pk>/attachment/",

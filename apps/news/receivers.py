@@ -1,5 +1,5 @@
-"""Announcements created automatically when the leaders app publishes a list or opens a
-public notice (signals defined in apps.core.signals)."""
+"""Announcements created automatically when the leaders app publishes a list, opens a
+public notice or revokes a title (signals defined in apps.core.signals)."""
 
 import datetime
 
@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.signals import leader_list_published, notice_opened
+from apps.core.signals import leader_list_published, leader_title_revoked, notice_opened
 from apps.news import services
 
 
@@ -61,5 +61,25 @@ def on_notice_opened(
         % {"title": title, "opens": opens_on.isoformat(), "closes": closes_on.isoformat()},
         link_url=url,
         published_at=_moment(opens_on),
+        actor=actor,
+    )
+
+
+@receiver(leader_title_revoked, dispatch_uid="news_announce_title_revoked")
+def on_leader_title_revoked(
+    sender, *, instance, year, title, url, revoked_on, reason, actor=None, **kwargs
+):
+    services.announcement_publish(
+        source_key=_source_key("leader_revoked", sender, instance),
+        title=_("关于撤销%(title)s的公告") % {"title": title},
+        summary=_("%(day)s 撤销。原因：%(reason)s")
+        % {"day": revoked_on.isoformat(), "reason": reason},
+        body=_(
+            "根据《北京市实施企业标准“领跑者”制度工作方案》，自 %(day)s 起撤销%(title)s。"
+            "撤销原因：%(reason)s。该称号的证书自撤销之日起失效，可凭验证码在本平台核验。"
+        )
+        % {"title": title, "day": revoked_on.isoformat(), "reason": reason},
+        link_url=url,
+        published_at=_moment(revoked_on),
         actor=actor,
     )

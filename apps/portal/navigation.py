@@ -31,6 +31,7 @@ EVALUATION_STAFF = [
     ("experts:review_list", _("专家评审")),
     ("leaders:compile_board", _("排行榜编制")),
     ("leaders:staff_lists", _("候选名单")),
+    ("leaders:staff_leaders", _("领跑者称号")),
     ("supervision:plan_list", _("监督抽查")),
     ("incentives:staff_desk", _("激励申请审核")),
     ("incentives:staff_pilots", _("试点示范标记")),

@@ -1,5 +1,6 @@
 """A year of the leader programme in the browser: compile → candidate list → expert review →
-public notice → an objection upheld for one candidate → publication."""
+public notice → an objection the expert finds well-founded, upheld by staff → publication →
+staff revoke one title by hand, and the public page and certificate say so."""
 
 import datetime
 
@@ -7,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from apps.leaders.models import Candidate, CandidateList, Leader
+from apps.news.models import Article
 from tests.factories.lifecycle import expert_pool, ranked_scheme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,11 +19,13 @@ def sign_out(page):
     page.wait_for_load_state()
 
 
-def give_opinion(page, login, expert_user):
+def give_opinion(page, login, expert_user, choice="同意", reason=""):
     login(expert_user)
     page.goto("/workspace/expert/")
     page.click("table >> a >> nth=0")
-    page.check("#id_decision_0")  # 同意
+    page.get_by_label(choice, exact=True).check()
+    if reason:
+        page.fill("#id_comments", reason)
     page.click("button:has-text('提交意见')")
     page.wait_for_selector("text=评审意见已提交")
     sign_out(page)
@@ -84,10 +88,21 @@ def test_year_runs_from_compile_to_published_list(page, login, bureau_user):
     page.wait_for_selector("#objection-status:has-text('专家评审中')")
     objection_url = page.url
     sign_out(page)
-    give_opinion(page, login, expert.user)
+    # The expert is asked the objection's question, not a scheme review's.
+    login(expert.user)
+    page.goto("/workspace/expert/")
+    page.click("table >> a >> nth=0")
+    assert page.locator("text=修改后再审").count() == 0
+    sign_out(page)
+    give_opinion(
+        page, login, expert.user, choice="异议成立", reason="检测报告可信，待机功率声明值偏低"
+    )
     login(bureau_user)
     page.goto(objection_url)
-    page.check("#id_upheld_0")
+    # Staff read the opinion in the same words; the finding starts from it.
+    assert "异议成立" in page.inner_text(".expert-opinion")
+    assert "检测报告可信" in page.inner_text(".expert-opinion")
+    assert page.is_checked("#id_upheld_0")
     page.fill("#id_finding", "经专家复核，待机功率声明值与检测报告不符，取消候选资格。")
     page.click("button:has-text('登记认定')")
     page.wait_for_selector("text=异议认定已登记")
@@ -120,3 +135,37 @@ def test_year_runs_from_compile_to_published_list(page, login, bureau_user):
     page.wait_for_selector(".leader-mark")
     response = page.request.get(page.url + "certificate.pdf")
     assert response.ok and response.body().startswith(b"%PDF")
+    leader_url = page.url
+
+    # Staff revoke that title by hand: the staff menu, the title, the reason, a confirmation.
+    page.click("nav .dropdown-toggle")
+    page.click("nav >> text=领跑者称号")
+    page.wait_for_selector("h1:has-text('领跑者称号')")
+    revoked = Leader.objects.get(verification_code=leader_url.rstrip("/").rsplit("/", 1)[1])
+    page.click(f"tr[data-code='{revoked.verification_code}'] >> a")
+    page.fill("#id_reason", "企业标准声明的能效值与监督检验结果不符")
+    page.click("button:has-text('下一步：确认撤销')")
+    page.wait_for_selector("#revocation-reason-preview")
+    page.click("button:has-text('确认撤销')")
+    page.wait_for_selector("text=请勾选确认后再撤销")
+    page.check("#id_confirm")
+    page.click("button:has-text('确认撤销')")
+    page.wait_for_selector("text=领跑者称号已撤销")
+    assert "已撤销" in page.inner_text("#leader-status")
+    sign_out(page)
+
+    # The public page answers revoked first, without the mark or the certificate.
+    page.goto(leader_url)
+    verdict = page.inner_text("#verification")
+    today = timezone.localdate().isoformat()
+    assert f"已于 {today} 撤销，原因：企业标准声明的能效值与监督检验结果不符" in verdict
+    assert page.locator(".leader-mark").count() == 0
+    assert page.locator("a:has-text('下载证书')").count() == 0
+    # The news carries the announcement; the list shows the title as revoked.
+    page.goto("/news/")
+    page.click("text=关于撤销")
+    page.wait_for_selector("text=企业标准声明的能效值与监督检验结果不符")
+    page.goto(f"/leaders/?year={scheme.year}")
+    assert page.locator("tbody .badge-leader").count() == 1
+    assert page.locator("tbody >> text=已撤销").count() == 1
+    assert Article.objects.filter(source_key__startswith="leader_revoked:").count() == 1

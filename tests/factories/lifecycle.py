@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.evaluators.models import Assessment, SchemeCriterion
 from apps.experts import services as experts
-from apps.experts.enums import Decision
+from apps.experts.enums import DECISIONS_BY_KIND, Decision
 from apps.leaders import services
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.evaluators import (
@@ -48,8 +48,10 @@ def expert_pool(category, size: int = 3):
     return [ExpertFactory(specialties=[category]) for _ in range(size)]
 
 
-def review(target_review, decision=Decision.APPROVE):
-    """Every drawn expert gives `decision`; the review closes with it."""
+def review(target_review, decision=None):
+    """Every drawn expert gives `decision` (by default the first the form offers: 同意 for a
+    list, 异议成立 for an objection); the review closes with it."""
+    decision = decision or DECISIONS_BY_KIND[target_review.kind][0]
     for member in target_review.members.select_related("expert__user"):
         experts.opinion_give(
             member=member,

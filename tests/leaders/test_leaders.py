@@ -70,7 +70,7 @@ def test_revocation_is_public_with_date_and_reason(client, bureau_user):
         leader=leader, reason="监督抽查不合格", actor=bureau_user, on=datetime.date(2026, 5, 1)
     )
     page = client.get(f"/leaders/{leader.verification_code}/").content.decode()
-    assert "该领跑者称号已于 2026-05-01 撤销。理由：监督抽查不合格" in page
+    assert "已于 2026-05-01 撤销，原因：监督抽查不合格" in page
     entry = AuditEntry.objects.get(action="leader.revoke")
     assert entry.changes["status"] == ["active", "revoked"]
 

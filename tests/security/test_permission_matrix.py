@@ -571,6 +571,15 @@ TABLE = [
     ("POST", "staff/candidate-lists/<int:pk>/action/", "list in notice",
         (LOGIN, 403,   403,   403,   403,   403,   403,   SKIP,  403,   SKIP)),
 
+    ("GET", "staff/leaders/", None,
+        (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
+
+    # A POST without the confirmation only renders the confirmation step: nothing changes.
+    ("GET", "staff/leaders/<str:code>/", "leader A",
+        (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
+    ("POST", "staff/leaders/<str:code>/", "leader A",
+        (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
+
     ("GET", "staff/objections/<int:pk>/", "objection",
         (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
     ("POST", "staff/objections/<int:pk>/", "objection",
