@@ -178,6 +178,12 @@ class ReviewMember(TimeStampedModel):
     decision = models.CharField(_("意见"), max_length=10, choices=Decision.choices, blank=True)
     comments = models.TextField(_("评审意见"), blank=True)
     decided_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # The date the opinion is due; past it, a daily reminder, and staff may re-draw the seat.
+    deadline = models.DateField(_("答复期限"), null=True, blank=True)
+    # A seat re-drawn after its deadline: the expert no longer answers, a new seat replaces it.
+    replaced_at = models.DateTimeField(_("改抽时间"), null=True, blank=True)
+    # The seed of a re-draw (the review's own seed drew the first seats).
+    seed = models.BigIntegerField(_("改抽随机种子"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("评审专家")

@@ -13,7 +13,7 @@ def is_drawn_member(user, member):
 def is_drawn_for_review(user, review):
     if review is None or not user.is_authenticated:
         return False
-    return review.members.filter(expert__user=user).exists()
+    return review.members.filter(expert__user=user, replaced_at__isnull=True).exists()
 
 
 rules.add_perm("experts.manage_experts", is_staff_member)

@@ -2,7 +2,9 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from apps.experts.enums import ReviewStatus
 from apps.experts.models import Expert, ExpertConflict, Review, ReviewMember
 
 
@@ -48,7 +50,16 @@ def reviews_for_staff() -> QuerySet[Review]:
         Review.objects.select_related("category", "drawn_by")
         .annotate(
             opinions=Count("members", filter=~Q(members__decision="")),
-            seats=Count("members"),
+            seats=Count("members", filter=Q(members__replaced_at__isnull=True)),
+            overdue=Count(
+                "members",
+                filter=Q(
+                    members__decision="",
+                    members__replaced_at__isnull=True,
+                    members__deadline__lt=timezone.localdate(),
+                    status=ReviewStatus.OPEN,
+                ),
+            ),
         )
         .order_by("-created_at")
     )

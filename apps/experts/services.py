@@ -1,19 +1,22 @@
+import datetime
 import random
 import secrets
 from collections import Counter
 
 import rules
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
 from apps.catalog.models import Category
-from apps.core import audit
+from apps.core import audit, inbox
 from apps.experts import selectors
 from apps.experts.enums import (
     DECISIONS_BY_KIND,
@@ -256,10 +259,12 @@ def review_draw(
         excluded_usccs=excluded_usccs,
         drawn_by=actor,
     )
+    deadline = _deadline()
     ReviewMember.objects.bulk_create(
-        ReviewMember(review=review, expert=expert, position=position)
+        ReviewMember(review=review, expert=expert, position=position, deadline=deadline)
         for position, expert in enumerate(chosen, start=1)
     )
+    _tell_drawn(review, chosen, deadline)
     audit.record(
         actor=actor,
         action="review.draw",
@@ -290,6 +295,8 @@ def opinion_give(*, member: ReviewMember, decision: str, comments: str, actor) -
     _require(actor, "experts.give_opinion", member)
     if review.status != ReviewStatus.OPEN:
         raise ValidationError(_("该评审已结束，不能再提交意见"))
+    if member.replaced_at is not None:
+        raise ValidationError(_("答复期限已过，该评审席位已改抽其他专家"))
     if decision not in DECISIONS_BY_KIND[review.kind]:
         raise ValidationError({"decision": _("请选择评审意见")})
     comments = comments.strip()
@@ -312,7 +319,9 @@ def opinion_give(*, member: ReviewMember, decision: str, comments: str, actor) -
             **audit.diff(before, audit.snapshot(member, ["decision", "comments"])),
         },
     )
-    decisions = list(review.members.values_list("decision", flat=True))
+    decisions = list(
+        review.members.filter(replaced_at__isnull=True).values_list("decision", flat=True)
+    )
     if all(decisions):
         review.status = ReviewStatus.CLOSED
         review.outcome = majority(decisions, otherwise=NO_MAJORITY[review.kind])
@@ -329,3 +338,119 @@ def opinion_give(*, member: ReviewMember, decision: str, comments: str, actor) -
         )
         review_closed.send(sender=Review, review=review, actor=actor)
     return member
+
+
+def _deadline():
+    return timezone.localdate() + datetime.timedelta(days=settings.REVIEW_RESPONSE_DAYS)
+
+
+def _tell_drawn(review: Review, experts_drawn, deadline) -> None:
+    """Each drawn expert is told, with the deadline: by their account when they have one
+    (also on their notifications page), else at the address the expert pool holds."""
+    inbox.notify_people(
+        people=[
+            expert.user if expert.user_id and expert.user.is_active else expert.email
+            for expert in experts_drawn
+        ],
+        subject=_("请参加专家评审：%(title)s") % {"title": review.title},
+        body=_(
+            "您已被随机抽取为“%(title)s”（%(kind)s）的评审专家，请于 %(deadline)s 前登录平台"
+            "提交评审意见。如与评审对象存在利益冲突，请在专家工作台声明。"
+        )
+        % {"title": review.title, "kind": review.get_kind_display(), "deadline": deadline},
+        path=reverse("experts:review_opinion", args=[review.pk]),
+    )
+
+
+def overdue_seats(*, today=None):
+    """Seats of open reviews whose deadline has passed with no opinion and no re-draw."""
+    return ReviewMember.objects.filter(
+        review__status=ReviewStatus.OPEN,
+        decision="",
+        replaced_at__isnull=True,
+        deadline__lt=today or timezone.localdate(),
+    ).select_related("review", "expert__user")
+
+
+def reviews_remind_overdue(*, today=None) -> int:
+    """The daily reminder: each drawn expert past the deadline, and bureau staff once per
+    review, who may re-draw the seat (`review_seat_redraw`)."""
+    seats = list(overdue_seats(today=today))
+    for seat in seats:
+        expert = seat.expert
+        inbox.notify_people(
+            people=[expert.user if expert.user_id and expert.user.is_active else expert.email],
+            subject=_("评审意见已逾期：%(title)s") % {"title": seat.review.title},
+            body=_("“%(title)s”的评审意见应于 %(deadline)s 前提交，目前尚未收到。请尽快提交。")
+            % {"title": seat.review.title, "deadline": seat.deadline},
+            path=reverse("experts:review_opinion", args=[seat.review_id]),
+        )
+    reviews = {seat.review_id: seat.review for seat in seats}
+    staff = User.objects.filter(role=Role.BUREAU, is_active=True)
+    for review in reviews.values():
+        late = [seat.expert.name for seat in seats if seat.review_id == review.pk]
+        inbox.notify_people(
+            people=staff,
+            subject=_("专家评审逾期：%(title)s") % {"title": review.title},
+            body=_("以下专家未在期限内提交意见：%(names)s。可在评审页面改抽其他专家。")
+            % {"names": "、".join(late)},
+            path=reverse("experts:review_detail", args=[review.pk]),
+        )
+    return len(seats)
+
+
+def seat_may_be_redrawn(member: ReviewMember, review: Review) -> bool:
+    """What the re-draw button asks: the service checks the same again."""
+    return (
+        review.status == ReviewStatus.OPEN
+        and member.replaced_at is None
+        and not member.decision
+        and member.deadline is not None
+        and member.deadline < timezone.localdate()
+    )
+
+
+@transaction.atomic
+def review_seat_redraw(*, member: ReviewMember, actor, seed: int | None = None) -> ReviewMember:
+    """Replace a drawn expert who has not answered by the deadline with one drawn by the
+    review's rule: the pool is recomputed (appointed committee experts of the category, the
+    same exclusions and conflicts), less every expert already drawn for this review, sorted
+    by email, and `random.Random(seed).sample(pool, 1)` draws one, with a fresh seed that is
+    recorded on the new seat and in the audit log."""
+    _require(actor, "experts.manage_reviews")
+    review = Review.objects.select_for_update().select_related("category").get(pk=member.review_id)
+    member = ReviewMember.objects.select_for_update().select_related("expert").get(pk=member.pk)
+    if not seat_may_be_redrawn(member, review):
+        raise ValidationError(
+            _("只有评审进行中、答复期限（%(deadline)s）已过且未提交意见的席位可以改抽")
+            % {"deadline": member.deadline or "—"}
+        )
+    drawn = set(review.members.values_list("expert_id", flat=True))
+    pool, _excluded = eligible_experts(
+        category=review.category, excluded_usccs=review.excluded_usccs
+    )
+    pool = [expert for expert in pool if expert.pk not in drawn]
+    if not pool:
+        raise ValidationError(_("没有可改抽的专家：符合条件的专家都已抽取过或需回避"))
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    [chosen] = draw(pool, 1, seed)
+    member.replaced_at = timezone.now()
+    member.save(update_fields=["replaced_at", "updated_at"])
+    position = review.members.aggregate(last=Max("position"))["last"] + 1
+    deadline = _deadline()
+    seat = ReviewMember.objects.create(
+        review=review, expert=chosen, position=position, deadline=deadline, seed=seed
+    )
+    audit.record(
+        actor=actor,
+        action="review.redraw",
+        target=review,
+        changes={
+            "replaced": [member.expert.email, None],
+            "drawn": [None, chosen.email],
+            "seed": [None, seed],
+            "pool": [None, [expert.pk for expert in pool]],
+        },
+    )
+    _tell_drawn(review, [chosen], deadline)
+    return seat

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from apps.core import audit
 from apps.core.forms import add_service_errors
@@ -70,7 +71,10 @@ def review_detail(request, pk):
         "experts/staff_review_detail.html",
         {
             "review": review,
-            "members": review.members.select_related("expert"),
+            "members": [
+                (member, services.seat_may_be_redrawn(member, review))
+                for member in review.members.select_related("expert")
+            ],
             "pool": [pool[pk] for pk in review.pool if pk in pool],
             "excluded": [
                 (pool.get(int(pk)), reason) for pk, reason in sorted(review.excluded.items())
@@ -141,3 +145,18 @@ def review_opinion(request, pk):
         "experts/review_opinion.html",
         {"review": review, "member": member, "form": form, "target": review.target},
     )
+
+
+@require_POST
+@permission_required("experts.manage_reviews")
+def review_seat_redraw(request, pk, member_pk):
+    member = get_object_or_404(ReviewMember, pk=member_pk, review_id=pk)
+    try:
+        seat = services.review_seat_redraw(member=member, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("已改抽：%(name)s，已通知其在期限内提交意见") % {"name": seat.expert.name}
+        )
+    return redirect("experts:review_detail", pk=pk)

@@ -212,7 +212,13 @@ CELERY_TASK_ROUTES = {
 # A background job still waiting or working this long after it was queued lost its message
 # (e.g. Redis restarted without persistence): the sweeps below send it again.
 JOB_STALE_AFTER = timedelta(minutes=env.int("JOB_STALE_AFTER_MINUTES", default=120))
+# Days a drawn expert has to give an opinion (then a daily reminder; staff may re-draw).
+REVIEW_RESPONSE_DAYS = env.int("REVIEW_RESPONSE_DAYS", default=10)
 CELERY_BEAT_SCHEDULE = {
+    "remind-overdue-reviews": {
+        "task": "experts.remind_overdue_reviews",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "requeue-stale-compile-jobs": {
         "task": "leaders.requeue_stale_jobs",
         "schedule": crontab(minute="*/15"),
