@@ -281,7 +281,7 @@ def test_workspace_query_count(
     client = client_for(enterprise_user)
     for _ in range(rows):
         StandardFactory(enterprise=enterprise_user.membership.enterprise, category=category)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("declarations:workspace"))
     assert response.content.decode().count("<tr>") == rows + 1
 

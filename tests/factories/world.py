@@ -350,5 +350,5 @@ def build_world() -> World:
     )
     leaders.ranking_jobs_queue(schemes=[scheme_unranked], actor=bureau)
     incentives.credit_records_sync()
-    EnterprisePilotFactory(enterprise=enterprise_a)
+    objects["pilot_tag"] = EnterprisePilotFactory(enterprise=enterprise_a)
     return world

@@ -171,13 +171,13 @@ def test_notifications_page_query_count_does_not_grow(
     client = client_for(enterprise_user)
     enterprise = enterprise_user.membership.enterprise
     Notification.objects.create(enterprise=enterprise, kind="candidate", subject="s", body="b")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get("/workspace/notifications/")
     for i in range(10):
         Notification.objects.create(
             enterprise=enterprise, kind="candidate", subject=f"s{i}", body="b"
         )
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get("/workspace/notifications/")
     assert response.content.decode().count("notification-item") == 11
 

@@ -141,10 +141,10 @@ def test_staff_titles_list_query_count_does_not_grow(
 ):
     client = client_for(bureau_user)
     LeaderFactory()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get("/staff/leaders/").status_code == 200
     LeaderFactory.create_batch(12)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page = client.get("/staff/leaders/?status=active").content.decode()
     assert page.count("/staff/leaders/") >= 13
 

@@ -125,6 +125,11 @@ TARGETS = {
         "object_id": o["scheme_approved"].pk,
     },
     "admin app": lambda o: {"app_label": "leaders"},
+    "pilot tag": lambda o: {"pk": o["pilot_tag"].pk},
+    "list review seat": lambda o: {
+        "pk": o["list_review"].pk,
+        "member_pk": o["list_review"].members.order_by("position").first().pk,
+    },
     "enterprise A's user": lambda o: {"id": o["enterprise_a"].memberships.first().user_id},
     "unknown admin page": lambda o: {"url": "nothing/"},
 }
@@ -359,6 +364,13 @@ TABLE = [
     ("POST", "staff/reviews/<int:pk>/", "list review",
         (LOGIN, 403,   403,   403,   403,   403,   403,   SKIP,  403,   SKIP)),
 
+    # Re-drawing a seat is refused while its deadline runs: staff's POST would change nothing,
+    # but it is a write path, so it is left to tests/experts/test_deadlines.py.
+    ("GET", "staff/reviews/<int:pk>/seats/<int:member_pk>/redraw/", "list review seat",
+        (405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
+    ("POST", "staff/reviews/<int:pk>/seats/<int:member_pk>/redraw/", "list review seat",
+        (LOGIN, 403,   403,   403,   403,   403,   403,   SKIP,  403,   SKIP)),
+
     ("GET", "workspace/expert/", None,
         (LOGIN, 403,   403,   403,   403,   200,   200,   403,   403,   403)),
 
@@ -590,6 +602,9 @@ TABLE = [
     ("GET", "objections/<int:pk>/attachment/", "objection without file",
         (LOGIN, 403,   403,   403,   403,   403,   403,   404,   403,   404)),
 
+    ("GET", "notifications/", None,
+        (LOGIN, 200,   200,   200,   200,   200,   200,   200,   200,   200)),
+
     ("GET", "workspace/notifications/", None,
         (LOGIN, 200,   200,   403,   403,   403,   403,   403,   403,   200)),
 
@@ -665,6 +680,20 @@ TABLE = [
 
     ("GET", "workspace/incentives/", None,
         (LOGIN, 200,   200,   403,   403,   403,   403,   403,   403,   403)),
+
+    ("GET", "staff/incentives/", None,
+        (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
+
+    ("GET", "staff/pilots/", None,
+        (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
+    ("GET", "staff/pilots/tag/", None,
+        (405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
+    ("POST", "staff/pilots/tag/", None,
+        (LOGIN, 403,   403,   403,   403,   403,   403,   SKIP,  403,   SKIP)),
+    ("GET", "staff/pilots/<int:pk>/remove/", "pilot tag",
+        (405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
+    ("POST", "staff/pilots/<int:pk>/remove/", "pilot tag",
+        (LOGIN, 403,   403,   403,   403,   403,   403,   SKIP,  403,   SKIP)),
 
     ("GET", "partner/", None,
         (LOGIN, 403,   403,   403,   403,   403,   403,   403,   200,   403)),
