@@ -63,4 +63,4 @@ def history_for(target: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         object_id=str(target.pk),
-    ).select_related("actor")
+    ).select_related("actor", "content_type")

@@ -1,0 +1,201 @@
+"""One formatter for what people read: pages, exports and mails show numbers without
+trailing zeros, codes as their labels, and history entries as sentences in the reader's
+words (field labels and object names, not keys and database ids)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# What an audit action's last part means (`standard.publish` -> 公开). An action whose last
+# part is a status of the target (e.g. `scheme.approved`) reads as that status's label.
+VERBS = {
+    "create": _("创建"),
+    "update": _("修改"),
+    "change": _("修改"),
+    "delete": _("删除"),
+    "publish": _("公开发布"),
+    "revise": _("开始修订"),
+    "edit_draft": _("编辑草稿"),
+    "delete_draft": _("删除草稿"),
+    "discard_revision": _("放弃修订"),
+    "set_values": _("填写指标值"),
+    "attach_text": _("上传标准文本"),
+    "abolish": _("废止"),
+    "result": _("录入抽查结果"),
+    "generate": _("生成计划"),
+    "approve": _("批准"),
+    "results_publish": _("公布评估结果"),
+    "new_version": _("新建版本"),
+    "comment": _("发表意见"),
+    "redraw": _("改抽专家"),
+    "opinion": _("提交评审意见"),
+    "draw": _("抽取评审专家"),
+    "close": _("评审结束"),
+    "requeue": _("重新发送编制任务"),
+    "queue": _("排队编制"),
+    "compile": _("编制排行榜"),
+    "tag": _("添加试点标记"),
+    "untag": _("移除试点标记"),
+    "revoke": _("撤销"),
+    "issue": _("签发"),
+    "file": _("提出异议"),
+    "announce": _("发布公告"),
+    "request": _("提交注册申请"),
+    "activate": _("激活账户"),
+    "refuse": _("拒绝"),
+    "expire": _("到期"),
+    "apply": _("提交申请"),
+    "recommend": _("推荐"),
+    "conflict_declare": _("声明利益冲突"),
+    "enter": _("录入"),
+    "notice_end": _("公示结束"),
+    "remove": _("移除"),
+    "unreject": _("撤回拒绝"),
+    "score": _("评分"),
+    "reject": _("拒绝"),
+    "submit": _("提交"),
+    "member_move": _("调整所属机构"),
+    "member_add": _("添加评估人员"),
+    "two_factor_enabled": _("启用两步验证"),
+    "two_factor_disabled": _("停用两步验证"),
+}
+# Keys of `changes` that are not fields of the target.
+KEYS = {
+    "reason": _("理由"),
+    "seed": _("随机种子"),
+    "pool": _("候选专家"),
+    "drawn": _("抽取专家"),
+    "replaced": _("被改抽专家"),
+    "expert": _("专家"),
+    "excluded": _("回避专家"),
+    "conflict": _("利益冲突"),
+    "batch": _("批次"),
+    "schemes": _("方案数"),
+    "jobs": _("任务"),
+    "status": _("状态"),
+    "values": _("指标值"),
+    "rows": _("数据行数"),
+    "created": _("新增"),
+    "updated": _("更新"),
+    "file": _("文件"),
+}
+EMPTY = "—"
+
+
+def plain_number(value) -> str:
+    """4.400000 -> 4.4, 100.00 -> 100, 1E+2 -> 100; anything else as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    text = format(number.normalize(), "f")
+    return "0" if text in {"-0", "0"} else text
+
+
+def _field(model, name):
+    """The target's own (concrete) field of that name; None for keys of their own."""
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except Exception:  # FieldDoesNotExist: a key of the entry's own
+        return None
+    return field if getattr(field, "concrete", False) else None
+
+
+def _label_of(model, key) -> str:
+    field = _field(model, key)
+    if field is not None and getattr(field, "verbose_name", None):
+        return str(field.verbose_name)
+    return str(KEYS.get(key, key))
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, list):
+        return "、".join(_plain(item) for item in value) or EMPTY
+    if isinstance(value, dict):
+        return "；".join(f"{key}：{_plain(item)}" for key, item in value.items()) or EMPTY
+    if isinstance(value, (int, float, Decimal)):
+        return plain_number(value)
+    text = str(value)
+    return plain_number(text) if _looks_decimal(text) else text
+
+
+def _looks_decimal(text: str) -> bool:
+    stripped = text.lstrip("-")
+    return stripped.replace(".", "", 1).isdigit() and "." in stripped
+
+
+def _value(field, value, related_names) -> str:
+    if field is None:
+        return _plain(value)
+    if field.choices and not isinstance(value, (list, dict)):
+        labels = dict(field.flatchoices)
+        return str(labels.get(value, _plain(value))) if value not in (None, "") else EMPTY
+    if isinstance(field, models.ForeignKey) and value not in (None, ""):
+        return related_names.get((field.related_model, str(value)), _("（已删除）"))
+    if isinstance(field, models.BooleanField):
+        return _plain(bool(value)) if value is not None else EMPTY
+    return _plain(value)
+
+
+def _action(entry, model) -> str:
+    _prefix, _dot, verb = entry.action.rpartition(".")
+    if verb in VERBS:
+        return str(VERBS[verb])
+    status = _field(model, "status")
+    if status is not None and status.choices:
+        label = dict(status.flatchoices).get(verb)
+        if label is not None:
+            return str(_("状态变为“%(status)s”") % {"status": label})
+    return entry.action
+
+
+def describe(entries) -> list[dict]:
+    """Each entry as {"entry", "actor", "action", "changes": [(label, old, new)]}, with the
+    names of referenced objects looked up once per model for the whole list."""
+    entries = list(entries)
+    wanted: dict = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for key, values in (entry.changes or {}).items():
+            field = _field(model, key)
+            if isinstance(field, models.ForeignKey) and isinstance(values, list):
+                ids = {str(v) for v in values if v not in (None, "")}
+                wanted.setdefault(field.related_model, set()).update(ids)
+    related_names = {}
+    for model, ids in wanted.items():
+        for obj in model._default_manager.filter(pk__in=[i for i in ids if i.isdigit()]):
+            related_names[(model, str(obj.pk))] = str(obj)
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        changes = []
+        for key, values in (entry.changes or {}).items():
+            field = _field(model, key)
+            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+            changes.append(
+                (
+                    _label_of(model, key),
+                    _value(field, old, related_names),
+                    _value(field, new, related_names),
+                )
+            )
+        rows.append(
+            {
+                "entry": entry,
+                "actor": entry.actor.name or entry.actor.email if entry.actor else None,
+                "action": _action(entry, model),
+                "changes": changes,
+            }
+        )
+    return rows
