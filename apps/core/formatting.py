@@ -182,7 +182,7 @@ def describe(entries) -> list[dict]:
         changes = []
         for key, values in (entry.changes or {}).items():
             field = _field(model, key)
-            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+            old, new = [*values, None, None][:2] if isinstance(values, list) else (None, values)
             changes.append(
                 (
                     _label_of(model, key),
