@@ -7,9 +7,11 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import audit
 from apps.core.uploads import safe_filename
+from apps.core.workflow import Workflow
 from apps.incentives import eligibility
 from apps.incentives.documents import inspect_upload
 from apps.incentives.enums import ApplicationStatus, PilotTag
@@ -26,23 +28,22 @@ from apps.incentives.rules import can_read_leader_feed
 from apps.leaders import notifications
 from apps.leaders.enums import LeaderStatus, NotificationKind
 
-# The application workflow, as data: status -> statuses it may move to, and the permission an
-# actor needs to move an application to each target status.
-APPLICATION_TRANSITIONS: dict[str, set[str]] = {
-    ApplicationStatus.SUBMITTED: {
-        ApplicationStatus.APPROVED,
-        ApplicationStatus.REFUSED,
-        ApplicationStatus.WITHDRAWN,
+# The application workflow, as data: who may make each move (apps/core/workflow.py). The
+# rules themselves, not `has_perm`: only the provider's own users (or bureau staff, for the
+# bureau's own programmes) decide, and only the enterprise withdraws.
+APPLICATION = Workflow(
+    "incentive_application",
+    ApplicationStatus,
+    noun=gettext_lazy("申请"),
+    transitions={
+        (ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED): "incentives.decide_application",
+        (ApplicationStatus.SUBMITTED, ApplicationStatus.REFUSED): "incentives.decide_application",
+        (
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.WITHDRAWN,
+        ): "incentives.withdraw_application",
     },
-    ApplicationStatus.APPROVED: set(),
-    ApplicationStatus.REFUSED: set(),
-    ApplicationStatus.WITHDRAWN: set(),
-}
-TARGET_PERMISSIONS: dict[str, str] = {
-    ApplicationStatus.APPROVED: "incentives.decide_application",
-    ApplicationStatus.REFUSED: "incentives.decide_application",
-    ApplicationStatus.WITHDRAWN: "incentives.withdraw_application",
-}
+)
 # A decision always gives its reason; an enterprise may withdraw without one.
 REASON_REQUIRED = {ApplicationStatus.APPROVED, ApplicationStatus.REFUSED}
 
@@ -159,21 +160,7 @@ def application_change_status(
         .select_related("programme__provider", "leader", "enterprise")
         .get(pk=application.pk)
     )
-    # The rules themselves, not `has_perm`: only the provider's own users (or bureau staff, for
-    # the bureau's own programmes) decide, and only the enterprise withdraws; a superuser's
-    # blanket `has_perm` does not stand in for either.
-    if target not in TARGET_PERMISSIONS or not rules.has_perm(
-        TARGET_PERMISSIONS[target], actor, application
-    ):
-        raise PermissionDenied
-    if target not in APPLICATION_TRANSITIONS[application.status]:
-        raise ValidationError(
-            _("申请状态不能从“%(old)s”变为“%(new)s”")
-            % {
-                "old": application.get_status_display(),
-                "new": ApplicationStatus(target).label,
-            }
-        )
+    APPLICATION.check(application, target, actor)
     if (
         target == ApplicationStatus.APPROVED
         and application.leader_id is not None

@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -140,18 +139,16 @@ def _application(request, pk) -> Application:
 @permission_required("incentives.view_application", fn=_application)
 def application_detail(request, pk):
     application = _application(request, pk)
-    # The rules themselves, as the service checks them: a superuser reads but does not decide.
-    can_decide = rules.has_perm("incentives.decide_application", request.user, application)
-    can_withdraw = rules.has_perm("incentives.withdraw_application", request.user, application)
-    is_open = application.status == ApplicationStatus.SUBMITTED
+    # The moves the workflow offers this user, as the service checks them.
+    moves = services.APPLICATION.available(application, request.user)
     return render(
         request,
         "incentives/application_detail.html",
         {
             "application": application,
             "documents": application.documents.all(),
-            "decision_form": DecisionForm() if can_decide and is_open else None,
-            "can_withdraw": can_withdraw and is_open,
+            "decision_form": DecisionForm() if ApplicationStatus.APPROVED in moves else None,
+            "can_withdraw": ApplicationStatus.WITHDRAWN in moves,
             "entries": audit.history_for(application),
             "leader_status": application.leader.status_on(timezone.localdate())
             if application.leader

@@ -1,0 +1,122 @@
+"""One shape for every workflow: its states, and its transitions with who may make each,
+kept as data in one place per app; one service per workflow applies them.
+
+    SCHEME = Workflow(
+        "scheme", SchemeStatus, noun=_("方案"),
+        transitions={
+            (DRAFT, SUBMITTED): "evaluators.act_for_agency",   # a django-rules permission
+            (APPROVED, SUPERSEDED): SYSTEM,                     # made by another service
+        },
+    )
+
+A service calls `SCHEME.check(scheme, to, actor)` before it changes the status: a move the
+table does not hold is refused with the workflow's one message, a move the actor may not make
+with PermissionDenied. Pages ask `SCHEME.available(scheme, user)` (or the template tag
+`{% transitions obj %}`) which moves to offer instead of restating the table, and imports
+ask `SCHEME.reaches(old, new)` whether a file may set a status (CONTRACT.md §2: statuses move
+only forward). `REGISTRY` lists every workflow, for the tests that check them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rules
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+# A transition no person makes directly: another service makes it (a review's outcome, a
+# newer version approved, a job).
+SYSTEM = "system"
+
+REGISTRY: dict[str, Workflow] = {}
+
+
+def require(actor, perm: str, obj=None) -> None:
+    """The one permission check of services: the django-rules predicate itself (no superuser
+    bypass: acting as another role is wrong, not merely privileged). `actor=None` is the
+    system (a command, a job, another service) and may do anything."""
+    if actor is not None and not rules.has_perm(perm, actor, obj):
+        raise PermissionDenied
+
+
+@dataclass
+class Workflow:
+    name: str
+    states: type[models.TextChoices]
+    transitions: dict[tuple[str, str], str]
+    noun: str = ""
+    attribute: str = "status"
+    _targets: dict = field(init=False, repr=False)
+
+    def __post_init__(self):
+        values = set(self.states.values)
+        for source, target in self.transitions:
+            if source not in values or target not in values:
+                raise ValueError(f"{self.name}: unknown state in {source} -> {target}")
+        self._targets = {}
+        for source, target in self.transitions:
+            self._targets.setdefault(source, []).append(target)
+        REGISTRY[self.name] = self
+
+    def label(self, state: str) -> str:
+        return str(self.states(state).label) if state in self.states.values else state
+
+    def targets(self, source: str) -> list[str]:
+        return list(self._targets.get(source, []))
+
+    def allows(self, source: str, target: str) -> bool:
+        return (source, target) in self.transitions
+
+    def reaches(self, source: str, target: str) -> bool:
+        """Whether `target` follows `source` through any number of moves (or is it)."""
+        seen, frontier = {source}, [source]
+        while frontier:
+            for following in self._targets.get(frontier.pop(), []):
+                if following not in seen:
+                    seen.add(following)
+                    frontier.append(following)
+        return target in seen
+
+    def refusal(self, source: str, target: str) -> str:
+        return _("%(noun)s状态不能从“%(old)s”变为“%(new)s”") % {
+            "noun": self.noun,
+            "old": self.label(source),
+            "new": self.label(target),
+        }
+
+    def check(self, obj, target: str, actor, *, source: str | None = None) -> str:
+        """Refuse a move the table does not hold (ValidationError with `refusal`) or one the
+        actor may not make (PermissionDenied); returns the rule that allowed it."""
+        source = getattr(obj, self.attribute) if source is None else source
+        # Permission first: who may never make such a move learns nothing of the state.
+        into = {rule for (_old, new), rule in self.transitions.items() if new == target}
+        if actor is not None and SYSTEM not in into and into:
+            if not any(rules.has_perm(rule, actor, obj) for rule in into):
+                raise PermissionDenied
+        rule = self.transitions.get((source, target))
+        if rule is None:
+            raise ValidationError(self.refusal(source, target))
+        if rule != SYSTEM:
+            require(actor, rule, obj)
+        return rule
+
+    def available(self, obj, user) -> list[str]:
+        """The targets this user may move `obj` to now: what the page offers."""
+        source = getattr(obj, self.attribute)
+        return [
+            target
+            for target in self.targets(source)
+            if (rule := self.transitions[(source, target)]) != SYSTEM
+            and user is not None
+            and rules.has_perm(rule, user, obj)
+        ]
+
+
+def workflow_of(obj) -> Workflow | None:
+    model = type(obj)
+    for workflow in REGISTRY.values():
+        if getattr(workflow.states, "model", None) is model:
+            return workflow
+    return None
