@@ -68,3 +68,10 @@ class OpinionForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("选择“修改后再审”或“不同意”时必填"),
     )
+
+
+class AccountLinkForm(BootstrapFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("已有账户的邮箱"),
+        help_text=_("该账户的角色须为“专家”，且未关联其他专家。"),
+    )

@@ -11,7 +11,11 @@ def expert_of(user) -> Expert | None:
 
 
 def experts_for_staff() -> QuerySet[Expert]:
-    return Expert.objects.prefetch_related("specialties").order_by("status", "email")
+    return (
+        Expert.objects.select_related("user")
+        .prefetch_related("specialties")
+        .order_by("status", "email")
+    )
 
 
 def seats_of(user) -> QuerySet[ReviewMember]:
