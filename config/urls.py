@@ -24,7 +24,7 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts_urls.overrides)),
-    path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/partner/leaders/", PartnerLeaderFeed.as_view(), name="partner-leaders"),
     path("api/v1/partner/leaders.csv", PartnerLeaderFeedCSV.as_view(), name="partner-leaders-csv"),

@@ -45,6 +45,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_staff = models.BooleanField(_("可登录管理后台"), default=False)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    invited_at = models.DateTimeField(
+        _("最近邀请时间"),
+        null=True,
+        blank=True,
+        help_text=_("最近一次发送设置密码邀请的时间；只有最近一封邀请中的链接有效。"),
+    )
 
     objects = UserManager()
 
@@ -61,3 +67,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+    @property
+    def invitation_pending(self) -> bool:
+        """An active account whose owner has never set a password (apps.accounts.services)."""
+        return self.is_active and not self.has_usable_password()

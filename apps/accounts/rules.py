@@ -31,6 +31,8 @@ is_staff_member = is_bureau_staff | is_administrator | is_superuser
 
 rules.add_perm("accounts.activate_user", is_staff_member)
 rules.add_perm("accounts.view_staff_pages", is_staff_member)
+# Send (again) the set-password invitation of an account that staff or an import created.
+rules.add_perm("accounts.invite_user", is_staff_member)
 # CSV/Excel imports and the admin's exports (apps.core.imports) are for staff only.
 rules.add_perm("core.import_data", is_staff_member)
 rules.add_perm("core.export_data", is_staff_member)

@@ -1,5 +1,6 @@
-"""Sign-in with an optional second step (TOTP), the two-factor page, and rate-limited
-login and password reset (docs/security.md)."""
+"""Sign-in with an optional second step (TOTP) and a landing page per role, the two-factor
+page, rate-limited login and password reset, and invitations: the invited person's
+set-password page and the staff's list of invitations not yet accepted (docs/security.md)."""
 
 import time
 
@@ -10,20 +11,26 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from apps.accounts import services
-from apps.accounts.forms import TokenForm
+from apps.accounts import selectors, services
+from apps.accounts.enums import Role
+from apps.accounts.forms import InvitationPasswordForm, PortalPasswordResetForm, TokenForm
+from apps.accounts.landing import landing_url
+from apps.accounts.tokens import invitation_token_generator
 from apps.core import ratelimit
+from apps.core.permissions import permission_required
 from apps.core.ratelimit import rate_limit
 
 PENDING = "_otp_pending"
@@ -38,7 +45,7 @@ class LoginView(auth_views.LoginView):
     password alone then only parks the user id in the session for a few minutes."""
 
     def form_valid(self, form):
-        user = form.get_user()
+        user = self.signing_in = form.get_user()
         if services.totp_device_of(user) is None:
             return super().form_valid(form)
         self.request.session[PENDING] = {
@@ -48,6 +55,13 @@ class LoginView(auth_views.LoginView):
             "at": time.time(),
         }
         return redirect("accounts:login_verify")
+
+    def get_default_redirect_url(self):
+        """Without a (safe) `next`, each role lands on its workspace."""
+        user = getattr(self, "signing_in", None)
+        if user is not None:
+            return landing_url(user)
+        return super().get_default_redirect_url()
 
 
 def _pending_user(request):
@@ -164,6 +178,101 @@ password_reset = rate_limit(
     scope="password_reset_email",
     rate="3/h",
     key=lambda request: "email:" + request.POST.get("email", "").strip().lower(),
-)(rate_limit(scope="password_reset", rate="10/h")(auth_views.PasswordResetView.as_view()))
+)(
+    rate_limit(scope="password_reset", rate="10/h")(
+        auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm)
+    )
+)
+
+
+# ---------------------------------------------------------------- invitations
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The invitation mail's link: the invited person chooses a password, then signs in.
+    Django's reset-confirm flow (the token moves from the URL into the session before the
+    form is shown) with the invitation's token generator; the link is invalid once the
+    account has a password, is inactive, or the token is wrong, superseded or expired."""
+
+    token_generator = invitation_token_generator
+    form_class = InvitationPasswordForm
+    template_name = "accounts/invitation_accept.html"
+    success_url = reverse_lazy("login")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.invitation_pending else None
+
+    def form_valid(self, form):
+        services.invitation_accept(form=form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, _("密码已设置。请用邮箱和新密码登录。"))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeout_days"] = settings.INVITATION_TIMEOUT_DAYS
+        return context
+
+
+invitation_accept = InvitationAcceptView.as_view()
+
+# Resending mails a person a link: at most this many per staff member, and per invited account.
+RESEND_RATE = "30/h"
+RESEND_TARGET_RATE = "3/h"
+
+
+@permission_required("accounts.invite_user")
+def invitations(request):
+    """Accounts whose owner has not set a password yet (never invited, invited and not
+    accepted, or the link expired), with a button to send the invitation again."""
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    page = Paginator(selectors.invitations_pending(role=role or None), 50).get_page(
+        request.GET.get("page")
+    )
+    for user in page.object_list:
+        user.state_code, user.state = services.account_state(user)
+    return render(
+        request,
+        "accounts/staff_invitations.html",
+        {
+            "page": page,
+            "role": role,
+            "roles": Role.choices,
+            "timeout_days": settings.INVITATION_TIMEOUT_DAYS,
+        },
+    )
+
+
+@require_POST
+@permission_required("accounts.invite_user")
+@rate_limit(scope="invitation_resend", rate=RESEND_RATE, key="user")
+def invitation_resend(request, pk):
+    user = get_object_or_404(get_user_model(), pk=pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""  # e.g. the expert's page the button was on; anything else: the list
+    if ratelimit.hit(
+        scope="invitation_resend_target", rate=RESEND_TARGET_RATE, identity=f"user:{user.pk}"
+    ).limited:
+        messages.error(
+            request,
+            _("刚刚已多次向 %(email)s 发送邀请，请稍后再试。") % {"email": user.email},
+        )
+    else:
+        try:
+            services.invite_user(user=user, actor=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("已重新发送邀请：%(email)s（链接 %(days)d 天内有效）")
+                % {"email": user.email, "days": settings.INVITATION_TIMEOUT_DAYS},
+            )
+    return redirect(back or "accounts:invitations")
+
 
 login_view = LoginView.as_view()

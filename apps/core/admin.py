@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.template.response import TemplateResponse
@@ -8,6 +9,12 @@ from apps.core.imports.admin import ImportRunAdmin
 from apps.core.models import AuditEntry, ImportRun
 
 
+def _secret(form, name: str) -> bool:
+    """A password typed into the form (the admin's new-user form): never into the log."""
+    field = form.fields.get(name)
+    return field is not None and isinstance(field.widget, forms.PasswordInput)
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """Admin edits are state changes too: audit them, and show the audit log as history."""
 
@@ -15,7 +22,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
         before = form.initial if change else {}
         super().save_model(request, obj, form, change)
         changes = {
-            name: [before.get(name), form.cleaned_data.get(name)] for name in form.changed_data
+            name: [before.get(name), form.cleaned_data.get(name)]
+            for name in form.changed_data
+            if not _secret(form, name)
         }
         audit.record(
             actor=request.user,

@@ -9,12 +9,14 @@ service the evaluators' form uses.
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from apps.accounts.tasks import invite_new_users
 from apps.catalog.models import Category, Indicator
 from apps.core.imports import (
     STAGE,
@@ -73,8 +75,8 @@ AGENCIES = register(
 
 
 class EvaluatorKind(ImportKind):
-    """Evaluator accounts (role `evaluator`, no usable password: people set one through the
-    password reset) and their agency membership."""
+    """Evaluator accounts (role `evaluator`, no usable password) and their agency membership.
+    Each new account gets the invitation mail to set a password once the import commits."""
 
     def stage_sql(self, present: set[str]) -> str:
         return (
@@ -97,8 +99,14 @@ class EvaluatorKind(ImportKind):
             "is_active, is_staff, date_joined) "
             "SELECT '!' || md5(random()::text || st.email), false, st.email, st.name, '', "
             f"'evaluator', true, false, now() FROM {STAGE} st WHERE st._target_id IS NULL "
-            "ORDER BY st.row_no"
+            "ORDER BY st.row_no RETURNING id"
         )
+        created = [row[0] for row in cursor.fetchall()]
+        if created:
+            # A job (Celery), not here: mailing thousands of people must not hold the import's
+            # transaction. If the job cannot be queued (broker down) the import still stands
+            # (robust: logged): the accounts wait on the staff's list of invitations.
+            transaction.on_commit(partial(invite_new_users.delay, user_ids=created), robust=True)
         cursor.execute(
             "INSERT INTO evaluators_agencymembership (user_id, agency_id, created_at, updated_at) "
             f"SELECT u.id, st.agency_id, now(), now() FROM {STAGE} st "
@@ -134,7 +142,7 @@ EVALUATORS = register(
         "JOIN evaluators_agency a ON a.id = t.agency_id {where} ORDER BY u.email",
         pk_expr="t.id",
         description=_lazy(
-            "评估机构人员账户：按邮箱新增或更新，并加入机构。新账户通过“忘记密码”设置密码。"
+            "评估机构人员账户：按邮箱新增或更新，并加入机构。新账户会收到设置密码的邀请邮件。"
         ),
         example=[["zhang@example.cn", "张评估", "51110102MJ0000001B"]],
     )

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts import services as accounts
 from apps.accounts.enums import Role
 from apps.catalog.models import Category, KeyArea
 from apps.core import audit
@@ -98,10 +99,10 @@ def agency_save(
 
 @transaction.atomic
 def evaluator_save(
-    *, email: str, name: str, agency: Agency, actor
+    *, email: str, name: str, agency: Agency, actor, request=None
 ) -> tuple[AgencyMembership, bool]:
     """Make `email` an evaluator of `agency`: a new account (without a password: the person
-    sets one through the password reset) or an existing evaluator account."""
+    gets the invitation mail with a link to set one) or an existing evaluator account."""
     _require(actor, "evaluators.manage_agencies")
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -111,6 +112,7 @@ def evaluator_save(
         user.set_unusable_password()
         user.full_clean()
         user.save()
+        accounts.invite_user(user=user, actor=actor, request=request)
     elif user.role != Role.EVALUATOR:
         raise ValidationError({"email": _("该邮箱已用于其他角色的账户")})
     elif name and user.name != name:

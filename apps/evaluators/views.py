@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.services import account_state
 from apps.catalog.models import KeyArea
 from apps.core import audit
 from apps.core.forms import add_service_errors
@@ -66,11 +68,20 @@ def agency_detail(request, pk):
     form = EvaluatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.evaluator_save(agency=agency, actor=request.user, **form.cleaned_data)
+            _membership, created = services.evaluator_save(
+                agency=agency, actor=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("评估人员已加入机构"))
+            if created:
+                messages.success(
+                    request,
+                    _("评估人员已加入机构，设置密码的邀请邮件已发送至 %(email)s")
+                    % {"email": form.cleaned_data["email"]},
+                )
+            else:
+                messages.success(request, _("评估人员已加入机构"))
             return redirect("evaluators:agency_detail", pk=agency.pk)
     return render(
         request,
@@ -78,12 +89,20 @@ def agency_detail(request, pk):
         {
             "agency": agency,
             "form": form,
-            "members": agency.memberships.select_related("user"),
+            "members": _with_account_state(agency.memberships.select_related("user")),
             "applications": agency.applications.select_related("key_area__category"),
             "schemes": selectors.schemes_of_agency(agency),
             "entries": audit.history_for(agency)[:50],
+            "invitation_days": settings.INVITATION_TIMEOUT_DAYS,
         },
     )
+
+
+def _with_account_state(memberships):
+    memberships = list(memberships)
+    for membership in memberships:
+        membership.state_code, membership.state = account_state(membership.user)
+    return memberships
 
 
 @permission_required("evaluators.manage_agencies")

@@ -1,9 +1,10 @@
-"""Demo expert committee: the demo expert account and a pool large enough for draws and the
-spot-check plan (committee members with the demo categories, inspectors with distinct
-organisations)."""
+"""Demo expert committee: a pool large enough for draws and the spot-check plan (committee
+members with the demo categories, inspectors with distinct organisations). Every expert of
+the pool has a demo account (seed_demo creates them), so whoever a draw picks can sign in."""
 
 from django.contrib.auth import get_user_model
 
+from apps.accounts.enums import Role
 from apps.catalog.models import Category
 from apps.core.uscc import check_character
 from apps.experts import services
@@ -71,8 +72,13 @@ def load() -> list[Expert]:
             actor=None,
         )
         experts.append(expert)
-    # The demo account may have been created after its expert record: link it.
-    user = get_user_model().objects.filter(email=DEMO_EXPERT_EMAIL).first()
-    if user is not None:
-        Expert.objects.filter(email=DEMO_EXPERT_EMAIL, user__isnull=True).update(user=user)
+    # A demo account may have been created after its expert record: link it.
+    linked = set(Expert.objects.filter(user__isnull=False).values_list("user_id", flat=True))
+    accounts = (
+        get_user_model()
+        .objects.filter(email__in=[row[0] for row in POOL], role=Role.EXPERT)
+        .exclude(pk__in=linked)
+    )
+    for user in accounts:
+        Expert.objects.filter(email=user.email, user__isnull=True).update(user=user)
     return experts

@@ -81,3 +81,10 @@ class OpinionForm(BootstrapFormMixin, forms.Form):
             comments.required = True
             comments.error_messages["required"] = _("请写明认定异议成立或不成立的理由")
             comments.help_text = _("请写明认定异议成立或不成立的依据，工作人员据此作出认定。")
+
+
+class AccountLinkForm(BootstrapFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("已有账户的邮箱"),
+        help_text=_("该账户的角色须为“专家”，且未关联其他专家。"),
+    )

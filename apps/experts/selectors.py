@@ -33,7 +33,11 @@ def conflicts_by_uscc(
 
 
 def experts_for_staff() -> QuerySet[Expert]:
-    return Expert.objects.prefetch_related("specialties").order_by("status", "email")
+    return (
+        Expert.objects.select_related("user")
+        .prefetch_related("specialties")
+        .order_by("status", "email")
+    )
 
 
 def seats_of(user) -> QuerySet[ReviewMember]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts import services as accounts
 from apps.accounts.enums import Role
 from apps.catalog.models import Category
 from apps.core import audit, inbox
@@ -127,8 +128,12 @@ def expert_set_status(
     actor,
     appointed_on=None,
     term_ends_on=None,
+    request=None,
 ) -> Expert:
-    """The expert's one status-changing service: appoint (with the term) or retire."""
+    """The expert's one status-changing service: appoint (with the term) or retire. An
+    appointed expert can be drawn, so must be able to sign in and answer: appointing one who
+    has no usable account yet creates or links it and sends the invitation
+    (`expert_account_ensure`; the outcome is left on `expert.account_outcome`)."""
     _require(actor, "experts.manage_experts")
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     _check_transition(expert.status, status)
@@ -152,7 +157,109 @@ def expert_set_status(
             before, audit.snapshot(expert, ["status", "appointed_on", "term_ends_on", "retired_on"])
         ),
     )
+    if status == ExpertStatus.APPOINTED:
+        expert.account_outcome = expert_account_ensure(expert=expert, actor=actor, request=request)
     return expert
+
+
+# ---------------------------------------------------------------- the expert's account
+
+
+def _new_expert_account(expert: Expert, actor, request):
+    user = User(email=expert.email, name=expert.name, role=Role.EXPERT)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    expert.user = user
+    expert.save(update_fields=["user", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="expert.account_create",
+        target=expert,
+        changes={"user": [None, user.email]},
+    )
+    accounts.invite_user(user=user, actor=actor, request=request)
+    return user
+
+
+@transaction.atomic
+def expert_account_create(*, expert: Expert, actor, request=None):
+    """Staff create the expert's login account (role expert, the expert's email, no password)
+    and the expert gets the invitation mail to set a password."""
+    _require(actor, "experts.manage_experts")
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    if expert.user_id is not None:
+        raise ValidationError(_("该专家已关联登录账户"))
+    if User.objects.filter(email__iexact=expert.email).exists():
+        raise ValidationError(
+            _("邮箱 %(email)s 已有账户，请用“关联已有账户”关联该账户") % {"email": expert.email}
+        )
+    return _new_expert_account(expert, actor, request)
+
+
+@transaction.atomic
+def expert_account_link(*, expert: Expert, email: str, actor):
+    """Link the expert to an existing expert account, found by its email."""
+    _require(actor, "experts.manage_experts")
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    if expert.user_id is not None:
+        raise ValidationError(_("该专家已关联登录账户"))
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError({"email": _("没有使用该邮箱的账户")})
+    if user.role != Role.EXPERT:
+        raise ValidationError(
+            {
+                "email": _("该账户的角色是“%(role)s”，只能关联角色为“专家”的账户")
+                % {"role": user.get_role_display()}
+            }
+        )
+    if not user.is_active:
+        raise ValidationError({"email": _("该账户已停用")})
+    if Expert.objects.filter(user=user).exists():
+        raise ValidationError({"email": _("该账户已关联其他专家")})
+    expert.user = user
+    expert.save(update_fields=["user", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="expert.account_link",
+        target=expert,
+        changes={"user": [None, user.email]},
+    )
+    return user
+
+
+def expert_account_ensure(*, expert: Expert, actor, request=None) -> str:
+    """Make sure the expert can sign in, as far as it can be done without them: link the
+    expert account with their email, or create one; invite when its owner has not set a
+    password. Returns "active", "invited" or "conflict" (the email belongs to an account of
+    another role, or one linked to another expert: staff must sort it out)."""
+    user = expert.user
+    if user is None:
+        existing = User.objects.filter(email__iexact=expert.email).first()
+        if existing is None:
+            _new_expert_account(expert, actor, request)
+            return "invited"
+        if (
+            existing.role != Role.EXPERT
+            or not existing.is_active
+            or Expert.objects.filter(user=existing).exists()
+        ):
+            return "conflict"
+        expert.user = user = existing
+        expert.save(update_fields=["user", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="expert.account_link",
+            target=expert,
+            changes={"user": [None, user.email]},
+        )
+    if not user.is_active:
+        return "conflict"
+    if user.invitation_pending:
+        accounts.invite_user(user=user, actor=actor, request=request)
+        return "invited"
+    return "active"
 
 
 @transaction.atomic

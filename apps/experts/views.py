@@ -1,16 +1,18 @@
 import rules
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.services import account_state
 from apps.core import audit
 from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required, rule_required
 from apps.experts import selectors, services
-from apps.experts.forms import ConflictForm, ExpertForm, OpinionForm, StatusForm
+from apps.experts.forms import AccountLinkForm, ConflictForm, ExpertForm, OpinionForm, StatusForm
 from apps.experts.models import Expert, Review, ReviewMember
 
 # ---------------------------------------------------------------- staff
@@ -31,29 +33,87 @@ def expert_list(request):
                 % {"name": expert.name},
             )
             return redirect("experts:expert_list")
-    return render(
-        request,
-        "experts/staff_experts.html",
-        {"experts": selectors.experts_for_staff(), "form": form},
-    )
+    experts = list(selectors.experts_for_staff())
+    for expert in experts:
+        expert.account_state_code, expert.account_state = account_state(expert.user)
+    return render(request, "experts/staff_experts.html", {"experts": experts, "form": form})
+
+
+def _account_outcome(request, expert) -> None:
+    """After an appointment: say whether the expert was invited, or cannot sign in yet."""
+    outcome = getattr(expert, "account_outcome", None)
+    if outcome == "invited":
+        messages.success(
+            request, _("已向 %(email)s 发送设置密码的邀请邮件。") % {"email": expert.email}
+        )
+    elif outcome == "conflict":
+        messages.warning(
+            request,
+            _(
+                "邮箱 %(email)s 已用于其他角色或其他专家的账户，该专家还不能登录答复评审；"
+                "请在下方关联一个专家账户。"
+            )
+            % {"email": expert.email},
+        )
 
 
 @permission_required("experts.manage_experts")
 def expert_detail(request, pk):
-    expert = get_object_or_404(Expert.objects.prefetch_related("specialties", "conflicts"), pk=pk)
-    form = StatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """The expert's page: profile, account (create and invite, or link an existing one;
+    resend the invitation), appointment or retirement."""
+    expert = get_object_or_404(
+        Expert.objects.select_related("user").prefetch_related("specialties", "conflicts"), pk=pk
+    )
+    action = request.POST.get("action", "status") if request.method == "POST" else ""
+    form = StatusForm(request.POST if action == "status" else None)
+    link_form = AccountLinkForm(request.POST if action == "account_link" else None)
+    if action == "status" and form.is_valid():
         try:
-            services.expert_set_status(expert=expert, actor=request.user, **form.cleaned_data)
+            expert = services.expert_set_status(
+                expert=expert, actor=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("专家状态已更新"))
+            _account_outcome(request, expert)
             return redirect("experts:expert_detail", pk=expert.pk)
+    elif action == "account_create":
+        try:
+            services.expert_account_create(expert=expert, actor=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("已为专家创建登录账户，并向 %(email)s 发送设置密码的邀请邮件。")
+                % {"email": expert.email},
+            )
+        return redirect("experts:expert_detail", pk=expert.pk)
+    elif action == "account_link" and link_form.is_valid():
+        try:
+            user = services.expert_account_link(
+                expert=expert, actor=request.user, **link_form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(link_form, error)
+        else:
+            messages.success(request, _("已关联登录账户：%(email)s") % {"email": user.email})
+            return redirect("experts:expert_detail", pk=expert.pk)
+    state_code, state = account_state(expert.user)
     return render(
         request,
         "experts/staff_expert_detail.html",
-        {"expert": expert, "form": form, "entries": audit.history_for(expert)[:50]},
+        {
+            "expert": expert,
+            "form": form,
+            "link_form": link_form,
+            "account_state_code": state_code,
+            "account_state": state,
+            "email_taken": expert.user_id is None
+            and get_user_model().objects.filter(email__iexact=expert.email).exists(),
+            "entries": audit.history_for(expert)[:50],
+        },
     )
 
 

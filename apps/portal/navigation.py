@@ -50,11 +50,13 @@ BY_ROLE = {
     Role.EXPERT: [("experts:workspace", _("专家工作台"))],
     Role.BUREAU: [
         ("enterprises:registrations", _("待激活企业账户")),
+        ("accounts:invitations", _("待接受的账户邀请")),
         *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],
     Role.ADMINISTRATOR: [
         ("enterprises:registrations", _("待激活企业账户")),
+        ("accounts:invitations", _("待接受的账户邀请")),
         *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],

@@ -270,6 +270,9 @@ LOGGING = {
 LEADER_VALIDITY_MONTHS = env.int("LEADER_VALIDITY_MONTHS", default=12)
 OBJECTION_RATE_LIMIT = env.int("OBJECTION_RATE_LIMIT", default=5)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Accounts created by staff get a mail with a one-time link to set a password; the link
+# expires after this many days (docs/security.md "Invitations and account set-up").
+INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
 # Memory for each hash table and sort of a ranking compile (PostgreSQL's work_mem, set for the
 # compile's transaction only): at national scale the per-standard aggregate holds ~3 million
 # groups, which spill to disk with the server's default of 4 MB.

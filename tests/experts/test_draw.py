@@ -180,12 +180,21 @@ def test_recommend_appoint_retire(bureau_user, category):
         expert=expert, status="appointed", actor=bureau_user, term_ends_on="2028-12-31"
     )
     assert expert.status == "appointed" and str(expert.term_ends_on) == "2028-12-31"
+    # Appointed without an account: one is created and its owner invited.
+    assert expert.account_outcome == "invited"
+    assert expert.user.role == "expert" and expert.user.invitation_pending
+    assert expert.user.invited_at is not None
     expert = services.expert_set_status(expert=expert, status="retired", actor=bureau_user)
     assert expert.status == "retired"
     actions = list(
         AuditEntry.objects.filter(object_id=str(expert.pk)).values_list("action", flat=True)
     )
-    assert sorted(actions) == ["expert.appointed", "expert.recommend", "expert.retired"]
+    assert sorted(actions) == [
+        "expert.account_create",
+        "expert.appointed",
+        "expert.recommend",
+        "expert.retired",
+    ]
 
 
 def test_expert_status_transition_table(bureau_user):

@@ -30,13 +30,51 @@ def test_seed_demo_loads_catalogue_enterprises_and_accounts():
     assert User.objects.get(email="enterprise@demo.leaders.cn").check_password("Demo-Leader-2026")
 
 
+def test_every_demo_account_and_every_demo_expert_signs_in(client):
+    from apps.experts.models import Expert
+
+    call_command("seed_demo", enterprises=5)
+    experts = Expert.objects.select_related("user")
+    assert experts.count() == 7
+    assert all(expert.user is not None for expert in experts)
+    assert {expert.user.email for expert in experts} == {expert.email for expert in experts}
+    users = get_user_model().objects.all()
+    assert users.count() == 15
+    for user in users:
+        response = client.post(
+            "/accounts/login/", {"username": user.email, "password": "Demo-Leader-2026"}
+        )
+        assert response.status_code == 302, user.email
+        client.logout()
+
+
+def test_seed_demo_once_adds_the_accounts_an_older_load_lacked():
+    from apps.experts.models import Expert
+
+    call_command("seed_demo", enterprises=5)
+    # A database loaded before the experts had accounts.
+    User = get_user_model()
+    User.objects.filter(email="liu.expert@demo.leaders.cn").delete()
+    chen = User.objects.get(email="chen.expert@demo.leaders.cn")
+    chen.set_unusable_password()
+    chen.save()
+    assert Expert.objects.get(email="liu.expert@demo.leaders.cn").user is None
+    call_command("seed_demo", enterprises=5, once=True)
+    liu = Expert.objects.get(email="liu.expert@demo.leaders.cn").user
+    assert liu is not None and liu.check_password("Demo-Leader-2026")
+    chen.refresh_from_db()
+    assert chen.check_password("Demo-Leader-2026")
+    assert User.objects.count() == 15
+
+
 def test_seed_demo_is_idempotent():
     call_command("seed_demo", enterprises=5)
     call_command("seed_demo", enterprises=5)
     call_command("seed_demo", enterprises=5, once=True)
     assert Enterprise.objects.count() == 5
     assert Indicator.objects.count() == 58
-    assert get_user_model().objects.count() == 9
+    # one per role, three more deciders of incentive programmes, the six other experts
+    assert get_user_model().objects.count() == 15
 
 
 def test_seed_demo_loads_incentives_and_news():

@@ -131,6 +131,7 @@ TARGETS = {
         "member_pk": o["list_review"].members.order_by("position").first().pk,
     },
     "enterprise A's user": lambda o: {"id": o["enterprise_a"].memberships.first().user_id},
+    "a user": lambda o: {"pk": o["enterprise_a"].memberships.first().user_id},
     "unknown admin page": lambda o: {"url": "nothing/"},
 }
 
@@ -258,6 +259,17 @@ TABLE = [
 
     ("GET", "accounts/reset/done/", None,
         (200,   200,   200,   200,   200,   200,   200,   200,   200,   200)),
+
+    ("GET", "accounts/invitation/<uidb64>/<token>/", "bad reset link",
+        (200,   200,   200,   200,   200,   200,   200,   200,   200,   200)),
+
+    ("GET", "staff/invitations/", None,
+        (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
+
+    ("GET", "staff/invitations/<int:pk>/resend/", "a user",
+        (405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
+    ("POST", "staff/invitations/<int:pk>/resend/", "a user",
+        (LOGIN, 403,   403,   403,   403,   403,   403,   SKIP,  403,   SKIP)),
 
     ("GET", "api/v1/partner/leaders/", None,
         (401,   403,   403,   403,   403,   403,   403,   403,   200,   403)),

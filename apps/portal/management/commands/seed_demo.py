@@ -1,4 +1,5 @@
-"""Load a plausible Beijing demo data set and one account per role (README lists them)."""
+"""Load a plausible Beijing demo data set, one account per role and an account for every
+demo expert (README lists them). Every demo account signs in with `DEMO_PASSWORD`."""
 
 import random
 from pathlib import Path
@@ -19,6 +20,7 @@ from apps.enterprises.enums import District, MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 from apps.evaluators import demo as evaluators_demo
 from apps.experts import demo as experts_demo
+from apps.experts.models import Expert
 from apps.incentives import demo as incentives_demo
 from apps.leaders import demo as leaders_demo
 from apps.news import demo as news_demo
@@ -36,6 +38,13 @@ DEMO_ACCOUNTS = [
     ("procurement@demo.leaders.cn", "政府采购中心审核员", Role.PARTNER),
     ("award@demo.leaders.cn", "质量奖办公室审核员", Role.PARTNER),
     ("funds@demo.leaders.cn", "专项基金审核员", Role.PARTNER),
+    # Every other expert of the demo pool: a draw picks any of them, and each must be able
+    # to sign in and answer.
+    *(
+        (email, name, Role.EXPERT)
+        for email, name, *_rest in experts_demo.POOL
+        if email != experts_demo.DEMO_EXPERT_EMAIL
+    ),
 ]
 NAME_PARTS = {
     "prefix": [
@@ -110,7 +119,14 @@ class Command(BaseCommand):
     def handle(self, *args, once: bool, enterprises: int, **options):
         User = get_user_model()
         if once and User.objects.filter(email=DEMO_ACCOUNTS[0][0]).exists():
-            self.stdout.write("demo data already loaded")
+            # Loaded by an earlier version: still add the demo accounts it lacked (e.g. the
+            # experts' accounts), so that every account the README lists signs in.
+            added = self._accounts(Enterprise.objects.filter(uscc=demo_uscc(1)).first())
+            self.stdout.write(
+                f"demo data already loaded; {added} missing demo accounts added"
+                if added
+                else "demo data already loaded"
+            )
             return
         self._catalogue()
         firms = self._enterprises(enterprises)
@@ -160,8 +176,12 @@ class Command(BaseCommand):
             firms.append(enterprise)
         return firms
 
-    def _accounts(self, demo_enterprise: Enterprise) -> None:
+    def _accounts(self, demo_enterprise: Enterprise | None) -> int:
+        """Create the missing demo accounts (returns how many), give the demo password to a
+        demo account that never had one, and link each demo expert to its account. Existing
+        passwords are left alone."""
         User = get_user_model()
+        added = 0
         for email, name, role in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 email=email,
@@ -172,11 +192,15 @@ class Command(BaseCommand):
                     "is_superuser": role == Role.ADMINISTRATOR,
                 },
             )
-            if created:
+            added += created
+            if created or not user.has_usable_password():
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
-            if role == Role.ENTERPRISE:
+            if role == Role.ENTERPRISE and demo_enterprise is not None:
                 EnterpriseMembership.objects.get_or_create(
                     user=user,
                     defaults={"enterprise": demo_enterprise, "status": MembershipStatus.ACTIVE},
                 )
+            if role == Role.EXPERT and not Expert.objects.filter(user=user).exists():
+                Expert.objects.filter(email=email, user__isnull=True).update(user=user)
+        return added
