@@ -92,9 +92,13 @@ class Workflow:
         source = getattr(obj, self.attribute) if source is None else source
         # Permission first: who may never make such a move learns nothing of the state.
         into = {rule for (_old, new), rule in self.transitions.items() if new == target}
-        if actor is not None and SYSTEM not in into and into:
-            if not any(rules.has_perm(rule, actor, obj) for rule in into):
-                raise PermissionDenied
+        if (
+            actor is not None
+            and into
+            and SYSTEM not in into
+            and not any(rules.has_perm(rule, actor, obj) for rule in into)
+        ):
+            raise PermissionDenied
         rule = self.transitions.get((source, target))
         if rule is None:
             raise ValidationError(self.refusal(source, target))
