@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from apps.core.admin import ViewOnlyAdmin, ViewOnlyInline
-from apps.declarations.models import IndicatorValue, Standard, StandardVersion
+from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin, ViewOnlyInline
+from apps.core.imports.admin import ImportExportMixin
+from apps.declarations.models import IndicatorValue, Standard, StandardVersion, Synonym
 
 
 class IndicatorValueInline(ViewOnlyInline):
@@ -35,3 +36,13 @@ class StandardVersionAdmin(ViewOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["standard"]
     show_full_result_count = False
+
+
+@admin.register(Synonym)
+class SynonymAdmin(ImportExportMixin, AuditedModelAdmin):
+    """The public search's synonym list, kept by bureau staff (or imported: `synonyms`)."""
+
+    import_kind = "synonyms"
+    list_display = ["term", "canonical", "updated_at"]
+    search_fields = ["term", "canonical"]
+    fields = ["term", "canonical"]
