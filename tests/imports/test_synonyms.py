@@ -128,7 +128,8 @@ def test_admin_form_adds_a_synonym_normalised_and_audited(client_for, bureau_use
     assert response.status_code == 302
     synonym = Synonym.objects.get()
     assert (synonym.term, synonym.canonical) == ("air con", "空气调节器")
-    assert AuditEntry.objects.filter(action="admin.create").count() == 1
+    entry = AuditEntry.objects.get(action="admin.create")
+    assert entry.changes["term"] == [None, "air con"]
     # The same pair again, in another case, is refused with a message, not an error page.
     response = client.post(url, {"term": "AIR CON", "canonical": "空气调节器", "_save": "1"})
     assert response.status_code == 200
