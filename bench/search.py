@@ -8,6 +8,12 @@ md5 over the sorted ids, and the first page), then times
 - `scan`: the plain `ILIKE '%q%'` query over number, name, products and enterprise name,
   fetching every matching id (its first run also gives the ids the API is checked against),
 and reports p50/p95 per query length and overall, and their ratio (scan / api).
+
+Synonym queries (words people type, expanded by data/demo/synonyms.csv, CONTRACT.md §6) and a
+query by a complete USCC are checked and timed the same way, against their own plain scan:
+the ILIKE of every term of E(q) ORed, and for the USCC its enterprise's standards. They are
+reported apart (`synonyms_and_uscc`), so the 1-6 character figures stay comparable with
+earlier runs.
 """
 
 from __future__ import annotations
@@ -22,15 +28,17 @@ REPEATS = 5  # API calls per query
 SCAN_REPEATS = 2  # the scan is slow and steady; two samples per query suffice (one at scale >= 0.5)
 PER_LENGTH = 10
 COMMON = ["电", "京", "北京", "电饭锅", "有限公司", "空气净化器", "家用洗衣机", "科技"]
+# Everyday words of data/demo/synonyms.csv: each finds its key area's standards through the
+# canonical word (空调 -> 空气调节器), which the word alone does not.
+SYNONYM_QUERIES = ["空调", "电饭煲", "抽油烟机", "厨电", "养老院", "cnc", "电瓶车电池"]
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 SCAN_SQL = """
 SELECT {select} FROM declarations_standard s
 JOIN enterprises_enterprise e ON e.id = s.enterprise_id
-WHERE s.status IN ('public', 'abolished')
-  AND (s.standard_no ILIKE %(p)s OR s.name ILIKE %(p)s OR s.products ILIKE %(p)s
-       OR e.name ILIKE %(p)s)
+WHERE s.status IN ('public', 'abolished') AND ({where})
 """
+TERM_SQL = "s.standard_no ILIKE %s OR s.name ILIKE %s OR s.products ILIKE %s OR e.name ILIKE %s"
 
 
 def pattern(q: str) -> str:
@@ -64,15 +72,54 @@ def pick_queries(seed: int, per_length: int) -> list[str]:
     return list(dict.fromkeys(queries))
 
 
+def load_synonyms() -> int:
+    """The demo synonym list (idempotent: an import of the same file changes nothing)."""
+    from apps.core.imports.services import import_file
+    from apps.portal.management.commands.seed_demo import DEMO_DIR
+
+    _run, result = import_file(kind="synonyms", path=DEMO_DIR / "synonyms.csv")
+    if not result.ok:
+        raise RuntimeError("\n".join(result.error_lines()))
+    return result.rows
+
+
+def pick_uscc(seed: int) -> str:
+    """The USCC of a random standard's enterprise (enterprises with many standards are
+    likelier, as they are for people looking one up)."""
+    from django.db import connection
+
+    rng = random.Random(seed)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM declarations_standard")
+        low, high = cursor.fetchone()
+        cursor.execute(
+            "SELECT e.uscc FROM declarations_standard s "
+            "JOIN enterprises_enterprise e ON e.id = s.enterprise_id "
+            "WHERE s.id >= %s ORDER BY s.id LIMIT 1",
+            [rng.randint(low, high)],
+        )
+        return cursor.fetchone()[0]
+
+
+def plain_expansion(q: str) -> tuple[list[str], str | None]:
+    """E(q) and the USCC, read plainly: the synonym rows whose term is q lower-cased, and q
+    upper-cased when it passes the USCC check."""
+    from apps.core.uscc import uscc_problem
+    from apps.declarations.models import Synonym
+
+    q = q.strip()
+    canonical = set(Synonym.objects.filter(term=q.lower()).values_list("canonical", flat=True))
+    uscc = q.upper() if uscc_problem(q.upper()) is None else None
+    return [q, *sorted(canonical - {q})], uscc
+
+
 def fingerprint_index(q: str) -> tuple[int, str]:
     from django.db import connection
 
-    from apps.declarations.search import search_standards
-    from apps.declarations.selectors import public_standards
+    from apps.declarations.selectors import StandardSearch, public_standards
 
-    sql, params = (
-        search_standards(public_standards(), q).order_by().values("id").query.sql_with_params()
-    )
+    search = StandardSearch(public_standards(), q)
+    sql, params = search.indexed().order_by().values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), md5(coalesce(string_agg(id::text, ',' ORDER BY id), '')) "
@@ -82,13 +129,21 @@ def fingerprint_index(q: str) -> tuple[int, str]:
         return cursor.fetchone()
 
 
-def run_scan(q: str) -> tuple[float, list[int]]:
-    """The plain ILIKE scan, timed; returns every matching id."""
+def run_scan(q: str, terms: list[str] | None = None, uscc: str | None = None):
+    """The plain ILIKE scan for q (or for each of `terms`, ORed, and the enterprise `uscc`),
+    timed; returns every matching id."""
     from django.db import connection
 
+    conditions, params = [], []
+    for term in terms or [q]:
+        conditions.append(TERM_SQL)
+        params += [pattern(term)] * 4
+    if uscc is not None:
+        conditions.append("e.uscc = %s")
+        params.append(uscc)
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(SCAN_SQL.format(select="s.id"), {"p": pattern(q)})
+        cursor.execute(SCAN_SQL.format(select="s.id", where=" OR ".join(conditions)), params)
         ids = [row[0] for row in cursor.fetchall()]
     return time.perf_counter() - started, ids
 
@@ -114,14 +169,48 @@ def call_api(view, factory, q: str):
     return time.perf_counter() - started, response
 
 
-def run(*, scale: float, seed: int) -> dict:
+def measure(q, view, factory, scan_repeats) -> tuple[dict, list, list]:
+    """Check the API against the scan for q (its terms ORed, and its enterprise when q is a
+    USCC: a generated word may be a synonym's term too), then time both: (row, api samples,
+    scan samples)."""
     import json
-
-    from rest_framework.test import APIRequestFactory
 
     from apps.declarations.selectors import COUNT_CAP
 
+    terms, uscc = plain_expansion(q)
+    scan_seconds, ids = run_scan(q, terms, uscc)
+    scan_samples = [scan_seconds] + [run_scan(q, terms, uscc)[0] for _ in range(scan_repeats - 1)]
+    index_fp = fingerprint_index(q)
+    _, response = call_api(view, factory, q)  # also warms the caches for this query
+    body = json.loads(response.content)
+    page_ids = [row["id"] for row in body["results"]]
+    identical = (
+        fingerprint(ids) == tuple(index_fp)
+        and page_ids == sorted(ids, reverse=True)[:20]
+        and body["count"] == min(len(ids), COUNT_CAP)
+        and body["expanded_terms"] == terms
+    )
+    api_samples = [call_api(view, factory, q)[0] for _ in range(REPEATS)]
+    row = {
+        "q": q,
+        "matches": len(ids),
+        "count_shown": body["count"],
+        "count_capped": body["count_capped"],
+        "identical": identical,
+        "api": summary_ms(api_samples),
+        "scan": summary_ms(scan_samples),
+    }
+    if len(terms) > 1 or uscc is not None:
+        row["expanded_terms"] = body["expanded_terms"]
+        row["uscc"] = uscc is not None
+    return row, api_samples, scan_samples
+
+
+def run(*, scale: float, seed: int) -> dict:
+    from rest_framework.test import APIRequestFactory
+
     data = ensure_scale_data(scale, seed)
+    synonyms = load_synonyms()
     queries = pick_queries(seed, per_length=PER_LENGTH if scale < 0.5 else PER_LENGTH // 2)
     scan_repeats = SCAN_REPEATS if scale < 0.5 else 1
     view, factory = api_view(), APIRequestFactory()
@@ -129,33 +218,20 @@ def run(*, scale: float, seed: int) -> dict:
     api_by_length: dict[int, list[float]] = {}
     scan_by_length: dict[int, list[float]] = {}
     for q in queries:
-        scan_seconds, ids = run_scan(q)
-        scan_samples = [scan_seconds] + [run_scan(q)[0] for _ in range(scan_repeats - 1)]
-        index_fp = fingerprint_index(q)
-        _, response = call_api(view, factory, q)  # also warms the caches for this query
-        body = json.loads(response.content)
-        page_ids = [row["id"] for row in body["results"]]
-        identical = (
-            fingerprint(ids) == tuple(index_fp)
-            and page_ids == sorted(ids, reverse=True)[:20]
-            and body["count"] == min(len(ids), COUNT_CAP)
-        )
-        if not identical:
+        row, api_samples, scan_samples = measure(q, view, factory, scan_repeats)
+        if not row["identical"]:
             mismatches.append(q)
-        api_samples = [call_api(view, factory, q)[0] for _ in range(REPEATS)]
         api_by_length.setdefault(len(q), []).extend(api_samples)
         scan_by_length.setdefault(len(q), []).extend(scan_samples)
-        per_query.append(
-            {
-                "q": q,
-                "matches": len(ids),
-                "count_shown": body["count"],
-                "count_capped": body["count_capped"],
-                "identical": identical,
-                "api": summary_ms(api_samples),
-                "scan": summary_ms(scan_samples),
-            }
-        )
+        per_query.append(row)
+    expanded, expanded_api, expanded_scan = [], [], []
+    for q in [*SYNONYM_QUERIES, pick_uscc(seed)]:
+        row, api_samples, scan_samples = measure(q, view, factory, scan_repeats)
+        if not row["identical"]:
+            mismatches.append(q)
+        expanded.append(row)
+        expanded_api.extend(api_samples)
+        expanded_scan.extend(scan_samples)
     all_api = [s for v in api_by_length.values() for s in v]
     all_scan = [s for v in scan_by_length.values() for s in v]
     by_length = {
@@ -181,6 +257,22 @@ def run(*, scale: float, seed: int) -> dict:
     summary["target_met"] = (
         summary["identical_results"] and api["p95_ms"] < 100 and summary["ratio_p95"] >= 20
     )
+    api_x, scan_x = summary_ms(expanded_api), summary_ms(expanded_scan)
+    summary["synonyms_and_uscc"] = {
+        "queries": len(expanded),
+        "synonym_rows": synonyms,
+        "identical_results": all(row["identical"] for row in expanded),
+        "api_p50_ms": api_x["p50_ms"],
+        "api_p95_ms": api_x["p95_ms"],
+        "scan_p50_ms": scan_x["p50_ms"],
+        "scan_p95_ms": scan_x["p95_ms"],
+        "ratio_p95": round(scan_x["p95_ms"] / api_x["p95_ms"], 1),
+    }
+    summary["synonyms_and_uscc"]["target_met"] = (
+        summary["synonyms_and_uscc"]["identical_results"]
+        and api_x["p95_ms"] < 100
+        and summary["synonyms_and_uscc"]["ratio_p95"] >= 20
+    )
     return {
         "ok": not mismatches,
         "data": data,
@@ -188,4 +280,5 @@ def run(*, scale: float, seed: int) -> dict:
         "by_length": by_length,
         "mismatches": mismatches,
         "queries": per_query,
+        "synonym_and_uscc_queries": expanded,
     }

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 
-from apps.core.admin import ViewOnlyAdmin, ViewOnlyInline
-from apps.declarations.models import IndicatorValue, Standard, StandardVersion
+from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin, ViewOnlyInline
+from apps.core.imports.admin import ImportExportMixin
+from apps.declarations.models import IndicatorValue, Standard, StandardVersion, Synonym
+from apps.declarations.search import normalize_term
 
 
 class IndicatorValueInline(ViewOnlyInline):
@@ -35,3 +38,24 @@ class StandardVersionAdmin(ViewOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["standard"]
     show_full_result_count = False
+
+
+class SynonymForm(forms.ModelForm):
+    class Meta:
+        model = Synonym
+        fields = ["term", "canonical"]
+
+    def clean_term(self) -> str:
+        # As stored (the model does the same), so the audit log records what was saved.
+        return normalize_term(self.cleaned_data["term"])
+
+
+@admin.register(Synonym)
+class SynonymAdmin(ImportExportMixin, AuditedModelAdmin):
+    """The public search's synonym list, kept by bureau staff (or imported: `synonyms`)."""
+
+    form = SynonymForm
+    import_kind = "synonyms"
+    list_display = ["term", "canonical", "updated_at"]
+    search_fields = ["term", "canonical"]
+    fields = ["term", "canonical"]

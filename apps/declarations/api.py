@@ -44,7 +44,8 @@ class StandardSerializer(serializers.ModelSerializer):
 
 
 class CappedPageNumberPagination(pagination.PageNumberPagination):
-    """DRF pagination whose `count` stops at COUNT_CAP (`count_capped` says so)."""
+    """DRF pagination whose `count` stops at COUNT_CAP (`count_capped` says so), with the
+    terms the search looked for (`expanded_terms`, CONTRACT.md §6)."""
 
     django_paginator_class = selectors.CappedPaginator
     page_size_query_param = "page_size"
@@ -55,6 +56,7 @@ class CappedPageNumberPagination(pagination.PageNumberPagination):
             {
                 "count": self.page.paginator.count,
                 "count_capped": self.page.paginator.capped,
+                "expanded_terms": list(self.page.paginator.search.expansion.terms),
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
@@ -68,6 +70,13 @@ class CappedPageNumberPagination(pagination.PageNumberPagination):
             "description": f"true when more than {selectors.COUNT_CAP} standards match; "
             "count is then the cap; `next` keeps paging through every match",
         }
+        response["properties"]["expanded_terms"] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the terms searched for: q (trimmed) first, then the canonical words "
+            "of the synonyms whose term is q (case-insensitively), sorted; empty without q",
+            "example": ["空调", "空气调节器"],
+        }
         return response
 
 
@@ -75,7 +84,10 @@ class CappedPageNumberPagination(pagination.PageNumberPagination):
     list=extend_schema(
         parameters=[
             OpenApiParameter(
-                "q", OpenApiTypes.STR, description="标准编号、名称、产品或企业名称中包含的文字"
+                "q",
+                OpenApiTypes.STR,
+                description="标准编号、名称、产品或企业名称中包含的文字；同时检索其同义词（规范用词），"
+                "完整的统一社会信用代码还查出该企业的全部标准",
             ),
             OpenApiParameter("category", OpenApiTypes.STR, description="类别代码"),
             OpenApiParameter("uscc", OpenApiTypes.STR, description="企业统一社会信用代码"),

@@ -23,6 +23,7 @@ from apps.core.imports import (
     Uscc,
     register,
 )
+from apps.declarations import synonym_imports  # noqa: F401  (registers `synonyms`)
 from apps.declarations.enums import StandardStatus
 
 USCC = Column("uscc", "统一社会信用代码", Uscc(), required=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.catalog.models import Category, Indicator
 from apps.core.models import TimeStampedModel
 from apps.declarations.enums import StandardStatus, StandardType, VersionStatus
+from apps.declarations.search import normalize_term
 from apps.enterprises.models import Enterprise
 
 
@@ -170,3 +171,43 @@ class StandardVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.standard.standard_no} v{self.number}"
+
+
+class Synonym(TimeStampedModel):
+    """A word people type (`term`, e.g. 空调) and a word the standards use (`canonical`, e.g.
+    空气调节器): a search for the term also searches the canonical word (CONTRACT.md §6). A
+    term may have several canonical words. The term is stored trimmed and lower-cased, so a
+    query matches it case-insensitively (apps/declarations/synonyms.py)."""
+
+    term = models.CharField(
+        _("检索词"), max_length=100, help_text=_("人们输入的词，例如“空调”；不区分大小写。")
+    )
+    canonical = models.CharField(
+        _("规范用词"), max_length=100, help_text=_("标准中使用的词，例如“空气调节器”。")
+    )
+
+    class Meta:
+        verbose_name = _("检索同义词")
+        verbose_name_plural = _("检索同义词")
+        ordering = ["term", "canonical"]
+        constraints = [
+            # Also the index of the search's look-up by term (its leading column).
+            models.UniqueConstraint(
+                fields=["term", "canonical"], name="synonym_term_canonical_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(term="") & ~models.Q(canonical=""),
+                name="synonym_term_canonical_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.canonical}"
+
+    def clean(self) -> None:
+        self.term = normalize_term(self.term)
+        self.canonical = (self.canonical or "").strip()
+
+    def save(self, *args, **kwargs) -> None:
+        self.clean()
+        super().save(*args, **kwargs)

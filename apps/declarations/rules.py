@@ -47,3 +47,9 @@ rules.add_perm("declarations.view_version", is_public_version | is_staff_member 
 rules.add_perm("declarations.declare", is_enterprise_user & has_active_membership)
 rules.add_perm("declarations.change_standard", is_enterprise_user & is_own_standard)
 rules.add_perm("declarations.view_workspace", is_enterprise_user)
+
+# Bureau staff keep the public search's synonym list in the admin (CONTRACT.md §6); the app's
+# module permission lets the admin list it (and the standards staff may already view).
+rules.add_perm("declarations", is_staff_member)
+for _action in ("view", "add", "change", "delete"):
+    rules.add_perm(f"declarations.{_action}_synonym", is_staff_member)

@@ -3,9 +3,13 @@
 `search_standards(qs, q)` returns exactly the rows of `qs` where the standard number, name,
 products or enterprise name contains `q` case-insensitively (`ILIKE '%q%'`), found through
 the bigram index and rechecked against the lower-cased `search_text` (search_sql.py).
+`search_terms(qs, terms)` does the same for any of several terms (a query and its synonyms,
+synonyms.py): the union of each term's exact result.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db.models import CharField, Lookup, OuterRef, Q, QuerySet, Subquery, TextField
@@ -107,16 +111,34 @@ def _with_enterprise_name(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _substring_filter(queryset: QuerySet, q: str, condition: Q) -> QuerySet:
-    """Rows where number, name, products or the enterprise name contains q as `ILIKE '%q%'`
-    would say: one `strpos` on the row's own `search_text`, or, for the odd query holding
-    the separator itself, the four ILIKEs."""
-    if FIELD_SEPARATOR not in q:
-        return queryset.filter(condition & Q(search_text__contains_lowered=q))
-    per_field = Q(search_enterprise_name__ilike_contains=q)
+def _term_condition(term: str, candidates: Q) -> tuple[Q, bool]:
+    """Rows where number, name, products or the enterprise name contains `term` as `ILIKE
+    '%term%'` would say, from the bigram test `candidates`: exact as it is for one or two
+    characters (see index_q); otherwise rechecked by one `strpos` on the row's own
+    `search_text`, or, for the odd term holding the separator itself, by the four ILIKEs
+    (the second value says so: the enterprise name must then be aliased)."""
+    if len(term) <= 2:
+        return candidates, False
+    if FIELD_SEPARATOR not in term:
+        return candidates & Q(search_text__contains_lowered=term), False
+    per_field = Q(search_enterprise_name__ilike_contains=term)
     for field in SEARCH_FIELDS:
-        per_field |= Q(**{f"{field}__ilike_contains": q})
-    return _with_enterprise_name(queryset).filter(condition & per_field)
+        per_field |= Q(**{f"{field}__ilike_contains": term})
+    return candidates & per_field, True
+
+
+def _any_of(queryset: QuerySet, conditions: list[tuple[Q, bool]], extra: Q | None) -> QuerySet:
+    """Rows meeting any of the terms' conditions (or `extra`): the union of the terms'
+    matches, each term found through its own bigram test and rechecked on its own."""
+    combined, needs_name = Q(), False
+    for condition, per_field in conditions:
+        combined |= condition
+        needs_name |= per_field
+    if extra is not None:
+        combined |= extra
+    if needs_name:
+        queryset = _with_enterprise_name(queryset)
+    return queryset.filter(combined)
 
 
 # Longer queries ask the index for their rarest bigrams only (see search_sql.py).
@@ -153,23 +175,48 @@ def normalize_query(q: str | None) -> str:
     return (q or "").strip()[:100]
 
 
-def search_standards(queryset: QuerySet, q: str | None, tsquery: str | None = None) -> QuerySet:
-    """Index-backed substring search (the strategy for selective queries)."""
-    q = normalize_query(q)
-    if not q:
+def normalize_term(text: str | None) -> str:
+    """A synonym's term as stored, and a query as it is looked up among the terms: trimmed
+    and lower-cased, so that the two compare case-insensitively (CONTRACT.md §6)."""
+    return (text or "").strip().lower()
+
+
+def search_terms(
+    queryset: QuerySet,
+    terms: Sequence[str],
+    *,
+    tsqueries: Mapping[str, str | None] | None = None,
+    extra: Q | None = None,
+) -> QuerySet:
+    """Index-backed search for any of `terms` (the strategy for selective queries): one
+    bigram-index condition per term, so the planner ORs their bitmaps, each term rechecked
+    as a substring on its own; `extra` (e.g. one enterprise's standards) joins the union.
+    `tsqueries` gives terms longer than two their selective tsquery, computed beforehand."""
+    terms = [term for term in terms if term]
+    if not terms and extra is None:
         return queryset
-    if len(q) <= 2:
-        return queryset.filter(index_q(q))
-    return _substring_filter(queryset, q, index_q(q, tsquery))
+    tsqueries = tsqueries or {}
+    conditions = [_term_condition(term, index_q(term, tsqueries.get(term))) for term in terms]
+    return _any_of(queryset, conditions, extra)
 
 
-def scan_standards(queryset: QuerySet, q: str | None) -> QuerySet:
+def scan_terms(queryset: QuerySet, terms: Sequence[str], *, extra: Q | None = None) -> QuerySet:
     """The same result, for plans that read standards in primary-key order and stop at the
     page (very common terms): the bigram test as a per-row filter, not an index condition,
     then the substring recheck."""
-    q = normalize_query(q)
-    if not q:
+    terms = [term for term in terms if term]
+    if not terms and extra is None:
         return queryset
-    if len(q) <= 2:  # exact through the document alone (see index_q)
-        return queryset.filter(search_document__bigrams_filter=q)
-    return _substring_filter(queryset, q, Q(search_document__bigrams_filter=q))
+    conditions = [_term_condition(term, Q(search_document__bigrams_filter=term)) for term in terms]
+    return _any_of(queryset, conditions, extra)
+
+
+def search_standards(queryset: QuerySet, q: str | None, tsquery: str | None = None) -> QuerySet:
+    """Index-backed substring search for `q` alone (no synonyms)."""
+    q = normalize_query(q)
+    return search_terms(queryset, [q], tsqueries={q: tsquery})
+
+
+def scan_standards(queryset: QuerySet, q: str | None) -> QuerySet:
+    """`search_standards` through the per-row filter (see scan_terms)."""
+    return scan_terms(queryset, [normalize_query(q)])

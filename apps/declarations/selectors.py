@@ -28,15 +28,10 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.models import Category, Indicator
 from apps.core.prepared import PreparedStatement
-from apps.declarations import benchmarking
+from apps.declarations import benchmarking, synonyms
 from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
-from apps.declarations.search import (
-    normalize_query,
-    scan_standards,
-    search_standards,
-    selective_tsquery,
-)
+from apps.declarations.search import normalize_query, scan_terms, search_terms
 from apps.enterprises.models import Enterprise
 
 # Counting every match of a very common term costs a pass over most of the table; beyond this
@@ -66,7 +61,9 @@ def primary_key_order():
 
 
 class StandardSearch:
-    """A public search: filters plus an optional substring query, newest first.
+    """A public search: filters plus an optional substring query, newest first. The query
+    expands into its synonyms, and a complete USCC also finds its enterprise's standards
+    (synonyms.py): the rows are the union of each term's substring matches.
 
     Two plans give the same rows (tests/declarations/test_search.py):
     - `indexed`: candidates from the bigram index, rechecked, sorted: cost grows with the
@@ -88,14 +85,17 @@ class StandardSearch:
         self.q = normalize_query(q)
 
     @cached_property
-    def tsquery(self) -> str | None:
-        return selective_tsquery(self.q) if len(self.q) > 2 else None
+    def expansion(self) -> synonyms.Expansion:
+        return synonyms.expand(self.q)
 
     def indexed(self) -> QuerySet[Standard]:
-        return search_standards(self.base, self.q, self.tsquery)
+        expansion = self.expansion
+        return search_terms(
+            self.base, expansion.terms, tsqueries=expansion.tsqueries, extra=expansion.extra()
+        )
 
     def scanned(self) -> QuerySet[Standard]:
-        return scan_standards(self.base, self.q)
+        return scan_terms(self.base, self.expansion.terms, extra=self.expansion.extra())
 
     @cached_property
     def plan(self) -> tuple[int, bool]:

@@ -35,7 +35,8 @@ def search(request):
     form = SearchForm(request.GET)
     form.is_valid()
     filters = {k: v for k, v in form.cleaned_data.items() if v}
-    paginator = selectors.CappedPaginator(selectors.standards_search(**filters), PAGE_SIZE)
+    search = selectors.standards_search(**filters)
+    paginator = selectors.CappedPaginator(search, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -45,6 +46,7 @@ def search(request):
         {
             "page": page,
             "paginator": paginator,
+            "expansion": search.expansion,
             "filters": filters,
             "querystring": query.urlencode(),
             "categories": Category.objects.order_by("sector", "code"),

@@ -57,7 +57,8 @@ def test_list_gives_the_same_fields_and_pagination(category, client):
         standard=standard, indicator=category.indicators.get(code="EFF"), value=Decimal("100")
     )
     data = client.get("/api/v1/standards/").json()
-    assert list(data) == ["count", "count_capped", "next", "previous", "results"]
+    assert list(data) == ["count", "count_capped", "expanded_terms", "next", "previous", "results"]
+    assert data["expanded_terms"] == []  # no q, nothing searched for
     assert data["count"] == 1 and data["count_capped"] is False
     assert list(data["results"][0]) == FIELDS
     assert data["results"][0]["indicators"][0]["value"] == "100"

@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 
 from apps.catalog.models import Category, Indicator
-from apps.declarations.models import IndicatorValue, Standard, StandardVersion
+from apps.declarations.models import IndicatorValue, Standard, StandardVersion, Synonym
 from tests.factories.enterprises import EnterpriseFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -100,3 +100,11 @@ class StandardVersionFactory(factory.django.DjangoModelFactory):
     name = factory.SelfAttribute("standard.name")
     category = factory.SelfAttribute("standard.category")
     values = factory.Dict({})
+
+
+class SynonymFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Synonym
+
+    term = factory.Sequence(lambda n: f"俗称{n}")
+    canonical = factory.Sequence(lambda n: f"规范用词{n}")

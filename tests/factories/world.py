@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.enums import Role
 from apps.core.models import ImportRun
+from apps.declarations.models import Synonym
 from apps.evaluators import services as evaluators
 from apps.evaluators.models import Assessment, EvaluatorConflict, SchemeComment, SchemeCriterion
 from apps.experts.models import Review
@@ -345,6 +346,7 @@ def build_world() -> World:
     AccessFailureLog.objects.create(**access, locked_out=False)
     AccessLog.objects.create(**access)
     SchemeComment.objects.create(scheme=scheme_other, author_name="王五", text="意见")
+    Synonym.objects.create(term="空调", canonical="空气调节器")
     expert_x.conflicts.create(
         uscc=enterprise_a.uscc, organisation=enterprise_a.name, reason="曾任职"
     )

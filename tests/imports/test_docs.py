@@ -32,6 +32,7 @@ def test_documented_examples_import_in_order(run_import):
         "indicators",
         "standards",
         "indicator_values",
+        "synonyms",
     ]
     for name, content in examples:
         outcome = run_import(name, content + "\n")

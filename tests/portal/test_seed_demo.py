@@ -1,3 +1,5 @@
+import csv
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -5,6 +7,7 @@ from django.core.management import call_command
 from apps.catalog.models import Category, Indicator, KeyArea
 from apps.core.uscc import is_beijing, uscc_problem
 from apps.enterprises.models import Enterprise
+from apps.portal.management.commands.seed_demo import DEMO_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +99,33 @@ def test_seed_demo_loads_incentives_and_news():
     membership = ProviderMembership.objects.get(user__email="partner@demo.leaders.cn")
     assert membership.provider.programmes.filter(kind="credit").exists()
     assert Article.objects.exclude(campaign="").count() == 5
+
+
+def test_seed_demo_loads_the_synonym_list_for_the_key_areas(client):
+    """data/demo/synonyms.csv: every canonical word is part of a key area's name (so it finds
+    that area's standards), and no term already is (it would add nothing)."""
+    from apps.declarations.models import Standard, Synonym
+
+    rows = list(csv.DictReader((DEMO_DIR / "synonyms.csv").open(encoding="utf-8")))
+    call_command("seed_demo", enterprises=12)
+    call_command("seed_demo", enterprises=12, once=True)
+    assert sorted(Synonym.objects.values_list("term", "canonical")) == sorted(
+        (row["term"].strip().lower(), row["canonical"]) for row in rows
+    )
+    names = list(Category.objects.values_list("name", flat=True))
+    for row in rows:
+        assert any(row["canonical"] in name for name in names), row
+        assert not any(row["term"].lower() in name.lower() for name in names), row
+    assert {("空调", "空气调节器"), ("电饭煲", "电饭锅")} <= set(
+        Synonym.objects.values_list("term", "canonical")
+    )
+    data = client.get("/api/v1/standards/", {"q": "空调", "page_size": 100}).json()
+    assert data["expanded_terms"] == ["空调", "空气调节器"]
+    air_conditioners = Standard.objects.filter(
+        category__code="C-AC", status__in=["public", "abolished"]
+    )
+    assert (
+        {row["id"] for row in data["results"]}
+        == set(air_conditioners.values_list("id", flat=True))
+        != set()
+    )

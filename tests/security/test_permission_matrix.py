@@ -222,6 +222,12 @@ TABLE = [
     ("GET", "admin/enterprises/enterprise/import/", None,
         (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200,   LOGIN, 200)),
 
+    ("GET", "admin/declarations/synonym/process_import/", None,
+        (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 405,   LOGIN, 405)),
+
+    ("GET", "admin/declarations/synonym/import/", None,
+        (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200,   LOGIN, 200)),
+
     ("GET", "admin/^(?P<app_label>auth|axes|otp_totp|core|accounts|catalog|enterprises|experts|declarations|evaluators|leaders|supervision|incentives|news)/$", "admin app",  # noqa: E501
         (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 404,   LOGIN, 200)),
 
@@ -771,6 +777,7 @@ ADMIN = {
     "experts.review":                     ("v",   "vd"),
     "declarations.standard":              ("v",   "v"),
     "declarations.standardversion":       ("",    "v"),
+    "declarations.synonym":               ("vad", "vad"),  # the search's synonym list
     "evaluators.agency":                  ("",    "vad"),
     "evaluators.agencymembership":        ("",    "vad"),
     "evaluators.keyareaapplication":      ("",    "v"),    # decided by staff in the portal

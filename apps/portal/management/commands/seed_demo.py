@@ -145,8 +145,9 @@ class Command(BaseCommand):
         )
 
     def _catalogue(self) -> None:
-        # The demo catalogue goes through the same contract path as bureau staff's files.
-        for kind in ("categories", "indicators"):
+        # The demo catalogue and the search's synonym list go through the same contract path
+        # as bureau staff's files.
+        for kind in ("categories", "indicators", "synonyms"):
             _run, result = import_file(kind=kind, path=DEMO_DIR / f"{kind}.csv")
             if not result.ok:
                 raise CommandError("\n".join(result.error_lines()))
