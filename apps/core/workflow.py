@@ -48,6 +48,8 @@ class Workflow:
     transitions: dict[tuple[str, str], str]
     noun: str = ""
     attribute: str = "status"
+    # A workflow with one decision ("already decided") may say so instead of naming states.
+    refusal_text: str = ""
     _targets: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -80,6 +82,8 @@ class Workflow:
         return target in seen
 
     def refusal(self, source: str, target: str) -> str:
+        if self.refusal_text:
+            return str(self.refusal_text)
         return _("%(noun)s状态不能从“%(old)s”变为“%(new)s”") % {
             "noun": self.noun,
             "old": self.label(source),

@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts import services as accounts
 from apps.accounts.enums import Role
 from apps.catalog.models import Category, KeyArea
 from apps.core import audit
+from apps.core.workflow import Workflow
 from apps.declarations.models import Standard
 from apps.enterprises.models import Enterprise
 from apps.evaluators import selectors
@@ -171,22 +173,25 @@ def applications_submit(
     return applications
 
 
-APPLICATION_TRANSITIONS = {
-    ApplicationStatus.PENDING: {ApplicationStatus.APPROVED, ApplicationStatus.REFUSED},
-    ApplicationStatus.APPROVED: set(),
-    ApplicationStatus.REFUSED: set(),
-}
+KEY_AREA_APPLICATION = Workflow(
+    "key_area_application",
+    ApplicationStatus,
+    noun=gettext_lazy("重点领域申请"),
+    transitions={
+        (ApplicationStatus.PENDING, ApplicationStatus.APPROVED): "evaluators.manage_agencies",
+        (ApplicationStatus.PENDING, ApplicationStatus.REFUSED): "evaluators.manage_agencies",
+    },
+    refusal_text=gettext_lazy("该申请已处理，不能再次处理"),
+)
 
 
 @transaction.atomic
 def application_decide(
     *, application: KeyAreaApplication, approve: bool, actor, reason: str = ""
 ) -> KeyAreaApplication:
-    _require(actor, "evaluators.manage_agencies")
     application = KeyAreaApplication.objects.select_for_update().get(pk=application.pk)
     target = ApplicationStatus.APPROVED if approve else ApplicationStatus.REFUSED
-    if target not in APPLICATION_TRANSITIONS[application.status]:
-        raise ValidationError(_("该申请已处理，不能再次处理"))
+    KEY_AREA_APPLICATION.check(application, target, actor)
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("不予批准时必须填写理由")})
     old = application.status

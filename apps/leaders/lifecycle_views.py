@@ -95,9 +95,11 @@ def candidate_lists(request):
     )
 
 
-def _staff_list_context(candidate_list, **forms):
+def _staff_list_context(candidate_list, user, **forms):
     return {
         "list": candidate_list,
+        # What the page offers: the moves the workflow allows this user now.
+        "moves": services.CANDIDATE_LIST.available(candidate_list, user),
         "scheme": candidate_list.scheme,
         "candidates": selectors.notice_candidates(candidate_list),
         "objections": Objection.objects.filter(candidate__candidate_list=candidate_list)
@@ -122,7 +124,9 @@ def _get_list(pk):
 @permission_required("leaders.manage_candidate_lists")
 def staff_list(request, pk):
     candidate_list = _get_list(pk)
-    return render(request, "leaders/staff_list.html", _staff_list_context(candidate_list))
+    return render(
+        request, "leaders/staff_list.html", _staff_list_context(candidate_list, request.user)
+    )
 
 
 @require_POST
@@ -162,7 +166,7 @@ def staff_list_action(request, pk):
         else:
             raise Http404
     except ValidationError as error:
-        context = _staff_list_context(_get_list(pk), **forms, error=error.messages)
+        context = _staff_list_context(_get_list(pk), request.user, **forms, error=error.messages)
         return render(request, "leaders/staff_list.html", context, status=400)
     return redirect("leaders:staff_list", pk=candidate_list.pk)
 
@@ -211,6 +215,7 @@ def staff_objection(request, pk):
         "leaders/staff_objection.html",
         {
             "objection": objection,
+            "moves": services.OBJECTION.available(objection, request.user),
             "reviews": reviews,
             "draw_form": draw_form,
             "finding_form": finding_form,

@@ -11,8 +11,10 @@ from django.db import connection, connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import audit, signals
+from apps.core.workflow import SYSTEM, Workflow
 from apps.leaders import notifications, ranking_sql
 from apps.leaders.enums import (
     OPEN_OBJECTION_STATUSES,
@@ -531,34 +533,40 @@ def ranking_jobs_requeue_stale(*, now=None) -> list[int]:
 # The candidate list's workflow, as data. Every status change goes through
 # `candidate_list_transition`; `_GUARDS` hold the refusals that depend on more than the
 # current status.
-CANDIDATE_LIST_TRANSITIONS = {
-    CandidateListStatus.DRAFT: {CandidateListStatus.EXPERT_REVIEW, CandidateListStatus.WITHDRAWN},
-    CandidateListStatus.EXPERT_REVIEW: {
-        CandidateListStatus.REVIEWED,
-        CandidateListStatus.RETURNED,
+MANAGE_LISTS = "leaders.manage_candidate_lists"
+CANDIDATE_LIST = Workflow(
+    "candidate_list",
+    CandidateListStatus,
+    noun=gettext_lazy("候选名单"),
+    transitions={
+        (CandidateListStatus.DRAFT, CandidateListStatus.EXPERT_REVIEW): MANAGE_LISTS,
+        (CandidateListStatus.DRAFT, CandidateListStatus.WITHDRAWN): MANAGE_LISTS,
+        # The experts' majority moves it on (`candidate_list_review_closed`).
+        (CandidateListStatus.EXPERT_REVIEW, CandidateListStatus.REVIEWED): SYSTEM,
+        (CandidateListStatus.EXPERT_REVIEW, CandidateListStatus.RETURNED): SYSTEM,
+        (CandidateListStatus.RETURNED, CandidateListStatus.EXPERT_REVIEW): MANAGE_LISTS,
+        (CandidateListStatus.RETURNED, CandidateListStatus.WITHDRAWN): MANAGE_LISTS,
+        (CandidateListStatus.REVIEWED, CandidateListStatus.NOTICE): MANAGE_LISTS,
+        (CandidateListStatus.REVIEWED, CandidateListStatus.WITHDRAWN): MANAGE_LISTS,
+        (CandidateListStatus.NOTICE, CandidateListStatus.PUBLISHED): MANAGE_LISTS,
+        (CandidateListStatus.NOTICE, CandidateListStatus.WITHDRAWN): MANAGE_LISTS,
     },
-    CandidateListStatus.RETURNED: {
-        CandidateListStatus.EXPERT_REVIEW,
-        CandidateListStatus.WITHDRAWN,
-    },
-    CandidateListStatus.REVIEWED: {CandidateListStatus.NOTICE, CandidateListStatus.WITHDRAWN},
-    CandidateListStatus.NOTICE: {CandidateListStatus.PUBLISHED, CandidateListStatus.WITHDRAWN},
-    CandidateListStatus.PUBLISHED: set(),
-    CandidateListStatus.WITHDRAWN: set(),
-}
+)
 
 # The objection's workflow, as data (status changes only in `_objection_set_status`).
-OBJECTION_TRANSITIONS = {
-    ObjectionStatus.OPEN: {ObjectionStatus.EXPERT_REVIEW},
-    ObjectionStatus.EXPERT_REVIEW: {ObjectionStatus.REVIEWED},
-    ObjectionStatus.REVIEWED: {
-        ObjectionStatus.UPHELD,
-        ObjectionStatus.DISMISSED,
-        ObjectionStatus.EXPERT_REVIEW,
+OBJECTION = Workflow(
+    "objection",
+    ObjectionStatus,
+    noun=gettext_lazy("异议"),
+    transitions={
+        (ObjectionStatus.OPEN, ObjectionStatus.EXPERT_REVIEW): MANAGE_LISTS,
+        # The experts' answers are in (`objection_review_closed`).
+        (ObjectionStatus.EXPERT_REVIEW, ObjectionStatus.REVIEWED): SYSTEM,
+        (ObjectionStatus.REVIEWED, ObjectionStatus.UPHELD): MANAGE_LISTS,
+        (ObjectionStatus.REVIEWED, ObjectionStatus.DISMISSED): MANAGE_LISTS,
+        (ObjectionStatus.REVIEWED, ObjectionStatus.EXPERT_REVIEW): MANAGE_LISTS,
     },
-    ObjectionStatus.UPHELD: set(),
-    ObjectionStatus.DISMISSED: set(),
-}
+)
 
 
 def leader_valid_until(published_on: date) -> date:
@@ -688,14 +696,7 @@ def candidate_list_transition(
         .get(pk=candidate_list.pk)
     )
     old = candidate_list.status
-    if to not in CANDIDATE_LIST_TRANSITIONS[CandidateListStatus(old)]:
-        raise ValidationError(
-            _("候选名单状态不能从“%(old)s”变为“%(new)s”")
-            % {
-                "old": candidate_list.get_status_display(),
-                "new": CandidateListStatus(to).label,
-            }
-        )
+    CANDIDATE_LIST.check(candidate_list, to, actor)
     _guard(candidate_list, to, today)
     fields = ["status"]
     changes: dict = {"status": [old, to]}
@@ -887,7 +888,7 @@ def candidate_list_send_to_review(
     candidate_list = CandidateList.objects.select_related("scheme__category", "scheme__agency").get(
         pk=candidate_list.pk
     )
-    if CandidateListStatus.EXPERT_REVIEW not in CANDIDATE_LIST_TRANSITIONS[candidate_list.status]:
+    if not CANDIDATE_LIST.allows(candidate_list.status, CandidateListStatus.EXPERT_REVIEW):
         raise ValidationError(
             _("候选名单“%(status)s”时不能送专家评审")
             % {"status": candidate_list.get_status_display()}
@@ -1002,11 +1003,7 @@ def objection_file(
 def _objection_set_status(objection: Objection, to: str, *, actor, **fields) -> Objection:
     """The objection's one status-changing step (callers hold the row lock)."""
     old = objection.status
-    if to not in OBJECTION_TRANSITIONS[ObjectionStatus(old)]:
-        raise ValidationError(
-            _("异议状态不能从“%(old)s”变为“%(new)s”")
-            % {"old": objection.get_status_display(), "new": ObjectionStatus(to).label}
-        )
+    OBJECTION.check(objection, to, actor)
     objection.status = to
     for name, value in fields.items():
         setattr(objection, name, value)
@@ -1033,7 +1030,7 @@ def objection_send_to_review(*, objection: Objection, size: int, actor, seed: in
         .select_related("candidate__standard__enterprise", "candidate__candidate_list__scheme")
         .get(pk=objection.pk)
     )
-    if ObjectionStatus.EXPERT_REVIEW not in OBJECTION_TRANSITIONS[objection.status]:
+    if not OBJECTION.allows(objection.status, ObjectionStatus.EXPERT_REVIEW):
         raise ValidationError(
             _("异议“%(status)s”时不能送专家评审") % {"status": objection.get_status_display()}
         )

@@ -4,8 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core import audit
+from apps.core.workflow import Workflow
 from apps.leaders import services as leader_services
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader
@@ -15,7 +17,13 @@ from apps.supervision.models import SpotCheckItem, SpotCheckPlan
 
 DEFAULT_RATE = Decimal("0.05")
 
-PLAN_TRANSITIONS = {PlanStatus.DRAFT: {PlanStatus.APPROVED}, PlanStatus.APPROVED: set()}
+PLAN = Workflow(
+    "spotcheck_plan",
+    PlanStatus,
+    noun=gettext_lazy("抽查计划"),
+    transitions={(PlanStatus.DRAFT, PlanStatus.APPROVED): "supervision.approve_plan"},
+    refusal_text=gettext_lazy("该抽查计划已批准"),
+)
 
 
 def _require(actor, perm: str, obj=None) -> None:
@@ -78,10 +86,8 @@ def plan_generate(
 
 @transaction.atomic
 def plan_approve(*, plan: SpotCheckPlan, actor) -> SpotCheckPlan:
-    _require(actor, "supervision.approve_plan", plan)
     plan = SpotCheckPlan.objects.select_for_update().get(pk=plan.pk)
-    if PlanStatus.APPROVED not in PLAN_TRANSITIONS[plan.status]:
-        raise ValidationError(_("该抽查计划已批准"))
+    PLAN.check(plan, PlanStatus.APPROVED, actor)
     plan.status = PlanStatus.APPROVED
     plan.approved_at = timezone.now()
     plan.approved_by = actor
