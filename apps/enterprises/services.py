@@ -4,9 +4,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.enums import Role
 from apps.core import audit, inbox
+from apps.core.workflow import Workflow
 from apps.enterprises.enums import MembershipStatus
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 
@@ -14,12 +16,17 @@ User = get_user_model()
 
 PROFILE_FIELDS = ["name", "district", "industry_code", "address", "contact_email", "contact_phone"]
 
-# The membership workflow, as data: status -> statuses it may move to.
-MEMBERSHIP_TRANSITIONS = {
-    MembershipStatus.PENDING: {MembershipStatus.ACTIVE, MembershipStatus.REFUSED},
-    MembershipStatus.ACTIVE: set(),
-    MembershipStatus.REFUSED: set(),
-}
+# The membership workflow, as data (apps/core/workflow.py).
+MEMBERSHIP = Workflow(
+    "membership",
+    MembershipStatus,
+    noun=gettext_lazy("企业账户申请"),
+    transitions={
+        (MembershipStatus.PENDING, MembershipStatus.ACTIVE): "accounts.activate_user",
+        (MembershipStatus.PENDING, MembershipStatus.REFUSED): "accounts.activate_user",
+    },
+    refusal_text=gettext_lazy("该申请已处理，不能再次处理"),
+)
 
 
 @transaction.atomic
@@ -83,16 +90,13 @@ def enterprise_register(
 def membership_decide(
     *, membership: EnterpriseMembership, approve: bool, actor, reason: str = ""
 ) -> EnterpriseMembership:
-    if not actor.has_perm("accounts.activate_user"):
-        raise PermissionDenied
     membership = (
         EnterpriseMembership.objects.select_for_update()
         .select_related("user")
         .get(pk=membership.pk)
     )
     target = MembershipStatus.ACTIVE if approve else MembershipStatus.REFUSED
-    if target not in MEMBERSHIP_TRANSITIONS[membership.status]:
-        raise ValidationError(_("该申请已处理，不能再次处理"))
+    MEMBERSHIP.check(membership, target, actor)
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("拒绝时必须填写理由")})
     old_status = membership.status
