@@ -236,6 +236,17 @@ def _validate(scheme: Scheme, criteria: list[CriterionData], indicators=None) ->
         raise SchemeInvalid(problems)
 
 
+def scheme_frozen(code: str, change: str = "") -> str:
+    """The message for a change to an approved scheme, which is frozen: the service's and,
+    naming what would change (`change`), the import's (CONTRACT.md §2)."""
+    if not change:
+        return _("方案 %(code)s 已批准并冻结，修改须创建新版本") % {"code": code}
+    return _("方案 %(code)s 已批准并冻结，%(change)s，修改须创建新版本") % {
+        "code": code,
+        "change": change,
+    }
+
+
 @transaction.atomic
 def scheme_save(
     *,
@@ -327,9 +338,7 @@ def scheme_save(
         ]
     if was_approved and (changes or status != SchemeStatus.APPROVED):
         # An approved scheme is frozen: re-importing it unchanged is fine, a change is not.
-        raise ValidationError(
-            _("方案 %(code)s 已批准并冻结，修改须创建新版本") % {"code": scheme_code}
-        )
+        raise ValidationError(scheme_frozen(scheme_code))
     if not (created or changes):
         return scheme, False
     try:
@@ -386,10 +395,22 @@ SCHEME_TRANSITIONS = {
     (SchemeStatus.RETURNED, SchemeStatus.DRAFT): "agency",
     (SchemeStatus.APPROVED, SchemeStatus.SUPERSEDED): "system",
 }
+# Moves back along it: a returned scheme goes back to a draft for rework. An import never
+# moves a status back (CONTRACT.md §2): it may take a draft to approved, nothing back to draft.
+SCHEME_MOVES_BACK = {(SchemeStatus.RETURNED, SchemeStatus.DRAFT)}
 PERMISSION_BY_PARTY = {
     "agency": "evaluators.act_for_agency",
     "staff": "evaluators.manage_schemes",
 }
+
+
+def scheme_transition_refused(current: str, target: str) -> str:
+    """The message for a move `SCHEME_TRANSITIONS` does not allow: the page's and the
+    import's (CONTRACT.md §2)."""
+    return _("方案状态不能从“%(old)s”变为“%(new)s”") % {
+        "old": SchemeStatus(current).label,
+        "new": SchemeStatus(target).label,
+    }
 
 
 @transaction.atomic
@@ -398,10 +419,7 @@ def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Sc
     scheme = Scheme.objects.select_for_update().select_related("category").get(pk=scheme.pk)
     party = SCHEME_TRANSITIONS.get((scheme.status, to))
     if party is None:
-        raise ValidationError(
-            _("方案状态不能从“%(old)s”变为“%(new)s”")
-            % {"old": scheme.get_status_display(), "new": SchemeStatus(to).label}
-        )
+        raise ValidationError(scheme_transition_refused(scheme.status, to))
     if party in PERMISSION_BY_PARTY:
         _require(actor, PERMISSION_BY_PARTY[party], scheme)
     old = scheme.status

@@ -186,7 +186,10 @@ def test_approved_scheme_is_frozen_against_imports(run_import, agencies):
     changed[3] = changed[3].replace(",20,", ",15,")
     changed[4] = changed[4].replace(",20,", ",25,")
     outcome = run_import("schemes", rows(*changed))
-    assert outcome.lines == ["row 2, column scheme_code: 方案 S-AC 已批准并冻结，修改须创建新版本"]
+    assert outcome.lines == [
+        "row 5, column weight: 方案 S-AC 已批准并冻结，评价项 Q1 的 weight 不能修改（现为 20），修改须创建新版本",
+        "row 6, column weight: 方案 S-AC 已批准并冻结，评价项 Q2 的 weight 不能修改（现为 20），修改须创建新版本",
+    ]
 
 
 def test_draft_scheme_can_be_reimported(run_import, agencies):
