@@ -40,7 +40,17 @@ from apps.core.workflow import forward_pairs
 from apps.evaluators import services
 from apps.evaluators.enums import AgencyKind, AssessmentDecision, CriterionKind, SchemeStatus
 from apps.evaluators.models import Agency, Scheme, default_cutoff
-from apps.evaluators.validation import CriterionData, plain, scheme_problems
+from apps.evaluators.validation import (
+    ONLY_APPROVED,
+    ONLY_QUALITATIVE,
+    OWN_AGENCY_ONLY,
+    REASON_REQUIRED,
+    REJECTED_FIRST,
+    CriterionData,
+    plain,
+    scheme_problems,
+    score_problem,
+)
 
 AGENCY_EXISTS = Check(
     column="agency_uscc",
@@ -498,7 +508,7 @@ def assessment_row_rules(values):
     decision = values.get("decision")
     if decision == AssessmentDecision.REJECT:
         if not (values.get("reason") or "").strip():
-            yield "reason", _("结论为 reject（退回）时须填写理由")
+            yield "reason", str(REASON_REQUIRED)
         if values.get("criterion_code") or values.get("score") is not None:
             yield "criterion_code", _("结论为 reject（退回）时评价项代码和得分应为空")
     elif decision == AssessmentDecision.ACCEPT:
@@ -507,8 +517,8 @@ def assessment_row_rules(values):
         score = values.get("score")
         if score is None:
             yield "score", _("评分时须填写得分")
-        elif not Decimal(0) <= score <= Decimal(100):
-            yield "score", _("得分应在0到100之间")
+        elif problem := score_problem(score):
+            yield "score", problem
 
 
 class AssessmentKind(ImportKind):
@@ -599,7 +609,7 @@ ASSESSMENTS = register(
             _check(
                 "scheme_code",
                 "scheme_id IS NOT NULL AND scheme_status <> 'approved'",
-                _lazy("只有已批准的方案可以评分"),
+                ONLY_APPROVED,
             ),
             _check(
                 "uscc",
@@ -630,13 +640,13 @@ ASSESSMENTS = register(
                 "evaluator_email",
                 "evaluator_id IS NOT NULL AND scheme_id IS NOT NULL "
                 "AND evaluator_agency_id IS DISTINCT FROM scheme_agency_id",
-                _lazy("评估人员只能评价本机构的方案"),
+                OWN_AGENCY_ONLY,
             ),
             _check(
                 "criterion_code",
                 "decision = 'accept' AND scheme_id IS NOT NULL AND criterion_code <> '' "
                 "AND (criterion_id IS NULL OR criterion_kind <> 'qualitative')",
-                _lazy("只能为本方案的定性指标评分"),
+                ONLY_QUALITATIVE,
             ),
             Check(
                 column="decision",
@@ -657,7 +667,7 @@ ASSESSMENTS = register(
                 f"AND NOT EXISTS (SELECT 1 FROM {STAGE} o WHERE o.decision = 'reject' "
                 "AND o.scheme_id = st.scheme_id AND o.standard_id = st.standard_id "
                 "AND o.evaluator_id = st.evaluator_id) ORDER BY row_no",
-                message=_lazy("已退回该标准，请先撤销退回再评分"),
+                message=REJECTED_FIRST,
             ),
         ],
         sql="SELECT sc.scheme_code, e.uscc, std.standard_no, u.email, cr.criterion_code, "

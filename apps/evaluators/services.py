@@ -31,7 +31,17 @@ from apps.evaluators.models import (
     SchemeCriterion,
     default_cutoff,
 )
-from apps.evaluators.validation import CriterionData, Problem, scheme_problems
+from apps.evaluators.validation import (
+    ONLY_APPROVED,
+    ONLY_QUALITATIVE,
+    OWN_AGENCY_ONLY,
+    REASON_REQUIRED,
+    REJECTED_FIRST,
+    CriterionData,
+    Problem,
+    scheme_problems,
+    score_problem,
+)
 from apps.experts import services as experts
 from apps.experts.enums import Decision, ReviewKind
 
@@ -431,7 +441,7 @@ def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Sc
         fields += ["submitted_at", "returned_reason"]
     elif to == SchemeStatus.RETURNED:
         if not reason.strip():
-            raise ValidationError({"reason": _("退回时必须填写理由")})
+            raise ValidationError({"reason": REASON_REQUIRED})
         scheme.returned_reason = reason.strip()
         fields.append("returned_reason")
     elif to == SchemeStatus.PUBLIC_COMMENT:
@@ -616,7 +626,7 @@ def assessment_problem(*, scheme: Scheme, evaluator) -> str | None:
     """Why `evaluator` may not score under `scheme` (shared with the import)."""
     membership = getattr(evaluator, "agency_membership", None)
     if membership is None or membership.agency_id != scheme.agency_id:
-        return _("评估人员只能评价本机构的方案")
+        return str(OWN_AGENCY_ONLY)
     return None
 
 
@@ -631,7 +641,7 @@ def _check_scoring(*, scheme: Scheme, standard: Standard, evaluator, actor) -> N
         if problem := assessment_problem(scheme=scheme, evaluator=evaluator):
             raise ValidationError({"evaluator_email": problem})
     if scheme.status != SchemeStatus.APPROVED:
-        raise ValidationError(_("只有已批准的方案可以评分"))
+        raise ValidationError(ONLY_APPROVED)
 
 
 @transaction.atomic
@@ -649,13 +659,13 @@ def assessment_score(
     evaluator = evaluator or actor
     _check_scoring(scheme=scheme, standard=standard, evaluator=evaluator, actor=actor)
     if criterion.scheme_id != scheme.pk or criterion.kind != CriterionKind.QUALITATIVE:
-        raise ValidationError({"criterion_code": _("只能为本方案的定性指标评分")})
-    if score is None or not Decimal(0) <= score <= Decimal(100):
-        raise ValidationError({"score": _("得分应在0到100之间")})
+        raise ValidationError({"criterion_code": ONLY_QUALITATIVE})
+    if problem := score_problem(score):
+        raise ValidationError({"score": problem})
     if Assessment.objects.filter(
         scheme=scheme, standard=standard, evaluator=evaluator, decision=AssessmentDecision.REJECT
     ).exists():
-        raise ValidationError(_("已退回该标准，请先撤销退回再评分"))
+        raise ValidationError(REJECTED_FIRST)
     assessment = (
         Assessment.objects.select_for_update()
         .filter(scheme=scheme, standard=standard, evaluator=evaluator, criterion=criterion)
@@ -690,7 +700,7 @@ def assessment_reject(
     _check_scoring(scheme=scheme, standard=standard, evaluator=evaluator, actor=actor)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("退回时必须填写理由")})
+        raise ValidationError({"reason": REASON_REQUIRED})
     mine = Assessment.objects.select_for_update().filter(
         scheme=scheme, standard=standard, evaluator=evaluator
     )

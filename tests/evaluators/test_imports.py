@@ -363,7 +363,7 @@ def test_assessment_rules_each_with_its_message(run_import, scored_setting):
     assert outcome.lines == [
         "row 2, column score: 得分应在0到100之间",
         "row 3, column decision: 同一评估人员对该标准的退回与第 2 行冲突：退回时不再评分",
-        "row 3, column reason: 结论为 reject（退回）时须填写理由",
+        "row 3, column reason: 退回时必须填写理由",
         "row 4, column criterion_code: 结论为 reject（退回）时评价项代码和得分应为空",
         "row 4, column decision: 同一评估人员对该标准的退回与第 2 行冲突：退回时不再评分",
         f"row 5, column scheme_code: 与第 3 行重复：S-AC / {u} / {n} / zhang@example.cn /  在同一文件中只能出现一次",
