@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from apps.core.imports import get_import_kind
 from apps.declarations import services as declarations
 from apps.declarations.models import IndicatorValue, Standard
 from apps.evaluators import services as evaluators
@@ -381,3 +382,31 @@ def test_values_within_the_forms_range_are_imported(run_import, standards):
     assert run_import("indicator_values", content).out == (
         "indicator_values: created 3, updated 0, unchanged 0"
     )
+
+
+# ---------------------------------------------------------------- the derived moves
+
+
+@pytest.mark.parametrize(
+    ("kind", "statuses", "moves"),
+    [
+        ("standards", {"public", "abolished"}, {("public", "abolished")}),
+        (
+            "leaders",
+            {"active", "revoked", "expired"},
+            {("active", "revoked"), ("active", "expired"), ("expired", "revoked")},
+        ),
+        (
+            "experts",
+            {"recommended", "appointed", "retired"},
+            {("recommended", "appointed"), ("appointed", "retired"), ("recommended", "retired")},
+        ),
+        ("schemes", {"draft", "approved"}, {("draft", "approved")}),
+    ],
+)
+def test_moves_derived_from_the_workflows_are_the_contracts(kind, statuses, moves):
+    """Taken from the transition tables, the moves between the contract's statuses are
+    exactly CONTRACT.md §2's forward moves, and every status may stay as it is."""
+    pairs = get_import_kind(kind).status_rule.pairs
+    assert {(a, b) for a, b in pairs if a in statuses and b in statuses and a != b} == moves
+    assert all((status, status) in pairs for status in statuses)

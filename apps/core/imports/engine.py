@@ -376,7 +376,7 @@ def _run_checks(run: _Run, cursor) -> None:
         while batch := cursor.fetchmany(10_000):
             for record in batch:
                 arguments = dict(zip(names, record, strict=True))
-                run.problem(arguments["row_no"], check.column, check.render(arguments))
+                run.problem(arguments["row_no"], check.column, check.message % arguments)
 
 
 def _check_statuses(run: _Run, cursor, present: set[str]) -> None:

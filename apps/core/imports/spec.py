@@ -37,7 +37,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from apps.core.imports.parsers import NULL, Parser, Text
@@ -88,18 +87,11 @@ class Field:
 @dataclass(frozen=True)
 class Check:
     """A rule over all staged rows: `sql` selects `row_no` and the arguments of `message`
-    from `import_stage` (one result row per problem); `column` is the column reported.
-    `message` is a %-format string, or a function of the arguments (a dict) returning the
-    text, for a message another module already writes (e.g. the form's)."""
+    from `import_stage` (one result row per problem); `column` is the column reported."""
 
     column: str
     sql: str
-    message: str | Callable[[dict[str, Any]], str]
-
-    def render(self, arguments: dict[str, Any]) -> str:
-        if isinstance(self.message, (str, Promise)):
-            return self.message % arguments
-        return self.message(arguments)
+    message: str
 
 
 @dataclass(frozen=True)
