@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,3 +33,12 @@ STANDARD_TRANSITIONS = {
     StandardStatus.ABOLISHED: set(),
 }
 PUBLIC_STATUSES = (StandardStatus.PUBLIC, StandardStatus.ABOLISHED)
+
+
+def standard_transition_refused(current: str, target: str) -> str:
+    """The message for a move `STANDARD_TRANSITIONS` does not allow: the page's and the
+    import's (CONTRACT.md §2)."""
+    return gettext("当前状态“%(from)s”的标准不能变为“%(to)s”") % {
+        "from": StandardStatus(current).label,
+        "to": StandardStatus(target).label,
+    }

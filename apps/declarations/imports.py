@@ -1,12 +1,19 @@
 """Import/export kinds `standards` and `indicator_values` (CONTRACT.md section 2).
 
 Imports write the current public state (`Standard`, `IndicatorValue`) directly; they create
-no `StandardVersion`. `search_document` is kept current by the database, not here.
+no `StandardVersion`. `search_document` is kept current by the database, not here. They run
+the workflow's rules all the same: a standard's status moves only along
+`STANDARD_TRANSITIONS` (never back from abolished), and a value lies in the range the form
+allows, with the form's message.
 """
+
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.catalog.models import Indicator
 from apps.core.imports import (
+    STAGE,
     STAGE_RAW,
     TIMESTAMPS_ON_INSERT,
     Check,
@@ -19,12 +26,24 @@ from apps.core.imports import (
     Field,
     ImportKind,
     Integer,
+    StatusRule,
     Text,
     Uscc,
     register,
 )
+from apps.core.workflow import forward_pairs
 from apps.declarations import synonym_imports  # noqa: F401  (registers `synonyms`)
-from apps.declarations.enums import StandardStatus
+from apps.declarations.enums import (
+    STANDARD_TRANSITIONS,
+    StandardStatus,
+    standard_transition_refused,
+)
+from apps.declarations.validators import (
+    MAX_ABS_VALUE,
+    PERCENT_RANGE,
+    is_percent,
+    value_range_problem,
+)
 
 USCC = Column("uscc", "统一社会信用代码", Uscc(), required=True)
 STANDARD_NO = Column("standard_no", "标准编号", Text(100, cacheable=True), required=True)
@@ -75,6 +94,9 @@ STANDARDS = register(
                 message=_("类别代码 %(category_code)s 不存在（请先导入类别）"),
             ),
         ],
+        status_rule=StatusRule(
+            pairs=forward_pairs(STANDARD_TRANSITIONS), message=standard_transition_refused
+        ),
         target_key=[Field("enterprise_id", "e.id"), Field("standard_no", "s.standard_no")],
         fields=[
             Field("name", "s.name", "name"),
@@ -123,6 +145,26 @@ STANDARDS = register(
         ],
     )
 )
+
+
+def values_in_range(cursor, bad_rows):
+    """The form's range rule (`validators.value_range_problem`) over every staged value at
+    once: one pass selects the values beyond `MAX_ABS_VALUE`, or outside `PERCENT_RANGE` for
+    an indicator in per cent, and only those rows are turned into messages."""
+    percent = [pk for pk, unit in Indicator.objects.values_list("id", "unit") if is_percent(unit)]
+    low, high = PERCENT_RANGE
+    cursor.execute(
+        f"SELECT row_no, value::text, indicator_id = ANY(%s) FROM {STAGE} "
+        "WHERE abs(value) > %s OR (indicator_id = ANY(%s) AND (value < %s OR value > %s)) "
+        "ORDER BY row_no",
+        [percent, MAX_ABS_VALUE, percent, low, high],
+    )
+    while batch := cursor.fetchmany(10_000):
+        for row_no, text, in_percent in batch:
+            problem = value_range_problem(Decimal(text), text, percent=in_percent)
+            if problem is not None:
+                yield row_no, "value", problem[1]
+
 
 INDICATOR_VALUES = register(
     ImportKind(
@@ -182,6 +224,7 @@ INDICATOR_VALUES = register(
                 ),
             ),
         ],
+        stage_rules=[values_in_range],
         target_key=[Field("standard_id", "std.standard_id"), Field("indicator_id", "ind.id")],
         fields=[Field("value", "s.value", "value")],
         sql="SELECT e.uscc, s.standard_no, i.code, t.value "

@@ -26,6 +26,7 @@ from apps.declarations.enums import (
     STANDARD_TRANSITIONS,
     StandardStatus,
     VersionStatus,
+    standard_transition_refused,
 )
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
 from apps.declarations.validators import (
@@ -295,10 +296,7 @@ def _transition(
     """The one place a standard's status changes: checks the transition table, saves with
     update_fields and audits. Callers hold the row lock."""
     if to not in STANDARD_TRANSITIONS[StandardStatus(standard.status)]:
-        raise ValidationError(
-            _("当前状态“%(from)s”的标准不能变为“%(to)s”")
-            % {"from": standard.get_status_display(), "to": StandardStatus(to).label}
-        )
+        raise ValidationError(standard_transition_refused(standard.status, to))
     before = audit.snapshot(standard, ["status", *fields])
     standard.status = to
     for name, value in fields.items():

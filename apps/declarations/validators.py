@@ -19,6 +19,7 @@ PDF_MAGIC = b"%PDF-"
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 # |value| bound: far beyond any physical indicator, well inside DecimalField(20, 6).
 MAX_ABS_VALUE = Decimal("1000000000")
+PERCENT_RANGE = (Decimal(0), Decimal(100))
 MAX_DECIMAL_PLACES = 6
 FIRST_YEAR = 1949
 
@@ -115,22 +116,37 @@ def parse_value(text, *, unit: str = "", label: str = "") -> Decimal:
         ) from None
     if not value.is_finite():
         raise ValidationError(prefix + _("指标值必须是有限的数字"), code="not_finite")
-    if abs(value) > MAX_ABS_VALUE:
-        raise ValidationError(
-            prefix + _("指标值 %(value)s 超出合理范围（绝对值不超过 10⁹）") % {"value": raw},
-            code="out_of_range",
-        )
+    if problem := value_range_problem(value, raw, percent=is_percent(unit)):
+        code, message = problem
+        raise ValidationError(prefix + message, code=code)
     if -value.as_tuple().exponent > MAX_DECIMAL_PLACES:
         raise ValidationError(
             prefix + _("指标值最多保留 %(places)d 位小数") % {"places": MAX_DECIMAL_PLACES},
             code="too_precise",
         )
-    if unit.strip() == "%" and not Decimal(0) <= value <= Decimal(100):
-        raise ValidationError(
-            prefix + _("百分比指标值应在 0 至 100 之间，实际为 %(value)s") % {"value": raw},
-            code="percent_range",
-        )
     return value
+
+
+def is_percent(unit: str) -> bool:
+    """An indicator measured in per cent: its values lie in `PERCENT_RANGE`."""
+    return (unit or "").strip() == "%"
+
+
+def value_range_problem(value: Decimal, text: str, *, percent: bool) -> tuple[str, str] | None:
+    """(code, message) when a declared value is outside its range, else None: the one range
+    rule of the form (`parse_value`) and the `indicator_values` import (its set-based SQL
+    twin selects the rows outside `MAX_ABS_VALUE` / `PERCENT_RANGE` and asks here for the
+    message). `text` is the value as written."""
+    if abs(value) > MAX_ABS_VALUE:
+        return "out_of_range", _("指标值 %(value)s 超出合理范围（绝对值不超过 10⁹）") % {
+            "value": text
+        }
+    low, high = PERCENT_RANGE
+    if percent and not low <= value <= high:
+        return "percent_range", _("百分比指标值应在 0 至 100 之间，实际为 %(value)s") % {
+            "value": text
+        }
+    return None
 
 
 def validate_pdf(upload) -> None:

@@ -32,15 +32,27 @@ from apps.core.imports import (
     Field,
     ImportKind,
     Integer,
+    StatusRule,
     Text,
     Uscc,
     register,
 )
 from apps.core.imports.spec import STAGE_RAW
+from apps.core.workflow import forward_pairs
 from apps.evaluators import services
 from apps.evaluators.enums import AgencyKind, AssessmentDecision, CriterionKind, SchemeStatus
-from apps.evaluators.models import Agency
-from apps.evaluators.validation import CriterionData, scheme_problems
+from apps.evaluators.models import Agency, Scheme, default_cutoff
+from apps.evaluators.validation import (
+    ONLY_APPROVED,
+    ONLY_QUALITATIVE,
+    OWN_AGENCY_ONLY,
+    REASON_REQUIRED,
+    REJECTED_FIRST,
+    CriterionData,
+    plain,
+    scheme_problems,
+    score_problem,
+)
 
 AGENCY_EXISTS = Check(
     column="agency_uscc",
@@ -210,6 +222,12 @@ def scheme_rules(cursor, bad_rows: set[int]):
     for indicator in Indicator.objects.filter(category__in=categories.values()):
         indicators[indicator.category_id][indicator.code] = indicator
     agencies = Agency.objects.in_bulk({r[0]["agency_id"] for r in groups.values()} - {None})
+    stored = Scheme.objects.filter(scheme_code__in=groups).select_related("category", "agency")
+    names = {scheme.scheme_code: scheme.name for scheme in stored}
+    approved = {
+        scheme.scheme_code: scheme
+        for scheme in stored.filter(status=SchemeStatus.APPROVED).prefetch_related("criteria")
+    }
     for code, rows in groups.items():
         first, criteria = _scheme_input(rows)
         inconsistent = False
@@ -241,21 +259,87 @@ def scheme_rules(cursor, bad_rows: set[int]):
             yield row["row_no"], problem.field or "scheme_code", problem.message
         if problems:
             continue
+        if (stored := approved.get(code)) is not None:
+            frozen = list(_frozen_problems(stored, rows, indicators[category.pk]))
+            yield from frozen
+            if frozen:
+                continue
         try:
             with transaction.atomic():
-                _save(first, criteria, category, agency, indicators[category.pk])
+                _save(first, criteria, category, agency, indicators[category.pk], names)
                 transaction.set_rollback(True)
         except ValidationError as error:
             for message in error.messages:
                 yield first["row_no"], "scheme_code", message
 
 
-def _save(first, criteria, category, agency, indicators):
+# What an approved scheme freezes, as the import's columns: the scheme's key area and numbers
+# (one value per scheme, reported on its first row) and each criterion's fields. The service
+# (`services.scheme_save`) refuses the same changes; here each is named on its row and column.
+FROZEN_SCHEME_COLUMNS = {
+    "year": lambda scheme: scheme.year,
+    "category_code": lambda scheme: scheme.category.code,
+    "agency_uscc": lambda scheme: scheme.agency.uscc,
+    "max_leaders": lambda scheme: scheme.max_leaders,
+    "min_participants": lambda scheme: scheme.min_participants,
+    "notice_days": lambda scheme: scheme.notice_days,
+    "cutoff_date": lambda scheme: scheme.cutoff_date,
+}
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return _("空")
+    return plain(value) if isinstance(value, Decimal) else str(value)
+
+
+def _frozen_problems(scheme, rows, indicators):
+    """Each change a file would make to an approved scheme, as (row, column, message)."""
+    code, first = scheme.scheme_code, rows[0]
+    given = {
+        **{column: first[column] for column in FROZEN_SCHEME_COLUMNS},
+        "cutoff_date": first["cutoff_date"] or default_cutoff(first["year"]),
+    }
+    for column, current in FROZEN_SCHEME_COLUMNS.items():
+        if given[column] != current(scheme):
+            change = _("%(column)s 不能修改（现为 %(current)s）") % {
+                "column": column,
+                "current": _shown(current(scheme)),
+            }
+            yield first["row_no"], column, services.scheme_frozen(code, change)
+    criteria = {criterion.criterion_code: criterion for criterion in scheme.criteria.all()}
+    for row in rows:
+        criterion = criteria.get(row["criterion_code"])
+        if criterion is None:
+            change = _("不能增加评价项 %(criterion)s") % {"criterion": row["criterion_code"]}
+            yield row["row_no"], "criterion_code", services.scheme_frozen(code, change)
+            continue
+        for column in services.CRITERION_FIELDS:
+            value = row[column]
+            if column == "name" and not value and row["kind"] == CriterionKind.CORE:
+                indicator = indicators.get(row["criterion_code"])
+                value = indicator.name if indicator else ""  # as the service names it
+            if value != getattr(criterion, column):
+                change = _("评价项 %(criterion)s 的 %(column)s 不能修改（现为 %(current)s）") % {
+                    "criterion": criterion.criterion_code,
+                    "column": column,
+                    "current": _shown(getattr(criterion, column)),
+                }
+                yield row["row_no"], column, services.scheme_frozen(code, change)
+    missing = sorted(set(criteria) - {row["criterion_code"] for row in rows})
+    if missing:
+        change = _("不能删除评价项 %(criteria)s") % {"criteria": "、".join(missing)}
+        yield first["row_no"], "criterion_code", services.scheme_frozen(code, change)
+
+
+def _save(first, criteria, category, agency, indicators, names):
     return services.scheme_save(
         agency=agency,
         year=first["year"],
         category=category,
         scheme_code=first["scheme_code"],
+        # The file has no column for the scheme's name: a stored scheme keeps its own.
+        name=names.get(first["scheme_code"], ""),
         criteria=criteria,
         actor=None,
         max_leaders=first["max_leaders"],
@@ -289,6 +373,7 @@ class SchemeKind(ImportKind):
         return (
             f"CREATE TEMP TABLE {STAGE} AS SELECT s.*, cat.id AS category_id, "
             "ag.id AS agency_id, ind.id AS indicator_id, t.id AS _target_id, "
+            "sc.status AS _stored_status, "
             f"(t.id IS NOT NULL AND ({self.CRITERION_CHANGED} OR {self.SCHEME_CHANGED})) "
             f"AS _changed FROM {STAGE_RAW} s "
             "LEFT JOIN catalog_category cat ON cat.code = s.category_code "
@@ -304,6 +389,9 @@ class SchemeKind(ImportKind):
         groups = _scheme_groups(cursor)
         categories = Category.objects.in_bulk({r[0]["category_id"] for r in groups.values()})
         agencies = Agency.objects.in_bulk({r[0]["agency_id"] for r in groups.values()})
+        names = dict(
+            Scheme.objects.filter(scheme_code__in=groups).values_list("scheme_code", "name")
+        )
         for rows in groups.values():
             first, criteria = _scheme_input(rows)
             category = categories[first["category_id"]]
@@ -313,6 +401,7 @@ class SchemeKind(ImportKind):
                 category,
                 agencies[first["agency_id"]],
                 {i.code: i for i in category.indicators.all()},
+                names,
             )
 
 
@@ -354,6 +443,12 @@ SCHEMES = register(
             ),
             AGENCY_EXISTS,
         ],
+        # draft -> approved, never back; the frozen columns are `scheme_rules`' (§2).
+        status_rule=StatusRule(
+            pairs=forward_pairs(services.SCHEME_TRANSITIONS, back=services.SCHEME_MOVES_BACK),
+            message=services.scheme_transition_refused,
+            stored="sc.status",
+        ),
         stage_rules=[scheme_rules],
         sql="SELECT sc.scheme_code, sc.year, c.code, a.uscc, t.criterion_code, t.kind, t.name, "
         "t.weight, t.baseline, t.advanced, t.leading, sc.max_leaders, sc.min_participants, "
@@ -421,7 +516,7 @@ def assessment_row_rules(values):
     decision = values.get("decision")
     if decision == AssessmentDecision.REJECT:
         if not (values.get("reason") or "").strip():
-            yield "reason", _("结论为 reject（退回）时须填写理由")
+            yield "reason", str(REASON_REQUIRED)
         if values.get("criterion_code") or values.get("score") is not None:
             yield "criterion_code", _("结论为 reject（退回）时评价项代码和得分应为空")
     elif decision == AssessmentDecision.ACCEPT:
@@ -430,8 +525,8 @@ def assessment_row_rules(values):
         score = values.get("score")
         if score is None:
             yield "score", _("评分时须填写得分")
-        elif not Decimal(0) <= score <= Decimal(100):
-            yield "score", _("得分应在0到100之间")
+        elif problem := score_problem(score):
+            yield "score", problem
 
 
 class AssessmentKind(ImportKind):
@@ -522,7 +617,7 @@ ASSESSMENTS = register(
             _check(
                 "scheme_code",
                 "scheme_id IS NOT NULL AND scheme_status <> 'approved'",
-                _lazy("只有已批准的方案可以评分"),
+                ONLY_APPROVED,
             ),
             _check(
                 "uscc",
@@ -553,13 +648,13 @@ ASSESSMENTS = register(
                 "evaluator_email",
                 "evaluator_id IS NOT NULL AND scheme_id IS NOT NULL "
                 "AND evaluator_agency_id IS DISTINCT FROM scheme_agency_id",
-                _lazy("评估人员只能评价本机构的方案"),
+                OWN_AGENCY_ONLY,
             ),
             _check(
                 "criterion_code",
                 "decision = 'accept' AND scheme_id IS NOT NULL AND criterion_code <> '' "
                 "AND (criterion_id IS NULL OR criterion_kind <> 'qualitative')",
-                _lazy("只能为本方案的定性指标评分"),
+                ONLY_QUALITATIVE,
             ),
             Check(
                 column="decision",
@@ -580,7 +675,7 @@ ASSESSMENTS = register(
                 f"AND NOT EXISTS (SELECT 1 FROM {STAGE} o WHERE o.decision = 'reject' "
                 "AND o.scheme_id = st.scheme_id AND o.standard_id = st.standard_id "
                 "AND o.evaluator_id = st.evaluator_id) ORDER BY row_no",
-                message=_lazy("已退回该标准，请先撤销退回再评分"),
+                message=REJECTED_FIRST,
             ),
         ],
         sql="SELECT sc.scheme_code, e.uscc, std.standard_no, u.email, cr.criterion_code, "

@@ -34,7 +34,17 @@ from apps.evaluators.models import (
     SchemeCriterion,
     default_cutoff,
 )
-from apps.evaluators.validation import CriterionData, Problem, scheme_problems
+from apps.evaluators.validation import (
+    ONLY_APPROVED,
+    ONLY_QUALITATIVE,
+    OWN_AGENCY_ONLY,
+    REASON_REQUIRED,
+    REJECTED_FIRST,
+    CriterionData,
+    Problem,
+    scheme_problems,
+    score_problem,
+)
 from apps.experts import services as experts
 from apps.experts.enums import Decision, ReviewKind
 
@@ -243,6 +253,17 @@ def _validate(scheme: Scheme, criteria: list[CriterionData], indicators=None) ->
         raise SchemeInvalid(problems)
 
 
+def scheme_frozen(code: str, change: str = "") -> str:
+    """The message for a change to an approved scheme, which is frozen: the service's and,
+    naming what would change (`change`), the import's (CONTRACT.md §2)."""
+    if not change:
+        return _("方案 %(code)s 已批准并冻结，修改须创建新版本") % {"code": code}
+    return _("方案 %(code)s 已批准并冻结，%(change)s，修改须创建新版本") % {
+        "code": code,
+        "change": change,
+    }
+
+
 @transaction.atomic
 def scheme_save(
     *,
@@ -334,9 +355,7 @@ def scheme_save(
         ]
     if was_approved and (changes or status != SchemeStatus.APPROVED):
         # An approved scheme is frozen: re-importing it unchanged is fine, a change is not.
-        raise ValidationError(
-            _("方案 %(code)s 已批准并冻结，修改须创建新版本") % {"code": scheme_code}
-        )
+        raise ValidationError(scheme_frozen(scheme_code))
     if not (created or changes):
         return scheme, False
     try:
@@ -393,10 +412,22 @@ SCHEME_TRANSITIONS = {
     (SchemeStatus.RETURNED, SchemeStatus.DRAFT): "agency",
     (SchemeStatus.APPROVED, SchemeStatus.SUPERSEDED): "system",
 }
+# Moves back along it: a returned scheme goes back to a draft for rework. An import never
+# moves a status back (CONTRACT.md §2): it may take a draft to approved, nothing back to draft.
+SCHEME_MOVES_BACK = {(SchemeStatus.RETURNED, SchemeStatus.DRAFT)}
 PERMISSION_BY_PARTY = {
     "agency": "evaluators.act_for_agency",
     "staff": "evaluators.manage_schemes",
 }
+
+
+def scheme_transition_refused(current: str, target: str) -> str:
+    """The message for a move `SCHEME_TRANSITIONS` does not allow: the page's and the
+    import's (CONTRACT.md §2)."""
+    return _("方案状态不能从“%(old)s”变为“%(new)s”") % {
+        "old": SchemeStatus(current).label,
+        "new": SchemeStatus(target).label,
+    }
 
 
 @transaction.atomic
@@ -405,10 +436,7 @@ def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Sc
     scheme = Scheme.objects.select_for_update().select_related("category").get(pk=scheme.pk)
     party = SCHEME_TRANSITIONS.get((scheme.status, to))
     if party is None:
-        raise ValidationError(
-            _("方案状态不能从“%(old)s”变为“%(new)s”")
-            % {"old": scheme.get_status_display(), "new": SchemeStatus(to).label}
-        )
+        raise ValidationError(scheme_transition_refused(scheme.status, to))
     if party in PERMISSION_BY_PARTY:
         _require(actor, PERMISSION_BY_PARTY[party], scheme)
     old = scheme.status
@@ -420,7 +448,7 @@ def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Sc
         fields += ["submitted_at", "returned_reason"]
     elif to == SchemeStatus.RETURNED:
         if not reason.strip():
-            raise ValidationError({"reason": _("退回时必须填写理由")})
+            raise ValidationError({"reason": REASON_REQUIRED})
         scheme.returned_reason = reason.strip()
         fields.append("returned_reason")
     elif to == SchemeStatus.PUBLIC_COMMENT:
@@ -605,7 +633,7 @@ def assessment_problem(*, scheme: Scheme, evaluator) -> str | None:
     """Why `evaluator` may not score under `scheme` (shared with the import)."""
     membership = getattr(evaluator, "agency_membership", None)
     if membership is None or membership.agency_id != scheme.agency_id:
-        return _("评估人员只能评价本机构的方案")
+        return str(OWN_AGENCY_ONLY)
     return None
 
 
@@ -620,7 +648,7 @@ def _check_scoring(*, scheme: Scheme, standard: Standard, evaluator, actor) -> N
         if problem := assessment_problem(scheme=scheme, evaluator=evaluator):
             raise ValidationError({"evaluator_email": problem})
     if scheme.status != SchemeStatus.APPROVED:
-        raise ValidationError(_("只有已批准的方案可以评分"))
+        raise ValidationError(ONLY_APPROVED)
 
 
 @transaction.atomic
@@ -638,13 +666,13 @@ def assessment_score(
     evaluator = evaluator or actor
     _check_scoring(scheme=scheme, standard=standard, evaluator=evaluator, actor=actor)
     if criterion.scheme_id != scheme.pk or criterion.kind != CriterionKind.QUALITATIVE:
-        raise ValidationError({"criterion_code": _("只能为本方案的定性指标评分")})
-    if score is None or not Decimal(0) <= score <= Decimal(100):
-        raise ValidationError({"score": _("得分应在0到100之间")})
+        raise ValidationError({"criterion_code": ONLY_QUALITATIVE})
+    if problem := score_problem(score):
+        raise ValidationError({"score": problem})
     if Assessment.objects.filter(
         scheme=scheme, standard=standard, evaluator=evaluator, decision=AssessmentDecision.REJECT
     ).exists():
-        raise ValidationError(_("已退回该标准，请先撤销退回再评分"))
+        raise ValidationError(REJECTED_FIRST)
     assessment = (
         Assessment.objects.select_for_update()
         .filter(scheme=scheme, standard=standard, evaluator=evaluator, criterion=criterion)
@@ -679,7 +707,7 @@ def assessment_reject(
     _check_scoring(scheme=scheme, standard=standard, evaluator=evaluator, actor=actor)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("退回时必须填写理由")})
+        raise ValidationError({"reason": REASON_REQUIRED})
     mine = Assessment.objects.select_for_update().filter(
         scheme=scheme, standard=standard, evaluator=evaluator
     )

@@ -1,4 +1,5 @@
-"""The one validation of an evaluation scheme, shared by the scheme form and the import.
+"""The one validation of an evaluation scheme, shared by the scheme form and the import, and
+the rules of an assessment, shared by the scoring service and the `assessments` import.
 
 Each rule has its own message (CONTRACT.md section 2). Problems name the field (the import's
 column) and, for a criterion, its position in the list, so the form can show them beside the
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.catalog.enums import Direction
 from apps.catalog.models import Category, Indicator
@@ -19,6 +21,24 @@ from apps.evaluators.enums import CriterionKind
 MIN_CORE_CRITERIA = 3
 TOTAL_WEIGHT = Decimal(100)
 THRESHOLDS = ("baseline", "advanced", "leading")
+
+
+# An assessment: a score of a qualitative criterion of an approved scheme, by an evaluator of
+# the scheme's agency, in SCORE_RANGE; or a rejection with its reason. The service raises
+# these, the import reports them per row (its SQL checks select the rows that break them).
+SCORE_RANGE = (Decimal(0), Decimal(100))
+REASON_REQUIRED = gettext_lazy("退回时必须填写理由")
+ONLY_QUALITATIVE = gettext_lazy("只能为本方案的定性指标评分")
+ONLY_APPROVED = gettext_lazy("只有已批准的方案可以评分")
+OWN_AGENCY_ONLY = gettext_lazy("评估人员只能评价本机构的方案")
+REJECTED_FIRST = gettext_lazy("已退回该标准，请先撤销退回再评分")
+
+
+def score_problem(score: Decimal | None) -> str | None:
+    low, high = SCORE_RANGE
+    if score is None or not low <= score <= high:
+        return _("得分应在0到100之间")
+    return None
 
 
 def threshold_label(field: str) -> str:

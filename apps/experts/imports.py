@@ -15,12 +15,19 @@ from apps.core.imports import (
     Field,
     ImportKind,
     Parser,
+    StatusRule,
     Text,
     Uscc,
     register,
 )
 from apps.core.imports.parsers import copy_text
+from apps.core.workflow import forward_pairs
 from apps.experts.enums import ExpertRole, ExpertStatus
+from apps.experts.services import (
+    EXPERT_MOVES_BACK,
+    EXPERT_TRANSITIONS,
+    expert_transition_refused,
+)
 
 
 class ValueList(Parser):
@@ -126,6 +133,11 @@ EXPERTS = register(
                 message=_lazy("专业领域 %(codes)s 不是已有的类别代码（请先导入类别）"),
             )
         ],
+        # recommended -> appointed -> retired, never back (CONTRACT.md §2).
+        status_rule=StatusRule(
+            pairs=forward_pairs(EXPERT_TRANSITIONS, back=EXPERT_MOVES_BACK),
+            message=expert_transition_refused,
+        ),
         target_key=[Field("email", "s.email")],
         fields=[
             Field("name", "s.name", "name"),

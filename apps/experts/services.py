@@ -42,6 +42,18 @@ EXPERT_TRANSITIONS = {
     ExpertStatus.APPOINTED: {ExpertStatus.RETIRED},
     ExpertStatus.RETIRED: {ExpertStatus.APPOINTED},
 }
+# Moves back along it that only staff make, on the expert's page: re-appointing a retired
+# expert. An import never moves a status back (CONTRACT.md §2).
+EXPERT_MOVES_BACK = {(ExpertStatus.RETIRED, ExpertStatus.APPOINTED)}
+
+
+def expert_transition_refused(current: str, target: str) -> str:
+    """The message for a move `EXPERT_TRANSITIONS` does not allow: the page's and the
+    import's (CONTRACT.md §2)."""
+    return _("专家状态不能从“%(old)s”变为“%(new)s”") % {
+        "old": ExpertStatus(current).label,
+        "new": ExpertStatus(target).label,
+    }
 
 
 def _require(actor, perm: str, obj=None) -> None:
@@ -114,10 +126,7 @@ def expert_save(
 
 def _check_transition(current: str, target: str) -> None:
     if target not in EXPERT_TRANSITIONS[current]:
-        raise ValidationError(
-            _("专家状态不能从“%(old)s”变为“%(new)s”")
-            % {"old": ExpertStatus(current).label, "new": ExpertStatus(target).label}
-        )
+        raise ValidationError(expert_transition_refused(current, target))
 
 
 @transaction.atomic

@@ -16,13 +16,16 @@ from apps.core.imports import (
     ImportKind,
     Integer,
     SqlExport,
+    StatusRule,
     Text,
     Uscc,
     register,
 )
+from apps.core.workflow import forward_pairs
 from apps.declarations.imports import ENTERPRISE_EXISTS, ENTERPRISE_JOIN
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import VERIFICATION_ALPHABET
+from apps.leaders.services import LEADER_TRANSITIONS, leader_transition_refused
 
 # A fresh verification code per row (the subquery refers to the row, so it runs per row).
 NEW_CODE = (
@@ -89,6 +92,10 @@ LEADERS = register(
                 message=_("有效期至 %(valid_until)s 早于发布日期 %(published_on)s"),
             ),
         ],
+        # A revoked title is never made active again (CONTRACT.md §2).
+        status_rule=StatusRule(
+            pairs=forward_pairs(LEADER_TRANSITIONS), message=leader_transition_refused
+        ),
         target_key=[Field("year", "s.year"), Field("standard_id", "std.id")],
         fields=[
             Field("category_id", "cat.id", "category_code"),

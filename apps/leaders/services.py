@@ -42,12 +42,18 @@ LEADER_TRANSITIONS = {
 }
 
 
+def leader_transition_refused(current: str, target: str) -> str:
+    """The message for a move `LEADER_TRANSITIONS` does not allow: the page's and the
+    import's (CONTRACT.md §2)."""
+    return _("领跑者状态不能从“%(old)s”变为“%(new)s”") % {
+        "old": LeaderStatus(current).label,
+        "new": LeaderStatus(target).label,
+    }
+
+
 def _change_status(leader: Leader, target: str, *, actor, action: str, **fields) -> Leader:
     if target not in LEADER_TRANSITIONS[leader.status]:
-        raise ValidationError(
-            _("领跑者状态不能从“%(old)s”变为“%(new)s”")
-            % {"old": leader.get_status_display(), "new": LeaderStatus(target).label}
-        )
+        raise ValidationError(leader_transition_refused(leader.status, target))
     old = leader.status
     leader.status = target
     for name, value in fields.items():

@@ -186,7 +186,10 @@ def test_approved_scheme_is_frozen_against_imports(run_import, agencies):
     changed[3] = changed[3].replace(",20,", ",15,")
     changed[4] = changed[4].replace(",20,", ",25,")
     outcome = run_import("schemes", rows(*changed))
-    assert outcome.lines == ["row 2, column scheme_code: 方案 S-AC 已批准并冻结，修改须创建新版本"]
+    assert outcome.lines == [
+        "row 5, column weight: 方案 S-AC 已批准并冻结，评价项 Q1 的 weight 不能修改（现为 20），修改须创建新版本",
+        "row 6, column weight: 方案 S-AC 已批准并冻结，评价项 Q2 的 weight 不能修改（现为 20），修改须创建新版本",
+    ]
 
 
 def test_draft_scheme_can_be_reimported(run_import, agencies):
@@ -360,7 +363,7 @@ def test_assessment_rules_each_with_its_message(run_import, scored_setting):
     assert outcome.lines == [
         "row 2, column score: 得分应在0到100之间",
         "row 3, column decision: 同一评估人员对该标准的退回与第 2 行冲突：退回时不再评分",
-        "row 3, column reason: 结论为 reject（退回）时须填写理由",
+        "row 3, column reason: 退回时必须填写理由",
         "row 4, column criterion_code: 结论为 reject（退回）时评价项代码和得分应为空",
         "row 4, column decision: 同一评估人员对该标准的退回与第 2 行冲突：退回时不再评分",
         f"row 5, column scheme_code: 与第 3 行重复：S-AC / {u} / {n} / zhang@example.cn /  在同一文件中只能出现一次",

@@ -113,14 +113,23 @@ def test_updates_and_absent_optional_columns(run_import, everything):
     assert Enterprise.objects.get(uscc=USCC_A).address == ""
 
 
-def test_standard_status_change_sets_and_clears_abolished_on(run_import, everything):
+def test_standard_abolished_by_import_gets_its_date_and_is_never_republished(
+    run_import, everything
+):
     content = "uscc,standard_no,name,category_code,published_on,status\n{uscc},Q/JDQ 001-2026,房间空气调节器,C-AC,2026-03-15,{status}\n"
     assert run_import("standards", content.format(uscc=USCC_A, status="废止")).out == (
         "standards: created 0, updated 1, unchanged 0"
     )
-    assert Standard.objects.get(standard_no="Q/JDQ 001-2026").abolished_on is not None
-    assert run_import("standards", content.format(uscc=USCC_A, status="public")).code == 0
-    assert Standard.objects.get(standard_no="Q/JDQ 001-2026").abolished_on is None
+    abolished_on = Standard.objects.get(standard_no="Q/JDQ 001-2026").abolished_on
+    assert abolished_on is not None
+    # Statuses move only forward (CONTRACT.md §2): abolished -> public is refused.
+    outcome = run_import("standards", content.format(uscc=USCC_A, status="public"))
+    assert (outcome.code, outcome.lines) == (
+        1,
+        ["row 2, column status: 当前状态“废止”的标准不能变为“公开”"],
+    )
+    standard = Standard.objects.get(standard_no="Q/JDQ 001-2026")
+    assert (standard.status, standard.abolished_on) == ("abolished", abolished_on)
 
 
 def test_dry_run_reports_counts_and_writes_nothing(run_import, catalogue):

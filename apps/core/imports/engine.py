@@ -379,6 +379,18 @@ def _run_checks(run: _Run, cursor) -> None:
                 run.problem(arguments["row_no"], check.column, check.message % arguments)
 
 
+def _check_statuses(run: _Run, cursor, present: set[str]) -> None:
+    """Statuses move only forward (CONTRACT.md §2): a row that would move its stored status
+    to one the workflow does not reach from it is invalid, with the service's message."""
+    rule = run.kind.status_rule
+    if rule is None or rule.column not in present:
+        return  # without the column existing rows keep their status
+    cursor.execute(rule.sql())
+    while batch := cursor.fetchmany(10_000):
+        for row_no, stored, new in batch:
+            run.problem(row_no, rule.column, rule.message(stored, new))
+
+
 def run_import(
     kind: ImportKind,
     fileobj: BinaryIO,
@@ -435,6 +447,7 @@ def run_import(
             cursor.execute(kind.stage_sql(present))
             _check_duplicates(run, cursor)
             _run_checks(run, cursor)
+            _check_statuses(run, cursor, present)
             if kind.stage_rules:
                 bad_rows = {problem.row for problem in run.problems}
                 for rule in kind.stage_rules:

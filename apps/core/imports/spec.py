@@ -20,7 +20,9 @@ An import kind has:
 - `target_key` / `fields`: how the staged row maps onto the target table (`table`), used to
   classify rows as created/updated/unchanged and to merge them in SQL. `on_insert` and
   `on_update` add columns on those statements; their expressions see the staged row as `st`
-  and the existing row as `t`.
+  and the existing row as `t`;
+- `status_rule`, for a kind with a status: the (stored, new) statuses it may write and the
+  message for any other pair (CONTRACT.md §2, statuses move only forward; `StatusRule`).
 `target_may_exist`, optional, is SQL over the joins that is false where a staged row cannot
 have an existing target row (e.g. its standard has no values yet): the look-up is skipped.
 A kind whose rows cannot be merged in plain SQL overrides `write`.
@@ -38,6 +40,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.core.imports.parsers import NULL, Parser, Text
+from apps.core.workflow import Pair, pairs_sql
 
 RowRule = Callable[[dict[str, Any]], Iterable[tuple[str, str]]]
 
@@ -89,6 +92,32 @@ class Check:
     column: str
     sql: str
     message: str
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """Statuses move only forward (CONTRACT.md §2). `pairs` are the (stored, new) statuses an
+    import may write, derived from the app's transition table by
+    `apps.core.workflow.forward_pairs`; `message(stored, new)` is the text the app's
+    status-changing service gives for any other move. The same status is always allowed
+    (unchanged). `stored` is SQL for the stored status over the existing target row `t` (a
+    kind with its own `stage_sql` selects it as `_stored_status` itself). Rows without a
+    stored status (new rows) are not checked, nor files without the status column (existing
+    rows keep their status)."""
+
+    pairs: frozenset[Pair]
+    message: Callable[[str, str], str]
+    stored: str = "t.status"
+    column: str = "status"
+
+    def sql(self) -> str:
+        # One pass over the staged rows; the allowed pairs are a hashed list.
+        return (
+            f'SELECT row_no, _stored_status::text, "{self.column}"::text FROM {STAGE} '
+            f'WHERE _stored_status::text <> "{self.column}"::text '
+            f'AND (_stored_status::text, "{self.column}"::text) NOT IN {pairs_sql(self.pairs)} '
+            "ORDER BY row_no"
+        )
 
 
 @dataclass(frozen=True)
@@ -162,6 +191,7 @@ class ImportKind(SqlExport):
     )
     on_insert: dict[str, str] = field(default_factory=dict)
     on_update: list[Field] = field(default_factory=list)
+    status_rule: StatusRule | None = None
     target_may_exist: str = ""
     description: str = ""
     example: list[list[str]] = field(default_factory=list)
@@ -183,6 +213,8 @@ class ImportKind(SqlExport):
         ]
         changed = f"(t.id IS NOT NULL AND ({' OR '.join(compared)}))" if compared else "false"
         selects += ["t.id AS _target_id", f"{changed} AS _changed"]
+        if self.status_rule is not None:
+            selects.append(f"{self.status_rule.stored} AS _stored_status")
         conditions = [f"t.{item.target} = {item.expr}" for item in self.target_key]
         if self.target_may_exist:
             conditions.insert(0, self.target_may_exist)  # a one-time filter before the probe
