@@ -50,8 +50,10 @@ class Workflow:
     transitions: dict[tuple[str, str], str]
     noun: str = ""
     attribute: str = "status"
-    # A workflow with one decision ("already decided") may say so instead of naming states.
+    # A workflow with one decision ("already decided") may say so instead of naming states;
+    # or give its own message function (old, new) -> text.
     refusal_text: str = ""
+    message: object = None
     _targets: dict = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -84,6 +86,8 @@ class Workflow:
         return target in seen
 
     def refusal(self, source: str, target: str) -> str:
+        if self.message is not None:
+            return self.message(source, target)
         if self.refusal_text:
             return str(self.refusal_text)
         return _("%(noun)s状态不能从“%(old)s”变为“%(new)s”") % {

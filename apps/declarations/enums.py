@@ -25,19 +25,12 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("已被新版本替代")
 
 
-# The declaration workflow, as data: status -> statuses it may move to. `public -> public` is
-# the publication of a new version, which replaces the current public content.
-STANDARD_TRANSITIONS = {
-    StandardStatus.DRAFT: {StandardStatus.PUBLIC},
-    StandardStatus.PUBLIC: {StandardStatus.PUBLIC, StandardStatus.ABOLISHED},
-    StandardStatus.ABOLISHED: set(),
-}
 PUBLIC_STATUSES = (StandardStatus.PUBLIC, StandardStatus.ABOLISHED)
 
 
 def standard_transition_refused(current: str, target: str) -> str:
-    """The message for a move `STANDARD_TRANSITIONS` does not allow: the page's and the
-    import's (CONTRACT.md §2)."""
+    """The message for a move the standard's workflow (`services.STANDARD`) does not
+    allow: the page's and the import's (CONTRACT.md §2)."""
     return gettext("当前状态“%(from)s”的标准不能变为“%(to)s”") % {
         "from": StandardStatus(current).label,
         "to": StandardStatus(target).label,

@@ -3,7 +3,7 @@
 Imports write the current public state (`Standard`, `IndicatorValue`) directly; they create
 no `StandardVersion`. `search_document` is kept current by the database, not here. They run
 the workflow's rules all the same: a standard's status moves only along
-`STANDARD_TRANSITIONS` (never back from abolished), and a value lies in the range the form
+the standard's workflow (never back from abolished), and a value lies in the range the form
 allows, with the form's message.
 """
 
@@ -34,10 +34,10 @@ from apps.core.imports import (
 from apps.core.workflow import forward_pairs
 from apps.declarations import synonym_imports  # noqa: F401  (registers `synonyms`)
 from apps.declarations.enums import (
-    STANDARD_TRANSITIONS,
     StandardStatus,
     standard_transition_refused,
 )
+from apps.declarations.services import STANDARD
 from apps.declarations.validators import (
     MAX_ABS_VALUE,
     PERCENT_RANGE,
@@ -94,9 +94,7 @@ STANDARDS = register(
                 message=_("类别代码 %(category_code)s 不存在（请先导入类别）"),
             ),
         ],
-        status_rule=StatusRule(
-            pairs=forward_pairs(STANDARD_TRANSITIONS), message=standard_transition_refused
-        ),
+        status_rule=StatusRule(pairs=forward_pairs(STANDARD), message=standard_transition_refused),
         target_key=[Field("enterprise_id", "e.id"), Field("standard_no", "s.standard_no")],
         fields=[
             Field("name", "s.name", "name"),

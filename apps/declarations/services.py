@@ -21,9 +21,9 @@ from apps.catalog.enums import Direction
 from apps.catalog.models import Category, Indicator
 from apps.core import audit
 from apps.core.uploads import safe_filename
+from apps.core.workflow import Workflow
 from apps.declarations import benchmarking
 from apps.declarations.enums import (
-    STANDARD_TRANSITIONS,
     StandardStatus,
     VersionStatus,
     standard_transition_refused,
@@ -39,6 +39,20 @@ from apps.declarations.validators import (
 from apps.enterprises.models import Enterprise
 
 CONTENT_FIELDS = ["name", "category", "standard_type", "products"]
+
+
+# The declaration workflow, as data. `public -> public` is the publication of a new version,
+# which replaces the current public content.
+STANDARD = Workflow(
+    "standard",
+    StandardStatus,
+    transitions={
+        (StandardStatus.DRAFT, StandardStatus.PUBLIC): "declarations.change_standard",
+        (StandardStatus.PUBLIC, StandardStatus.PUBLIC): "declarations.change_standard",
+        (StandardStatus.PUBLIC, StandardStatus.ABOLISHED): "declarations.change_standard",
+    },
+    message=standard_transition_refused,
+)
 
 
 def _require(actor, perm: str, obj=None) -> None:
@@ -295,8 +309,7 @@ def _transition(
 ) -> Standard:
     """The one place a standard's status changes: checks the transition table, saves with
     update_fields and audits. Callers hold the row lock."""
-    if to not in STANDARD_TRANSITIONS[StandardStatus(standard.status)]:
-        raise ValidationError(standard_transition_refused(standard.status, to))
+    STANDARD.check(standard, to, actor)
     before = audit.snapshot(standard, ["status", *fields])
     standard.status = to
     for name, value in fields.items():

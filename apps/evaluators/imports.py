@@ -445,7 +445,7 @@ SCHEMES = register(
         ],
         # draft -> approved, never back; the frozen columns are `scheme_rules`' (§2).
         status_rule=StatusRule(
-            pairs=forward_pairs(services.SCHEME_TRANSITIONS, back=services.SCHEME_MOVES_BACK),
+            pairs=forward_pairs(services.SCHEME, back=services.SCHEME_MOVES_BACK),
             message=services.scheme_transition_refused,
             stored="sc.status",
         ),

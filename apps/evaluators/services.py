@@ -13,7 +13,7 @@ from apps.accounts import services as accounts
 from apps.accounts.enums import Role
 from apps.catalog.models import Category, KeyArea
 from apps.core import audit
-from apps.core.workflow import Workflow
+from apps.core.workflow import SYSTEM, Workflow, forward_pairs
 from apps.declarations.models import Standard
 from apps.enterprises.models import Enterprise
 from apps.evaluators import selectors
@@ -326,6 +326,8 @@ def scheme_save(
     scheme.agency, scheme.name, scheme.max_leaders = agency, name, max_leaders
     scheme.min_participants, scheme.notice_days = min_participants, notice_days
     scheme.cutoff_date = cutoff_date or default_cutoff(year)
+    if not created and (scheme.status, status) not in SCHEME_IMPORT_MOVES:
+        raise ValidationError({"status": SCHEME.refusal(scheme.status, status)})
     scheme.status = status
     if status == SchemeStatus.APPROVED and scheme.approved_at is None:
         scheme.approved_at = timezone.now()
@@ -401,44 +403,43 @@ def _replace_criteria(scheme: Scheme, criteria: list[CriterionData], indicators=
 # The scheme workflow, as data: (from, to) -> who may make the move.
 #   agency: an evaluator of the scheme's agency; staff: bureau staff;
 #   review: the outcome of the expert review; system: another service (new version approved).
-SCHEME_TRANSITIONS = {
-    (SchemeStatus.DRAFT, SchemeStatus.SUBMITTED): "agency",
-    (SchemeStatus.SUBMITTED, SchemeStatus.EXPERT_REVIEW): "staff",
-    (SchemeStatus.SUBMITTED, SchemeStatus.RETURNED): "staff",
-    (SchemeStatus.EXPERT_REVIEW, SchemeStatus.PUBLIC_COMMENT): "review",
-    (SchemeStatus.EXPERT_REVIEW, SchemeStatus.RETURNED): "review",
-    (SchemeStatus.PUBLIC_COMMENT, SchemeStatus.APPROVED): "staff",
-    (SchemeStatus.PUBLIC_COMMENT, SchemeStatus.RETURNED): "staff",
-    (SchemeStatus.RETURNED, SchemeStatus.DRAFT): "agency",
-    (SchemeStatus.APPROVED, SchemeStatus.SUPERSEDED): "system",
-}
+AGENCY = "evaluators.act_for_agency"  # an evaluator of the scheme's agency
+STAFF = "evaluators.manage_schemes"  # bureau staff
+SCHEME = Workflow(
+    "scheme",
+    SchemeStatus,
+    noun=gettext_lazy("方案"),
+    transitions={
+        (SchemeStatus.DRAFT, SchemeStatus.SUBMITTED): AGENCY,
+        (SchemeStatus.SUBMITTED, SchemeStatus.EXPERT_REVIEW): STAFF,
+        (SchemeStatus.SUBMITTED, SchemeStatus.RETURNED): STAFF,
+        # The outcome of the expert review (`scheme_review_closed`).
+        (SchemeStatus.EXPERT_REVIEW, SchemeStatus.PUBLIC_COMMENT): SYSTEM,
+        (SchemeStatus.EXPERT_REVIEW, SchemeStatus.RETURNED): SYSTEM,
+        (SchemeStatus.PUBLIC_COMMENT, SchemeStatus.APPROVED): STAFF,
+        (SchemeStatus.PUBLIC_COMMENT, SchemeStatus.RETURNED): STAFF,
+        (SchemeStatus.RETURNED, SchemeStatus.DRAFT): AGENCY,
+        # A new version approved supersedes the old one (`scheme_transition`).
+        (SchemeStatus.APPROVED, SchemeStatus.SUPERSEDED): SYSTEM,
+    },
+)
 # Moves back along it: a returned scheme goes back to a draft for rework. An import never
 # moves a status back (CONTRACT.md §2): it may take a draft to approved, nothing back to draft.
 SCHEME_MOVES_BACK = {(SchemeStatus.RETURNED, SchemeStatus.DRAFT)}
-PERMISSION_BY_PARTY = {
-    "agency": "evaluators.act_for_agency",
-    "staff": "evaluators.manage_schemes",
-}
+# What a staff import may set on a stored scheme: its status or one it reaches, never back.
+SCHEME_IMPORT_MOVES = forward_pairs(SCHEME, back=SCHEME_MOVES_BACK)
 
 
 def scheme_transition_refused(current: str, target: str) -> str:
-    """The message for a move `SCHEME_TRANSITIONS` does not allow: the page's and the
-    import's (CONTRACT.md §2)."""
-    return _("方案状态不能从“%(old)s”变为“%(new)s”") % {
-        "old": SchemeStatus(current).label,
-        "new": SchemeStatus(target).label,
-    }
+    """The message for a move the workflow does not allow: the page's and the import's."""
+    return SCHEME.refusal(current, target)
 
 
 @transaction.atomic
 def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Scheme:
     """The scheme's one status-changing service."""
     scheme = Scheme.objects.select_for_update().select_related("category").get(pk=scheme.pk)
-    party = SCHEME_TRANSITIONS.get((scheme.status, to))
-    if party is None:
-        raise ValidationError(scheme_transition_refused(scheme.status, to))
-    if party in PERMISSION_BY_PARTY:
-        _require(actor, PERMISSION_BY_PARTY[party], scheme)
+    SCHEME.check(scheme, to, actor)
     old = scheme.status
     fields = ["status", "updated_at"]
     today = timezone.localdate()

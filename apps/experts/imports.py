@@ -24,8 +24,8 @@ from apps.core.imports.parsers import copy_text
 from apps.core.workflow import forward_pairs
 from apps.experts.enums import ExpertRole, ExpertStatus
 from apps.experts.services import (
+    EXPERT,
     EXPERT_MOVES_BACK,
-    EXPERT_TRANSITIONS,
     expert_transition_refused,
 )
 
@@ -135,7 +135,7 @@ EXPERTS = register(
         ],
         # recommended -> appointed -> retired, never back (CONTRACT.md §2).
         status_rule=StatusRule(
-            pairs=forward_pairs(EXPERT_TRANSITIONS, back=EXPERT_MOVES_BACK),
+            pairs=forward_pairs(EXPERT, back=EXPERT_MOVES_BACK),
             message=expert_transition_refused,
         ),
         target_key=[Field("email", "s.email")],

@@ -13,11 +13,13 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts import services as accounts
 from apps.accounts.enums import Role
 from apps.catalog.models import Category
 from apps.core import audit, inbox
+from apps.core.workflow import Workflow
 from apps.experts import selectors
 from apps.experts.enums import (
     DECISIONS_BY_KIND,
@@ -37,23 +39,25 @@ User = get_user_model()
 PROFILE_FIELDS = ["name", "organisation", "organisation_uscc", "title", "roles"]
 
 # The expert's status workflow, as data.
-EXPERT_TRANSITIONS = {
-    ExpertStatus.RECOMMENDED: {ExpertStatus.APPOINTED, ExpertStatus.RETIRED},
-    ExpertStatus.APPOINTED: {ExpertStatus.RETIRED},
-    ExpertStatus.RETIRED: {ExpertStatus.APPOINTED},
-}
+EXPERT = Workflow(
+    "expert",
+    ExpertStatus,
+    noun=gettext_lazy("专家"),
+    transitions={
+        (ExpertStatus.RECOMMENDED, ExpertStatus.APPOINTED): "experts.manage_experts",
+        (ExpertStatus.RECOMMENDED, ExpertStatus.RETIRED): "experts.manage_experts",
+        (ExpertStatus.APPOINTED, ExpertStatus.RETIRED): "experts.manage_experts",
+        (ExpertStatus.RETIRED, ExpertStatus.APPOINTED): "experts.manage_experts",
+    },
+)
 # Moves back along it that only staff make, on the expert's page: re-appointing a retired
 # expert. An import never moves a status back (CONTRACT.md §2).
 EXPERT_MOVES_BACK = {(ExpertStatus.RETIRED, ExpertStatus.APPOINTED)}
 
 
 def expert_transition_refused(current: str, target: str) -> str:
-    """The message for a move `EXPERT_TRANSITIONS` does not allow: the page's and the
-    import's (CONTRACT.md §2)."""
-    return _("专家状态不能从“%(old)s”变为“%(new)s”") % {
-        "old": ExpertStatus(current).label,
-        "new": ExpertStatus(target).label,
-    }
+    """The message for a move the workflow does not allow: the page's and the import's."""
+    return EXPERT.refusal(current, target)
 
 
 def _require(actor, perm: str, obj=None) -> None:
@@ -125,8 +129,8 @@ def expert_save(
 
 
 def _check_transition(current: str, target: str) -> None:
-    if target not in EXPERT_TRANSITIONS[current]:
-        raise ValidationError(expert_transition_refused(current, target))
+    if not EXPERT.allows(current, target):
+        raise ValidationError(EXPERT.refusal(current, target))
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from apps.core.workflow import forward_pairs
 from apps.declarations.imports import ENTERPRISE_EXISTS, ENTERPRISE_JOIN
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import VERIFICATION_ALPHABET
-from apps.leaders.services import LEADER_TRANSITIONS, leader_transition_refused
+from apps.leaders.services import LEADER, leader_transition_refused
 
 # A fresh verification code per row (the subquery refers to the row, so it runs per row).
 NEW_CODE = (
@@ -93,9 +93,7 @@ LEADERS = register(
             ),
         ],
         # A revoked title is never made active again (CONTRACT.md §2).
-        status_rule=StatusRule(
-            pairs=forward_pairs(LEADER_TRANSITIONS), message=leader_transition_refused
-        ),
+        status_rule=StatusRule(pairs=forward_pairs(LEADER), message=leader_transition_refused),
         target_key=[Field("year", "s.year"), Field("standard_id", "std.id")],
         fields=[
             Field("category_id", "cat.id", "category_code"),

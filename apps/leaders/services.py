@@ -34,26 +34,27 @@ from apps.leaders.models import (
     RankingJob,
 )
 
-# The leader title's workflow, as data.
-LEADER_TRANSITIONS = {
-    LeaderStatus.ACTIVE: {LeaderStatus.REVOKED, LeaderStatus.EXPIRED},
-    LeaderStatus.EXPIRED: {LeaderStatus.REVOKED},
-    LeaderStatus.REVOKED: set(),
-}
+# The leader title's workflow, as data: staff revoke (by hand, or a failed spot check);
+# the nightly job expires.
+LEADER = Workflow(
+    "leader",
+    LeaderStatus,
+    noun=gettext_lazy("领跑者"),
+    transitions={
+        (LeaderStatus.ACTIVE, LeaderStatus.REVOKED): "leaders.revoke_leader",
+        (LeaderStatus.ACTIVE, LeaderStatus.EXPIRED): SYSTEM,
+        (LeaderStatus.EXPIRED, LeaderStatus.REVOKED): "leaders.revoke_leader",
+    },
+)
 
 
 def leader_transition_refused(current: str, target: str) -> str:
-    """The message for a move `LEADER_TRANSITIONS` does not allow: the page's and the
-    import's (CONTRACT.md §2)."""
-    return _("领跑者状态不能从“%(old)s”变为“%(new)s”") % {
-        "old": LeaderStatus(current).label,
-        "new": LeaderStatus(target).label,
-    }
+    """The message for a move the workflow does not allow: the page's and the import's."""
+    return LEADER.refusal(current, target)
 
 
 def _change_status(leader: Leader, target: str, *, actor, action: str, **fields) -> Leader:
-    if target not in LEADER_TRANSITIONS[leader.status]:
-        raise ValidationError(leader_transition_refused(leader.status, target))
+    LEADER.check(leader, target, actor)
     old = leader.status
     leader.status = target
     for name, value in fields.items():
@@ -70,7 +71,7 @@ def _change_status(leader: Leader, target: str, *, actor, action: str, **fields)
 
 def leader_revocable(leader: Leader) -> bool:
     """Whether the title's workflow allows a revocation from its current status."""
-    return LeaderStatus.REVOKED in LEADER_TRANSITIONS[LeaderStatus(leader.status)]
+    return LEADER.allows(leader.status, LeaderStatus.REVOKED)
 
 
 @transaction.atomic
