@@ -4,7 +4,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.accounts.enums import Role
 from apps.core import audit, inbox
@@ -20,7 +20,7 @@ PROFILE_FIELDS = ["name", "district", "industry_code", "address", "contact_email
 MEMBERSHIP = Workflow(
     "membership",
     MembershipStatus,
-    noun=gettext_lazy("企业账户申请"),
+    noun=pgettext_lazy("workflow", "企业账户申请"),
     transitions={
         (MembershipStatus.PENDING, MembershipStatus.ACTIVE): "accounts.activate_user",
         (MembershipStatus.PENDING, MembershipStatus.REFUSED): "accounts.activate_user",

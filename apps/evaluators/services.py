@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.accounts import services as accounts
 from apps.accounts.enums import Role
@@ -186,7 +186,7 @@ def applications_submit(
 KEY_AREA_APPLICATION = Workflow(
     "key_area_application",
     ApplicationStatus,
-    noun=gettext_lazy("重点领域申请"),
+    noun=pgettext_lazy("workflow", "重点领域申请"),
     transitions={
         (ApplicationStatus.PENDING, ApplicationStatus.APPROVED): "evaluators.manage_agencies",
         (ApplicationStatus.PENDING, ApplicationStatus.REFUSED): "evaluators.manage_agencies",
@@ -408,7 +408,7 @@ STAFF = "evaluators.manage_schemes"  # bureau staff
 SCHEME = Workflow(
     "scheme",
     SchemeStatus,
-    noun=gettext_lazy("方案"),
+    noun=pgettext_lazy("workflow", "方案"),
     transitions={
         (SchemeStatus.DRAFT, SchemeStatus.SUBMITTED): AGENCY,
         (SchemeStatus.SUBMITTED, SchemeStatus.EXPERT_REVIEW): STAFF,

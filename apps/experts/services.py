@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts import services as accounts
 from apps.accounts.enums import Role
@@ -42,7 +42,7 @@ PROFILE_FIELDS = ["name", "organisation", "organisation_uscc", "title", "roles"]
 EXPERT = Workflow(
     "expert",
     ExpertStatus,
-    noun=gettext_lazy("专家"),
+    noun=pgettext_lazy("workflow", "专家"),
     transitions={
         (ExpertStatus.RECOMMENDED, ExpertStatus.APPOINTED): "experts.manage_experts",
         (ExpertStatus.RECOMMENDED, ExpertStatus.RETIRED): "experts.manage_experts",

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from apps.core import audit
 from apps.core.uploads import safe_filename
@@ -34,7 +34,7 @@ from apps.leaders.enums import LeaderStatus, NotificationKind
 APPLICATION = Workflow(
     "incentive_application",
     ApplicationStatus,
-    noun=gettext_lazy("申请"),
+    noun=pgettext_lazy("workflow", "申请"),
     transitions={
         (ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED): "incentives.decide_application",
         (ApplicationStatus.SUBMITTED, ApplicationStatus.REFUSED): "incentives.decide_application",

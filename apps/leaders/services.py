@@ -11,7 +11,7 @@ from django.db import connection, connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from apps.core import audit, signals
 from apps.core.workflow import SYSTEM, Workflow
@@ -39,7 +39,7 @@ from apps.leaders.models import (
 LEADER = Workflow(
     "leader",
     LeaderStatus,
-    noun=gettext_lazy("领跑者"),
+    noun=pgettext_lazy("workflow", "领跑者"),
     transitions={
         (LeaderStatus.ACTIVE, LeaderStatus.REVOKED): "leaders.revoke_leader",
         (LeaderStatus.ACTIVE, LeaderStatus.EXPIRED): SYSTEM,
@@ -544,7 +544,7 @@ MANAGE_LISTS = "leaders.manage_candidate_lists"
 CANDIDATE_LIST = Workflow(
     "candidate_list",
     CandidateListStatus,
-    noun=gettext_lazy("候选名单"),
+    noun=pgettext_lazy("workflow", "候选名单"),
     transitions={
         (CandidateListStatus.DRAFT, CandidateListStatus.EXPERT_REVIEW): MANAGE_LISTS,
         (CandidateListStatus.DRAFT, CandidateListStatus.WITHDRAWN): MANAGE_LISTS,
@@ -564,7 +564,7 @@ CANDIDATE_LIST = Workflow(
 OBJECTION = Workflow(
     "objection",
     ObjectionStatus,
-    noun=gettext_lazy("异议"),
+    noun=pgettext_lazy("workflow", "异议"),
     transitions={
         (ObjectionStatus.OPEN, ObjectionStatus.EXPERT_REVIEW): MANAGE_LISTS,
         # The experts' answers are in (`objection_review_closed`).

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.core import audit
 from apps.core.workflow import Workflow
@@ -20,7 +20,7 @@ DEFAULT_RATE = Decimal("0.05")
 PLAN = Workflow(
     "spotcheck_plan",
     PlanStatus,
-    noun=gettext_lazy("抽查计划"),
+    noun=pgettext_lazy("workflow", "抽查计划"),
     transitions={(PlanStatus.DRAFT, PlanStatus.APPROVED): "supervision.approve_plan"},
     refusal_text=gettext_lazy("该抽查计划已批准"),
 )

@@ -346,7 +346,7 @@ def build_world() -> World:
     AccessFailureLog.objects.create(**access, locked_out=False)
     AccessLog.objects.create(**access)
     SchemeComment.objects.create(scheme=scheme_other, author_name="王五", text="意见")
-    Synonym.objects.create(term="空调", canonical="空气调节器")
+    Synonym.objects.get_or_create(term="空调", canonical="空气调节器")
     expert_x.conflicts.create(
         uscc=enterprise_a.uscc, organisation=enterprise_a.name, reason="曾任职"
     )
