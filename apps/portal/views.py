@@ -27,7 +27,8 @@ def statistics_csv(request, section):
         stream_csv([str(column) for column in found["columns"]], rows),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="statistics-{section}-{data["as_of"]}.csv"'
-    )
+    # The file says as of when: the day and the minute the figures were computed.
+    computed = data["computed_at"].replace(" ", "T").replace(":", "")
+    response["Content-Disposition"] = f'attachment; filename="statistics-{section}-{computed}.csv"'
+
     return response

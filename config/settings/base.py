@@ -212,6 +212,9 @@ CELERY_TASK_ROUTES = {
 # A background job still waiting or working this long after it was queued lost its message
 # (e.g. Redis restarted without persistence): the sweeps below send it again.
 JOB_STALE_AFTER = timedelta(minutes=env.int("JOB_STALE_AFTER_MINUTES", default=120))
+# After an event that changes the statistics, they are recomputed once this many seconds later
+# (one refresh for a burst of events).
+STATISTICS_DEBOUNCE_SECONDS = env.int("STATISTICS_DEBOUNCE_SECONDS", default=60)
 # Days a drawn expert has to give an opinion (then a daily reminder; staff may re-draw).
 REVIEW_RESPONSE_DAYS = env.int("REVIEW_RESPONSE_DAYS", default=10)
 CELERY_BEAT_SCHEDULE = {

@@ -210,6 +210,28 @@ def test_publication_refreshes_the_figures(data, django_capture_on_commit_callba
     assert statistics.statistics_cached()["headline"]["active_leaders"] == 3
 
 
+def test_a_revocation_refreshes_the_figures_once_per_burst(
+    data, bureau_user, django_capture_on_commit_callbacks
+):
+    from apps.leaders import services as leaders
+
+    statistics.statistics_refresh()
+    before = statistics.statistics_cached()["headline"]["active_leaders"]
+    today = datetime.date.today()
+    titles = list(
+        Leader.objects.filter(status="active", published_on__lte=today, valid_until__gte=today)[:2]
+    )
+    assert titles
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for title in titles:
+            leaders.leader_revoke(leader=title, reason="抽查不合格", actor=bureau_user)
+    assert statistics.statistics_cached()["headline"]["active_leaders"] == before - len(titles)
+    # Two events, one refresh: the second found the first one queued.
+    refreshes = [c for c in callbacks if getattr(c, "__name__", "") == "queue"]
+    assert len(refreshes) >= 2
+    assert cache.get("portal:statistics:refresh-queued") == 1
+
+
 def test_nightly_task_refreshes_every_language(data):
     from apps.portal.tasks import refresh_statistics
 
@@ -221,6 +243,8 @@ def test_nightly_task_refreshes_every_language(data):
 
 def test_csv_download(client, data):
     response = client.get("/statistics/coverage_year.csv")
+    computed = statistics.statistics_cached()["computed_at"].replace(" ", "T").replace(":", "")
+    assert f"statistics-coverage_year-{computed}.csv" in response["Content-Disposition"]
     text = b"".join(response.streaming_content).decode("utf-8")
     assert (
         text.splitlines()[0] == "\ufeff年度,声明企业数,声明标准数,主要消费品,装备制造,新兴产业,服务"
