@@ -175,3 +175,9 @@ def test_imports_reach_forward_only():
     assert not scheme.reaches("approved", "draft")
     pairs = forward_pairs(REGISTRY["leader"])
     assert ("active", "revoked") in pairs and ("revoked", "active") not in pairs
+
+
+def test_docs_workflows_is_the_table_the_code_runs():
+    from apps.core.management.commands.describe_workflows import describe
+
+    assert (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8") == describe()
