@@ -3,34 +3,12 @@ from decimal import Decimal
 
 import factory
 
-from apps.catalog.models import Category, Indicator
+from apps.catalog.models import Category
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion, Synonym
+from tests.factories.catalog import CategoryFactory, IndicatorFactory
 from tests.factories.enterprises import EnterpriseFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-class CategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Category
-        django_get_or_create = ["code"]
-
-    code = factory.Sequence(lambda n: f"T-CAT{n}")
-    name = factory.Sequence(lambda n: f"测试类别{n}")
-    sector = "consumer_goods"
-
-
-class IndicatorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Indicator
-
-    category = factory.SubFactory(CategoryFactory)
-    code = factory.Sequence(lambda n: f"IND{n}")
-    name = factory.Sequence(lambda n: f"指标{n}")
-    unit = "W"
-    direction = "higher"
-    national_value = Decimal("10")
-    international_value = None
 
 
 def category_with_indicators(**kwargs) -> Category:
@@ -67,7 +45,8 @@ def category_with_indicators(**kwargs) -> Category:
 
 
 class StandardFactory(factory.django.DjangoModelFactory):
-    """A public standard written directly (as an import would), without versions."""
+    """A public standard written directly (as an import would), without versions. The one
+    factory of the model; other areas' factories specialise it (other numbers, dates)."""
 
     class Meta:
         model = Standard

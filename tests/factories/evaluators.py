@@ -5,8 +5,8 @@ import factory
 
 from apps.accounts.enums import Role
 from apps.catalog.enums import Direction
-from apps.catalog.models import Category, Indicator, KeyArea
-from apps.declarations.models import IndicatorValue, Standard
+from apps.catalog.models import Indicator
+from apps.declarations.models import IndicatorValue
 from apps.evaluators.models import (
     Agency,
     AgencyMembership,
@@ -14,52 +14,17 @@ from apps.evaluators.models import (
     Scheme,
     SchemeCriterion,
 )
+from tests.factories import declarations
 from tests.factories.accounts import UserFactory
-from tests.factories.enterprises import EnterpriseFactory
+from tests.factories.catalog import CategoryFactory, IndicatorFactory, KeyAreaFactory
 from tests.factories.uscc import make_uscc
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Category
-        django_get_or_create = ["code"]
+class StandardFactory(declarations.StandardFactory):
+    """A public declared standard of the evaluation tests' year."""
 
-    code = factory.Sequence(lambda n: f"CAT-{n}")
-    name = factory.Sequence(lambda n: f"测试类别{n}")
-    sector = "consumer_goods"
-
-
-class IndicatorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Indicator
-
-    category = factory.SubFactory(CategoryFactory)
-    code = factory.Sequence(lambda n: f"IND{n}")
-    name = factory.Sequence(lambda n: f"指标{n}")
-    direction = "higher"
-    national_value = Decimal("10")
-
-
-class KeyAreaFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = KeyArea
-        django_get_or_create = ["year", "category"]
-
-    year = 2026
-    category = factory.SubFactory(CategoryFactory)
-
-
-class StandardFactory(factory.django.DjangoModelFactory):
-    """A public declared standard (the declarations app may grow its own factory)."""
-
-    class Meta:
-        model = Standard
-
-    enterprise = factory.SubFactory(EnterpriseFactory)
     standard_no = factory.Sequence(lambda n: f"Q/TEST {n:03d}-2026")
-    name = factory.Sequence(lambda n: f"测试产品企业标准{n}")
-    category = factory.SubFactory(CategoryFactory)
-    status = "public"
+    products = ""
     published_on = datetime.date(2026, 3, 1)
 
 

@@ -2,27 +2,18 @@ import datetime
 
 import factory
 
-from apps.catalog.models import Category
-from apps.declarations.models import Standard
 from apps.leaders.models import Leader
-from tests.factories.enterprises import EnterpriseFactory
+from tests.factories.catalog import CategoryFactory
+from tests.factories.declarations import StandardFactory
 
 
-class LeaderCategoryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Category
-        django_get_or_create = ["code"]
-
+class LeaderCategoryFactory(CategoryFactory):
     code = "C-AC"
     name = "房间空气调节器"
     sector = "consumer_goods"
 
 
-class LeaderStandardFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Standard
-
-    enterprise = factory.SubFactory(EnterpriseFactory)
+class LeaderStandardFactory(StandardFactory):
     standard_no = factory.Sequence(lambda n: f"Q/LP {n:03d}-2025")
     name = "房间空气调节器企业标准"
     category = factory.SubFactory(LeaderCategoryFactory)
