@@ -247,7 +247,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaders.send_notifications",
         "schedule": crontab(minute="*/10"),
     },
+    # On the 2nd, every month not yet archived up to the last one (docs/operations.md).
+    "archive-audit": {
+        "task": "core.archive_audit",
+        "schedule": crontab(day_of_month=2, hour=2, minute=30),
+    },
 }
+
+# The audit log: entries are kept at least this many days (never fewer than 180, checked at
+# start-up); each month is archived to JSON lines chained by HMAC-SM3 (apps/core/audit_archive).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=BASE_DIR / ".local" / "audit-archive")
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {
