@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -32,11 +33,27 @@ def enterprise_register(
     enterprise_name: str,
     district: str = "",
     contact_phone: str = "",
-) -> EnterpriseMembership:
+) -> EnterpriseMembership | None:
     """Self-registration: an inactive user, its enterprise (new or existing) and a pending
-    membership that bureau staff must activate before the user can log in."""
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("该邮箱已注册")})
+    membership that bureau staff must activate before the user can log in.
+
+    An address that already has an account gets no error (that would tell anyone which
+    addresses are registered): its owner is told by mail instead, and None is returned; the
+    page the applicant sees is the same either way."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        make_password(password)  # the same work as a new account: no timing difference
+        inbox.notify_people(
+            people=[existing.email],
+            subject=_("有人用您的邮箱申请注册企业账户"),
+            body=_(
+                "有人用本邮箱申请注册企业账户，但本邮箱已有账户，因此未创建新账户。"
+                "如果是您本人，请直接登录；忘记密码时请使用“忘记密码”。"
+                "如果不是您本人，请忽略本邮件。"
+            ),
+            path=reverse("login"),
+        )
+        return None
     user = User(
         email=email.lower(),
         name=contact_name,
@@ -66,6 +83,15 @@ def enterprise_register(
         )
     membership = EnterpriseMembership.objects.create(user=user, enterprise=enterprise)
     audit.record(actor=user, action="membership.request", target=membership)
+    inbox.notify_people(
+        people=[user.email],  # inactive until activated: the address is all there is
+        subject=_("企业账户注册申请已收到：%(name)s") % {"name": enterprise_name},
+        body=_(
+            "您为“%(name)s”提交的企业账户注册申请已收到，"
+            "待市场监管局工作人员核实激活后即可登录，届时会再通知您。"
+        )
+        % {"name": enterprise_name},
+    )
     inbox.notify_people(
         people=User.objects.filter(role=Role.BUREAU, is_active=True),
         subject=_("企业账户待激活：%(name)s") % {"name": enterprise.name},
