@@ -1,6 +1,7 @@
 from decimal import Decimal, InvalidOperation
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.catalog.models import KeyArea
-from apps.core import audit
+from apps.core import audit, ratelimit
 from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required, rule_required
 from apps.declarations.models import Standard
@@ -547,6 +548,15 @@ def scheme_public(request, code):
     scheme = get_object_or_404(selectors.scheme_with_criteria(), scheme_code=code)
     if not rules.has_perm("evaluators.view_scheme", request.user, scheme):
         raise Http404
+    if request.method == "POST":
+        # Public comments: at most SCHEME_COMMENT_RATE_LIMIT per client address per hour.
+        outcome = ratelimit.hit(
+            scope="scheme_comment",
+            rate=f"{settings.SCHEME_COMMENT_RATE_LIMIT}/h",
+            identity=f"ip:{ratelimit.client_ip(request) or 'unknown'}",
+        )
+        if outcome.limited:
+            return ratelimit.too_many_requests(request, outcome.retry_after)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

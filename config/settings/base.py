@@ -274,6 +274,7 @@ LOGGING = {
 # hour; the absolute address used in emails.
 LEADER_VALIDITY_MONTHS = env.int("LEADER_VALIDITY_MONTHS", default=12)
 OBJECTION_RATE_LIMIT = env.int("OBJECTION_RATE_LIMIT", default=5)
+SCHEME_COMMENT_RATE_LIMIT = env.int("SCHEME_COMMENT_RATE_LIMIT", default=10)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Memory for each hash table and sort of a ranking compile (PostgreSQL's work_mem, set for the
 # compile's transaction only): at national scale the per-standard aggregate holds ~3 million
