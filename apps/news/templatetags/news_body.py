@@ -51,6 +51,4 @@ def news_body(text: str) -> str:
     """Escaped paragraphs (blank line) and line breaks, with addresses linked."""
     own = _own_hosts()
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n"))]
-    return mark_safe(
-        "".join(f"<p>{_paragraph(p, own)}</p>" for p in paragraphs if p.strip())
-    )
+    return mark_safe("".join(f"<p>{_paragraph(p, own)}</p>" for p in paragraphs if p.strip()))
