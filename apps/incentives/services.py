@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import audit
-from apps.core.uploads import safe_filename
 from apps.incentives import eligibility
-from apps.incentives.documents import inspect_upload
+from apps.incentives.documents import document_filename, inspect_upload
 from apps.incentives.enums import ApplicationStatus
 from apps.incentives.models import (
     Application,
@@ -118,7 +117,9 @@ def application_submit(
             document = ApplicationDocument(
                 application=application,
                 name=name,
-                original_filename=safe_filename(getattr(upload, "name", ""), default=name),
+                original_filename=document_filename(
+                    upload, content_type=content_type, default=name
+                ),
                 content_type=content_type,
                 size=upload.size,
                 sha256=sha256,
