@@ -22,8 +22,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 
@@ -159,3 +161,28 @@ def attachment_response(fileobj, *, filename: str, content_type: str) -> FileRes
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---- refusing an oversized upload before its body is read -----------------------------------
+
+PDF_MAX_BYTES = 20 * 2**20  # standard texts and objection evidence (one PDF per form)
+MULTIPART_OVERHEAD = 2**20  # the other fields and the multipart framing
+# Pages whose form carries one PDF: the request may be that PDF plus the other fields.
+PDF_FORM_VIEWS = {"declarations:values", "leaders:notice_detail"}
+IMPORT_VIEWS = {"admin:core_importrun_upload"}
+
+
+def request_max_bytes(path: str) -> int:
+    """The largest multipart body the page at `path` accepts: an import's file limit for the
+    import pages (also django-import-export's admin "import" pages), one PDF for the PDF
+    forms, UPLOAD_MAX_REQUEST_BYTES (several documents) for any other form."""
+    try:
+        view_name = resolve(path).view_name
+    except Resolver404:
+        view_name = ""
+    admin_import = view_name.startswith("admin:") and view_name.endswith("_import")
+    if view_name in IMPORT_VIEWS or admin_import:
+        return getattr(settings, "IMPORT_MAX_BYTES", 300 * 2**20) + MULTIPART_OVERHEAD
+    if view_name in PDF_FORM_VIEWS:
+        return PDF_MAX_BYTES + MULTIPART_OVERHEAD
+    return settings.UPLOAD_MAX_REQUEST_BYTES

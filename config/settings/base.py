@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "apps.core.middleware.UploadSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.common.CommonMiddleware",
     "apps.core.middleware.RejectNullCharactersMiddleware",
     "apps.core.middleware.RequestBaseURLMiddleware",
@@ -153,6 +154,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest multipart request of a form with several documents (incentive applications);
+# PDF forms and imports have their own limits (apps/core/uploads.request_max_bytes).
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=64 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@leaders.beijing.example")

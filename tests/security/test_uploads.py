@@ -332,3 +332,38 @@ def test_a_download_name_always_carries_the_served_type():
         io.BytesIO(b"%PDF-1.4"), filename="report.html", content_type="application/pdf"
     )
     assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+
+
+# ---- oversized uploads are refused by Content-Length -----------------------------------------
+
+
+def test_an_oversized_standard_text_is_refused_before_the_body_is_read(client_for, enterprise_user):
+    category = category_with_indicators(code="C-RICE", name="电饭锅")
+    draft = declare(user=enterprise_user, category=category, publish=False)
+    client = client_for(enterprise_user)
+    url = reverse("declarations:values", args=[draft.pk])
+    # The announced length is 200 MB; the body sent is small and never read.
+    response = client.post(
+        url, {"text_file": _file("big.pdf", PDF_BYTES)}, CONTENT_LENGTH=str(200 * 2**20)
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "上传的内容过大（200.0 MB）：此页面最多接受 21 MB" in page
+    assert response["Connection"] == "close"
+
+
+def test_forms_with_several_documents_have_their_own_limit(client_for, settings):
+    from apps.incentives.models import Application
+    from tests.factories.incentives import ProgrammeFactory, leader_enterprise_user
+
+    settings.UPLOAD_MAX_REQUEST_BYTES = 4096
+    programme = ProgrammeFactory(code="bank-credit")
+    applicant = leader_enterprise_user()
+    client = client_for(applicant)
+    url = f"/incentives/{programme.code}/apply/"
+    big = _file("b.pdf", PDF_BYTES + b"\x00" * 8000)
+    response = client.post(url, {"document_0": _file("a.png", PNG), "document_1": big})
+    assert response.status_code == 413
+    assert not Application.objects.exists()
+    # Small requests and pages that are not uploads are unaffected.
+    assert client.get(url).status_code == 200
