@@ -47,11 +47,13 @@ BY_ROLE = {
     Role.EXPERT: [("experts:workspace", _("专家工作台"))],
     Role.BUREAU: [
         ("enterprises:registrations", _("待激活企业账户")),
+        ("enterprises:name_changes", _("企业名称变更审核")),
         *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],
     Role.ADMINISTRATOR: [
         ("enterprises:registrations", _("待激活企业账户")),
+        ("enterprises:name_changes", _("企业名称变更审核")),
         *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],
