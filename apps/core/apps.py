@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Each app declares its import/export kinds in `apps/<app>/imports.py`.
         autodiscover_modules("imports")
+        from apps.core.audit_archive import check_retention
+
+        check_retention()

@@ -3,8 +3,10 @@
 from contextvars import ContextVar
 
 from django.core.exceptions import DisallowedHost
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+
+from apps.core import uploads
 
 
 def _has_nul(request) -> bool:
@@ -51,3 +53,28 @@ class RequestBaseURLMiddleware:
             return self.get_response(request)
         finally:
             request_base_url.reset(token)
+
+
+class UploadSizeLimitMiddleware:
+    """An upload larger than its page accepts is refused by its Content-Length, with 413 and
+    a readable page, before any of the body is read (uploads.request_max_bytes: the limits
+    the upload checks use). Placed before anything that reads request.POST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT") and request.content_type == "multipart/form-data":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = uploads.request_max_bytes(request.path_info)
+            if length > limit:
+                body = render_to_string(
+                    "413.html", {"limit_mb": limit // 2**20, "size_mb": length / 2**20}
+                )
+                response = HttpResponse(body, status=413)
+                response["Connection"] = "close"  # the rest of the body is not read
+                return response
+        return self.get_response(request)

@@ -8,8 +8,12 @@ visitor gets the stored page with a fresh masked token of their own (`get_token`
 has CsrfViewMiddleware set the cookie), so the cached HTML holds nothing personal.
 
 Served from the cache: GET/HEAD of anonymous visitors without a session or messages cookie
-(anyone logged in, or with a pending message, gets a rendered page). The key is the language
-and the full path with its query string; each stored page carries the generation it was
+(anyone logged in, or with a pending message, gets a rendered page). The key is the language,
+the path and the values of the query parameters the page declares it reads
+(`@public_page(params=("year", "page"))`), in a fixed order: a request with any other
+parameter, a repeated one or an overlong value is rendered but neither served from nor
+stored in the cache, so junk query strings cannot fill Redis (nor have their junk echoed into
+pagination links served to others). Each stored page carries the generation it was
 rendered under, and `invalidate()` bumps the generation (on publication, compile, news; see
 apps/portal/receivers.py), so every page is fresh after a change; old entries expire by TTL.
 """
@@ -61,9 +65,23 @@ def cacheable(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def page_key(request) -> str:
+MAX_PARAM_LENGTH = 64  # longer values are nobody's page: rendered, not cached
+
+
+def page_key(request, params: tuple[str, ...] = ()) -> str | None:
+    """The cache key, or None when the query string holds anything the page does not read."""
+    query = request.GET
+    if set(query) - set(params):
+        return None
+    values = []
+    for name in params:
+        given = query.getlist(name)
+        if len(given) > 1 or any(len(value) > MAX_PARAM_LENGTH for value in given):
+            return None
+        values.append(f"{name}={given[0] if given else ''}")
     language = translation.get_language() or settings.LANGUAGE_CODE
-    digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    canonical = request.path + "?" + "&".join(values)
+    digest = hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()
     return f"pagecache:{language}:{digest}"
 
 
@@ -112,18 +130,23 @@ def clear_local() -> None:
     _local.clear()
 
 
-def public_page(view):
+def public_page(view=None, *, params: tuple[str, ...] = ()):
     """Decorate a public page view: serve anonymous visitors from the page cache.
 
-    At most one round trip per page served (MGET of the generation and the page), none when
-    the process's local copy is fresh: a stored page is (generation, content, content type)
-    and counts only under the current generation."""
+    `params` names the query parameters the view reads (none by default). At most one round
+    trip per page served (MGET of the generation and the page), none when the process's local
+    copy is fresh: a stored page is (generation, content, content type) and counts only under
+    the current generation."""
+    if view is None:
+        return functools.partial(public_page, params=tuple(params))
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not cacheable(request):
             return view(request, *args, **kwargs)
-        key = page_key(request)
+        key = page_key(request, params)
+        if key is None:
+            return view(request, *args, **kwargs)
         stored = _local.get(key)
         state = "hit"
         if stored is None:

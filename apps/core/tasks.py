@@ -31,3 +31,11 @@ def requeue_stale_imports() -> int:
 def send_inbox() -> int:
     """After each commit that wrote messages, and every ten minutes for retries."""
     return inbox.send_pending()
+
+
+@shared_task(name="core.archive_audit")
+def archive_audit() -> int:
+    """Monthly: every finished month of the audit log not yet archived (apps/core/audit_archive)."""
+    from apps.core import audit_archive
+
+    return len(audit_archive.archive_due())

@@ -8,7 +8,8 @@ Every upload path of the portal goes through here (docs/security.md, "Malicious 
   part of the user's filename reaches the file system. The media folder (MEDIA_ROOT) is
   outside the web root and no URL serves it directly.
 - `safe_filename` cleans the user's filename for display and for the download's
-  `Content-Disposition`.
+  `Content-Disposition`; `filename_for` also gives it the extension of the sniffed kind
+  (`kind_by_content`), so a PDF sent as `evil.html` is kept and served as `evil.pdf`.
 - `attachment_response` serves a stored file from a permission-checked view: always as an
   attachment, `nosniff`, and a sandboxing CSP should a browser render it anyway.
 """
@@ -21,8 +22,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 
@@ -31,11 +34,20 @@ class FileKind:
     extension: str
     label: str
     magic: tuple[bytes, ...] = ()  # the file starts with one of these; empty: text
+    content_type: str = "application/octet-stream"
 
 
-PDF = FileKind(".pdf", "PDF", (b"%PDF-",))
-XLSX = FileKind(".xlsx", "Excel（.xlsx）", (b"PK\x03\x04",))
-CSV = FileKind(".csv", "CSV")
+PDF = FileKind(".pdf", "PDF", (b"%PDF-",), "application/pdf")
+XLSX = FileKind(
+    ".xlsx",
+    "Excel（.xlsx）",
+    (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+CSV = FileKind(".csv", "CSV", (), "text/csv")
+PNG = FileKind(".png", "PNG", (b"\x89PNG\r\n\x1a\n",), "image/png")
+JPEG = FileKind(".jpg", "JPEG", (b"\xff\xd8\xff",), "image/jpeg")
+_BY_CONTENT_TYPE = {kind.content_type: kind for kind in (PDF, XLSX, CSV, PNG, JPEG)}
 
 # Markup a browser would render (and run scripts in) if it ever displayed the file.
 _MARKUP = re.compile(
@@ -61,6 +73,21 @@ def safe_filename(name: str | None, *, default: str = "file", max_length: int = 
         else:
             text = text[:max_length]
     return text
+
+
+def filename_for(name: str | None, kind: FileKind, *, default: str = "file") -> str:
+    """The user's filename cleaned (`safe_filename`) with the extension of the kind the
+    content was found to be: a PDF uploaded as `evil.html` is kept and served as `evil.pdf`."""
+    text = safe_filename(name, default=default)
+    stem, dot, _extension = text.rpartition(".")
+    return (stem if dot and stem else text) + kind.extension
+
+
+def kind_by_content(upload, kinds: tuple[FileKind, ...]) -> FileKind | None:
+    """The first of `kinds` (with a signature) the upload's bytes start with; the name and
+    the browser's content type play no part."""
+    head = _head(upload, 16)
+    return next((kind for kind in kinds if kind.magic and head.startswith(kind.magic)), None)
 
 
 def random_name(folder: str, extension: str) -> str:
@@ -119,7 +146,11 @@ def check_upload(upload, *, kinds: tuple[FileKind, ...], max_bytes: int) -> File
 
 
 def attachment_response(fileobj, *, filename: str, content_type: str) -> FileResponse:
-    """Serve a stored upload: downloaded, never displayed inline, never sniffed."""
+    """Serve a stored upload: downloaded, never displayed inline, never sniffed. The
+    filename's extension always follows the content type (which the content decided)."""
+    kind = _BY_CONTENT_TYPE.get(content_type)
+    if kind is not None:
+        filename = filename_for(filename, kind, default="download")
     response = FileResponse(
         fileobj,
         as_attachment=True,
@@ -130,3 +161,28 @@ def attachment_response(fileobj, *, filename: str, content_type: str) -> FileRes
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---- refusing an oversized upload before its body is read -----------------------------------
+
+PDF_MAX_BYTES = 20 * 2**20  # standard texts and objection evidence (one PDF per form)
+MULTIPART_OVERHEAD = 2**20  # the other fields and the multipart framing
+# Pages whose form carries one PDF: the request may be that PDF plus the other fields.
+PDF_FORM_VIEWS = {"declarations:values", "leaders:notice_detail"}
+IMPORT_VIEWS = {"admin:core_importrun_upload"}
+
+
+def request_max_bytes(path: str) -> int:
+    """The largest multipart body the page at `path` accepts: an import's file limit for the
+    import pages (also django-import-export's admin "import" pages), one PDF for the PDF
+    forms, UPLOAD_MAX_REQUEST_BYTES (several documents) for any other form."""
+    try:
+        view_name = resolve(path).view_name
+    except Resolver404:
+        view_name = ""
+    admin_import = view_name.startswith("admin:") and view_name.endswith("_import")
+    if view_name in IMPORT_VIEWS or admin_import:
+        return getattr(settings, "IMPORT_MAX_BYTES", 300 * 2**20) + MULTIPART_OVERHEAD
+    if view_name in PDF_FORM_VIEWS:
+        return PDF_MAX_BYTES + MULTIPART_OVERHEAD
+    return settings.UPLOAD_MAX_REQUEST_BYTES

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from apps.catalog.enums import Direction
 from apps.catalog.models import Category, Indicator
 from apps.core import audit
-from apps.core.uploads import safe_filename
+from apps.core.uploads import PDF, filename_for
 from apps.core.workflow import Workflow
 from apps.declarations import benchmarking
 from apps.declarations.enums import (
@@ -250,7 +250,7 @@ def version_attach_text(*, standard: Standard, upload, actor) -> StandardVersion
     old_name = version.text_file.name
     if old_name and not _shared_file(version):
         version.text_file.storage.delete(old_name)
-    original = safe_filename(upload.name, default="standard.pdf")
+    original = filename_for(upload.name, PDF, default="standard")
     version.text_file.save("standard.pdf", upload, save=False)
     version.text_filename = original
     version.save(update_fields=["text_file", "text_filename", "updated_at"])

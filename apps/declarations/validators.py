@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import uploads
 from apps.declarations.enums import StandardType
 
-PDF_MAGIC = b"%PDF-"
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 # |value| bound: far beyond any physical indicator, well inside DecimalField(20, 6).
 MAX_ABS_VALUE = Decimal("1000000000")
@@ -160,10 +160,7 @@ def validate_pdf(upload) -> None:
             % {"limit": MAX_TEXT_BYTES // (1024 * 1024), "size": size / (1024 * 1024)},
             code="too_large",
         )
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
+    if uploads.kind_by_content(upload, (uploads.PDF,)) is None:
         raise ValidationError(
             _("上传的文件不是PDF文件（缺少PDF文件头），请上传标准文本的PDF版本"),
             code="not_pdf",

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from apps.core.admin import AuditedModelAdmin
+from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin
 from apps.core.imports.admin import ImportExportMixin
-from apps.enterprises.models import Enterprise, EnterpriseMembership
+from apps.enterprises.models import Enterprise, EnterpriseMembership, EnterpriseNameChange
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,9 +16,11 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Enterprise)
 class EnterpriseAdmin(ImportExportMixin, AuditedModelAdmin):
     import_kind = "enterprises"
-    list_display = ["uscc", "name", "district", "industry_code"]
-    list_filter = ["district"]
+    list_display = ["uscc", "name", "district", "industry_code", "is_public"]
+    list_filter = ["district", "is_public"]
     search_fields = ["uscc", "name"]
+    # Set by activating the enterprise's registration (apps.enterprises.services).
+    readonly_fields = ["is_public"]
     inlines = [MembershipInline]
 
 
@@ -29,3 +31,13 @@ class EnterpriseMembershipAdmin(AuditedModelAdmin):
     search_fields = ["user__email", "enterprise__name", "enterprise__uscc"]
     list_select_related = ["user", "enterprise"]
     raw_id_fields = ["user", "enterprise"]
+
+
+@admin.register(EnterpriseNameChange)
+class EnterpriseNameChangeAdmin(ViewOnlyAdmin):
+    """Decided on /staff/enterprise-names/ (services.name_change_decide), never here."""
+
+    list_display = ["enterprise", "old_name", "new_name", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["enterprise__uscc", "old_name", "new_name"]
+    list_select_related = ["enterprise"]

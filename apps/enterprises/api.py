@@ -12,7 +12,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 class EnterpriseViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Public enterprise record, looked up by its unified social credit code."""
 
-    queryset = Enterprise.objects.all()
+    queryset = Enterprise.objects.filter(is_public=True)  # unreviewed registrations: 404
     serializer_class = EnterpriseSerializer
     lookup_field = "uscc"
     lookup_value_regex = "[0-9A-Za-z]{1,18}"

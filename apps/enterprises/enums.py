@@ -36,3 +36,9 @@ class MembershipStatus(models.TextChoices):
     PENDING = "pending", _("待激活")
     ACTIVE = "active", _("有效")
     REFUSED = "refused", _("已拒绝")
+
+
+class NameChangeStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("已拒绝")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 from apps.core.uscc import is_beijing, validate_uscc
-from apps.enterprises.enums import District, MembershipStatus
+from apps.enterprises.enums import District, MembershipStatus, NameChangeStatus
 
 
 class Enterprise(TimeStampedModel):
@@ -17,6 +17,9 @@ class Enterprise(TimeStampedModel):
     address = models.CharField(_("地址"), max_length=300, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # An enterprise created by a self-registration stays off public pages and the public API
+    # until bureau staff activate that registration (docs/security.md, "Unreviewed names").
+    is_public = models.BooleanField(_("公开"), default=True, db_default=True)
 
     class Meta:
         verbose_name = _("企业")
@@ -62,3 +65,48 @@ class EnterpriseMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise}"
+
+
+class EnterpriseNameChange(TimeStampedModel):
+    """A new name asked for by an enterprise user: public only once bureau staff approve it."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="name_changes"
+    )
+    old_name = models.CharField(_("原名称"), max_length=200)
+    new_name = models.CharField(_("新名称"), max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=NameChangeStatus.choices, default=NameChangeStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    refusal_reason = models.CharField(_("拒绝理由"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("企业名称变更申请")
+        verbose_name_plural = _("企业名称变更申请")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="pending"),
+                name="one_pending_name_change_per_enterprise",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"

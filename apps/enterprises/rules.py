@@ -17,3 +17,6 @@ rules.add_perm(
     "enterprises.change_enterprise", is_staff_member | (is_enterprise_user & is_member_of)
 )
 rules.add_perm("enterprises.view_workspace", is_enterprise_user)
+# Names go public only after bureau staff review them (registrations, name changes).
+rules.add_perm("enterprises.decide_name_change", is_staff_member)
+rules.add_perm("enterprises.rename_directly", is_staff_member)

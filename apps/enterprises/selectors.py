@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
-from apps.enterprises.enums import MembershipStatus
-from apps.enterprises.models import Enterprise, EnterpriseMembership
+from apps.enterprises.enums import MembershipStatus, NameChangeStatus
+from apps.enterprises.models import Enterprise, EnterpriseMembership, EnterpriseNameChange
 
 
 def enterprise_of(user) -> Enterprise | None:
@@ -22,3 +22,22 @@ def memberships_pending() -> QuerySet[EnterpriseMembership]:
         .select_related("user", "enterprise")
         .order_by("created_at")
     )
+
+
+def enterprises_public() -> QuerySet[Enterprise]:
+    """Enterprises whose name may be shown: not those of a registration still unreviewed."""
+    return Enterprise.objects.filter(is_public=True)
+
+
+def name_changes_pending() -> QuerySet[EnterpriseNameChange]:
+    return (
+        EnterpriseNameChange.objects.filter(status=NameChangeStatus.PENDING)
+        .select_related("enterprise", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def name_change_pending_for(enterprise: Enterprise) -> EnterpriseNameChange | None:
+    return EnterpriseNameChange.objects.filter(
+        enterprise=enterprise, status=NameChangeStatus.PENDING
+    ).first()

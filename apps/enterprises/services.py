@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -9,8 +10,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from apps.accounts.enums import Role
 from apps.core import audit, inbox
 from apps.core.workflow import Workflow
-from apps.enterprises.enums import MembershipStatus
-from apps.enterprises.models import Enterprise, EnterpriseMembership
+from apps.enterprises.enums import MembershipStatus, NameChangeStatus
+from apps.enterprises.models import Enterprise, EnterpriseMembership, EnterpriseNameChange
 
 User = get_user_model()
 
@@ -39,11 +40,27 @@ def enterprise_register(
     enterprise_name: str,
     district: str = "",
     contact_phone: str = "",
-) -> EnterpriseMembership:
+) -> EnterpriseMembership | None:
     """Self-registration: an inactive user, its enterprise (new or existing) and a pending
-    membership that bureau staff must activate before the user can log in."""
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("该邮箱已注册")})
+    membership that bureau staff must activate before the user can log in.
+
+    An address that already has an account gets no error (that would tell anyone which
+    addresses are registered): its owner is told by mail instead, and None is returned; the
+    page the applicant sees is the same either way."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        make_password(password)  # the same work as a new account: no timing difference
+        inbox.notify_people(
+            people=[existing.email],
+            subject=_("有人用您的邮箱申请注册企业账户"),
+            body=_(
+                "有人用本邮箱申请注册企业账户，但本邮箱已有账户，因此未创建新账户。"
+                "如果是您本人，请直接登录；忘记密码时请使用“忘记密码”。"
+                "如果不是您本人，请忽略本邮件。"
+            ),
+            path=reverse("login"),
+        )
+        return None
     user = User(
         email=email.lower(),
         name=contact_name,
@@ -62,6 +79,7 @@ def enterprise_register(
             district=district,
             contact_email=email,
             contact_phone=contact_phone,
+            is_public=False,  # until staff activate this registration
         )
         enterprise.full_clean()
         enterprise.save()
@@ -73,6 +91,15 @@ def enterprise_register(
         )
     membership = EnterpriseMembership.objects.create(user=user, enterprise=enterprise)
     audit.record(actor=user, action="membership.request", target=membership)
+    inbox.notify_people(
+        people=[user.email],  # inactive until activated: the address is all there is
+        subject=_("企业账户注册申请已收到：%(name)s") % {"name": enterprise_name},
+        body=_(
+            "您为“%(name)s”提交的企业账户注册申请已收到，"
+            "待市场监管局工作人员核实激活后即可登录，届时会再通知您。"
+        )
+        % {"name": enterprise_name},
+    )
     inbox.notify_people(
         people=User.objects.filter(role=Role.BUREAU, is_active=True),
         subject=_("企业账户待激活：%(name)s") % {"name": enterprise.name},
@@ -107,6 +134,16 @@ def membership_decide(
     if approve:
         membership.user.is_active = True
         membership.user.save(update_fields=["is_active"])
+        enterprise = Enterprise.objects.select_for_update().get(pk=membership.enterprise_id)
+        if not enterprise.is_public:  # created by this registration: its name is now checked
+            enterprise.is_public = True
+            enterprise.save(update_fields=["is_public", "updated_at"])
+            audit.record(
+                actor=actor,
+                action="enterprise.publish",
+                target=enterprise,
+                changes={"is_public": [False, True]},
+            )
     audit.record(
         actor=actor,
         action="membership.activate" if approve else "membership.refuse",
@@ -140,6 +177,11 @@ def enterprise_update(*, enterprise: Enterprise, actor, **fields) -> Enterprise:
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if "name" in fields and not actor.has_perm("enterprises.rename_directly"):
+        # An enterprise user's new name is a request: public only after staff approve it.
+        new_name = fields.pop("name").strip()
+        if new_name and new_name != enterprise.name:
+            name_change_request(enterprise=enterprise, new_name=new_name, actor=actor)
     before = audit.snapshot(enterprise, PROFILE_FIELDS)
     for name, value in fields.items():
         setattr(enterprise, name, value)
@@ -149,3 +191,110 @@ def enterprise_update(*, enterprise: Enterprise, actor, **fields) -> Enterprise:
         enterprise.save(update_fields=[*changes, "updated_at"])
         audit.record(actor=actor, action="enterprise.update", target=enterprise, changes=changes)
     return enterprise
+
+
+# The name change workflow, as data: status -> statuses it may move to.
+NAME_CHANGE_TRANSITIONS = {
+    NameChangeStatus.PENDING: {NameChangeStatus.APPROVED, NameChangeStatus.REFUSED},
+    NameChangeStatus.APPROVED: set(),
+    NameChangeStatus.REFUSED: set(),
+}
+
+
+@transaction.atomic
+def name_change_request(*, enterprise: Enterprise, new_name: str, actor) -> EnterpriseNameChange:
+    """An enterprise user asks for a new name; the old one stays public until staff approve.
+    A newer request replaces a pending one (which is recorded as withdrawn)."""
+    if not actor.has_perm("enterprises.change_enterprise", enterprise):
+        raise PermissionDenied
+    new_name = new_name.strip()
+    if not new_name or len(new_name) > 200:
+        raise ValidationError({"name": _("请填写新的企业名称（不超过 200 字）")})
+    pending = EnterpriseNameChange.objects.select_for_update().filter(
+        enterprise=enterprise, status=NameChangeStatus.PENDING
+    )
+    for old in pending:
+        old.status = NameChangeStatus.REFUSED
+        old.refusal_reason = _("申请人提交了新的名称变更申请")
+        old.decided_at = timezone.now()
+        old.save(update_fields=["status", "refusal_reason", "decided_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="enterprise.name_change_withdraw",
+            target=old,
+            changes={"status": [NameChangeStatus.PENDING, NameChangeStatus.REFUSED]},
+        )
+    change = EnterpriseNameChange.objects.create(
+        enterprise=enterprise, old_name=enterprise.name, new_name=new_name, requested_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="enterprise.name_change_request",
+        target=change,
+        changes={"name": [enterprise.name, new_name]},
+    )
+    inbox.notify_people(
+        people=User.objects.filter(role=Role.BUREAU, is_active=True),
+        subject=_("企业名称变更待审核：%(name)s") % {"name": enterprise.name},
+        body=_("“%(old)s”（统一社会信用代码 %(uscc)s）申请将名称变更为“%(new)s”，请核实后处理。")
+        % {"old": enterprise.name, "uscc": enterprise.uscc, "new": new_name},
+        path=reverse("enterprises:name_changes"),
+    )
+    return change
+
+
+@transaction.atomic
+def name_change_decide(
+    *, change: EnterpriseNameChange, approve: bool, actor, reason: str = ""
+) -> EnterpriseNameChange:
+    if not actor.has_perm("enterprises.decide_name_change"):
+        raise PermissionDenied
+    change = (
+        EnterpriseNameChange.objects.select_for_update(of=("self",))
+        .select_related("requested_by")
+        .get(pk=change.pk)
+    )
+    target = NameChangeStatus.APPROVED if approve else NameChangeStatus.REFUSED
+    if target not in NAME_CHANGE_TRANSITIONS[change.status]:
+        raise ValidationError(_("该申请已处理，不能再次处理"))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("拒绝时必须填写理由")})
+    old_status = change.status
+    change.status = target
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.refusal_reason = reason.strip()
+    change.save(
+        update_fields=["status", "decided_by", "decided_at", "refusal_reason", "updated_at"]
+    )
+    audit.record(
+        actor=actor,
+        action="enterprise.name_change_approve" if approve else "enterprise.name_change_refuse",
+        target=change,
+        changes={"status": [old_status, target], **({"reason": [None, reason]} if reason else {})},
+    )
+    if approve:
+        enterprise = Enterprise.objects.select_for_update().get(pk=change.enterprise_id)
+        old_name = enterprise.name
+        enterprise.name = change.new_name
+        enterprise.full_clean()
+        enterprise.save(update_fields=["name", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="enterprise.update",
+            target=enterprise,
+            changes={"name": [old_name, change.new_name]},
+        )
+    if change.requested_by is not None:
+        inbox.notify_people(
+            people=[change.requested_by],
+            subject=_("企业名称变更已批准") if approve else _("企业名称变更未通过"),
+            body=(
+                _("“%(old)s”变更为“%(new)s”的申请已批准，新名称已公开。")
+                if approve
+                else _("“%(old)s”变更为“%(new)s”的申请未通过。理由：%(reason)s")
+            )
+            % {"old": change.old_name, "new": change.new_name, "reason": reason.strip()},
+            path=reverse("enterprises:my_profile"),
+        )
+    return change

@@ -10,7 +10,7 @@ from apps.core.permissions import permission_required
 from apps.core.ratelimit import rate_limit
 from apps.enterprises import selectors, services
 from apps.enterprises.forms import EnterpriseProfileForm, MembershipDecisionForm, RegistrationForm
-from apps.enterprises.models import Enterprise, EnterpriseMembership
+from apps.enterprises.models import EnterpriseMembership, EnterpriseNameChange
 
 
 @rate_limit(scope="register", rate="5/h")
@@ -36,7 +36,7 @@ def register(request):
 
 
 def public_profile(request, uscc):
-    enterprise = get_object_or_404(Enterprise, uscc=uscc)
+    enterprise = get_object_or_404(selectors.enterprises_public(), uscc=uscc)
     return render(request, "enterprises/public_profile.html", {"enterprise": enterprise})
 
 
@@ -53,11 +53,18 @@ def my_profile(request):
             **{name: form.cleaned_data[name] for name in form.changed_data},
         )
         messages.success(request, _("企业信息已保存"))
+        if "name" in form.changed_data and not request.user.has_perm("enterprises.rename_directly"):
+            messages.info(request, _("企业名称变更已提交，经市场监管局审核批准后才会公开。"))
         return redirect("enterprises:my_profile")
     return render(
         request,
         "enterprises/my_profile.html",
-        {"form": form, "enterprise": enterprise, "entries": audit.history_for(enterprise)[:50]},
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "entries": audit.history_for(enterprise)[:50],
+            "pending_name": selectors.name_change_pending_for(enterprise),
+        },
     )
 
 
@@ -88,3 +95,36 @@ def registration_decide(request, pk):
     else:
         messages.success(request, _("已处理：%(email)s") % {"email": membership.user.email})
     return redirect("enterprises:registrations")
+
+
+@permission_required("enterprises.decide_name_change")
+def name_changes(request):
+    """Pending enterprise name changes; each row's form posts here with its `change` id."""
+    if request.method == "POST":
+        change = get_object_or_404(
+            EnterpriseNameChange, pk=_int_or_zero(request.POST.get("change"))
+        )
+        form = MembershipDecisionForm(request.POST)
+        form.is_valid()
+        try:
+            services.name_change_decide(
+                change=change,
+                approve=form.cleaned_data.get("approve", False),
+                reason=form.cleaned_data.get("reason", ""),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已处理：%(name)s") % {"name": change.new_name})
+        return redirect("enterprises:name_changes")
+    return render(
+        request, "enterprises/name_changes.html", {"changes": selectors.name_changes_pending()}
+    )
+
+
+def _int_or_zero(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

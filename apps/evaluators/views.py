@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.services import account_state
 from apps.catalog.models import KeyArea
-from apps.core import audit
+from apps.core import audit, ratelimit
 from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required, rule_required
 from apps.declarations.models import Standard
@@ -566,6 +566,15 @@ def scheme_public(request, code):
     scheme = get_object_or_404(selectors.scheme_with_criteria(), scheme_code=code)
     if not rules.has_perm("evaluators.view_scheme", request.user, scheme):
         raise Http404
+    if request.method == "POST":
+        # Public comments: at most SCHEME_COMMENT_RATE_LIMIT per client address per hour.
+        outcome = ratelimit.hit(
+            scope="scheme_comment",
+            rate=f"{settings.SCHEME_COMMENT_RATE_LIMIT}/h",
+            identity=f"ip:{ratelimit.client_ip(request) or 'unknown'}",
+        )
+        if outcome.limited:
+            return ratelimit.too_many_requests(request, outcome.retry_after)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

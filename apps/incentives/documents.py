@@ -5,12 +5,10 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.core import uploads
+
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-]
+KINDS = (uploads.PDF, uploads.PNG, uploads.JPEG)  # decided by content (apps/core/uploads)
 
 
 def inspect_upload(upload, *, label: str) -> tuple[str, str]:
@@ -28,10 +26,8 @@ def inspect_upload(upload, *, label: str) -> tuple[str, str]:
                 "size": size / (1024 * 1024),
             }
         )
-    upload.seek(0)
-    head = upload.read(16)
-    content_type = next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
-    if content_type is None:
+    kind = uploads.kind_by_content(upload, KINDS)
+    if kind is None:
         raise ValidationError(
             _("“%(label)s”：文件内容不是 PDF、PNG 或 JPEG，请上传扫描件或 PDF 文件")
             % {"label": label}
@@ -41,4 +37,10 @@ def inspect_upload(upload, *, label: str) -> tuple[str, str]:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return content_type, digest.hexdigest()
+    return kind.content_type, digest.hexdigest()
+
+
+def document_filename(upload, *, content_type: str, default: str) -> str:
+    """The name kept for display: the user's, cleaned, with the sniffed type's extension."""
+    kind = next(kind for kind in KINDS if kind.content_type == content_type)
+    return uploads.filename_for(getattr(upload, "name", ""), kind, default=default)

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core import audit
-from apps.core.uploads import safe_filename
 from apps.core.workflow import Workflow
 from apps.incentives import eligibility
-from apps.incentives.documents import inspect_upload
+from apps.incentives.documents import document_filename, inspect_upload
 from apps.incentives.enums import ApplicationStatus, PilotTag
 from apps.incentives.models import (
     Application,
@@ -122,7 +121,9 @@ def application_submit(
             document = ApplicationDocument(
                 application=application,
                 name=name,
-                original_filename=safe_filename(getattr(upload, "name", ""), default=name),
+                original_filename=document_filename(
+                    upload, content_type=content_type, default=name
+                ),
                 content_type=content_type,
                 size=upload.size,
                 sha256=sha256,

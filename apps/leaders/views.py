@@ -18,7 +18,7 @@ def _int_or_none(value):
         return None
 
 
-@public_page
+@public_page(params=("year", "sector", "category", "page"))
 def leader_list(request):
     years = selectors.leader_years()
     year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
@@ -58,7 +58,7 @@ def leader_detail(request, code):
     )
 
 
-@public_page
+@public_page(params=("year", "sector"))
 def ranking_list(request):
     years = selectors.ranking_years()
     year = _int_or_none(request.GET.get("year")) or (years[0] if years else None)
@@ -80,7 +80,7 @@ def ranking_list(request):
 RANKING_PAGE_SIZE = 100
 
 
-@public_page
+@public_page(params=("after",))
 def ranking_detail(request, scheme_code):
     """A ranking, 100 entries a page by keyset (`?after=<position>`: a national ranking has
     hundreds of thousands of entries, and the index on (ranking, position) finds any page

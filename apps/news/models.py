@@ -43,9 +43,17 @@ class Article(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["is_published", "-published_at"])]
         constraints = [
+            # A site path: "/..." but not "//host" or "/\\host", which browsers read as
+            # another site (protocol-relative).
             models.CheckConstraint(
-                condition=models.Q(link_url="") | models.Q(link_url__startswith="/"),
+                condition=models.Q(link_url="")
+                | (
+                    models.Q(link_url__startswith="/")
+                    & ~models.Q(link_url__startswith="//")
+                    & ~models.Q(link_url__startswith="/\\")
+                ),
                 name="article_link_is_site_path",
+                violation_error_message=_("相关页面只能是本站路径，如 /leaders/?year=2026"),
             )
         ]
 

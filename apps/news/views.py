@@ -6,7 +6,7 @@ from apps.news import selectors
 from apps.news.enums import ArticleKind, Campaign
 
 
-@public_page
+@public_page(params=("campaign", "kind", "page"))
 def article_list(request):
     campaign = request.GET.get("campaign") or ""
     campaign = campaign if campaign in Campaign.values else ""

@@ -51,12 +51,14 @@ BY_ROLE = {
     Role.BUREAU: [
         ("enterprises:registrations", _("待激活企业账户")),
         ("accounts:invitations", _("待接受的账户邀请")),
+        ("enterprises:name_changes", _("企业名称变更审核")),
         *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],
     Role.ADMINISTRATOR: [
         ("enterprises:registrations", _("待激活企业账户")),
         ("accounts:invitations", _("待接受的账户邀请")),
+        ("enterprises:name_changes", _("企业名称变更审核")),
         *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],

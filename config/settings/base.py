@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "apps.core.middleware.UploadSizeLimitMiddleware",  # before anything reads the body
     "django.middleware.common.CommonMiddleware",
     "apps.core.middleware.RejectNullCharactersMiddleware",
     "apps.core.middleware.RequestBaseURLMiddleware",
@@ -153,6 +154,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest multipart request of a form with several documents (incentive applications);
+# PDF forms and imports have their own limits (apps/core/uploads.request_max_bytes).
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=64 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@leaders.beijing.example")
@@ -256,7 +260,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaders.send_notifications",
         "schedule": crontab(minute="*/10"),
     },
+    # On the 2nd, every month not yet archived up to the last one (docs/operations.md).
+    "archive-audit": {
+        "task": "core.archive_audit",
+        "schedule": crontab(day_of_month=2, hour=2, minute=30),
+    },
 }
+
+# The audit log: entries are kept at least this many days (never fewer than 180, checked at
+# start-up); each month is archived to JSON lines chained by HMAC-SM3 (apps/core/audit_archive).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=BASE_DIR / ".local" / "audit-archive")
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
 CELERY_TASK_ALWAYS_EAGER = False
 
 LOGGING = {
@@ -272,6 +287,7 @@ LOGGING = {
 # hour; the absolute address used in emails.
 LEADER_VALIDITY_MONTHS = env.int("LEADER_VALIDITY_MONTHS", default=12)
 OBJECTION_RATE_LIMIT = env.int("OBJECTION_RATE_LIMIT", default=5)
+SCHEME_COMMENT_RATE_LIMIT = env.int("SCHEME_COMMENT_RATE_LIMIT", default=10)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Accounts created by staff get a mail with a one-time link to set a password; the link
 # expires after this many days (docs/security.md "Invitations and account set-up").

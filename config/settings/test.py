@@ -17,3 +17,6 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Transactional tests end with a flush (TRUNCATE of every table); the audit log refuses
+# TRUNCATE unless the session says so (core/0006). Only the test database's sessions do.
+DATABASES["default"]["OPTIONS"]["options"] += " -c leaderportal.audit_truncate=allow"  # noqa: F405

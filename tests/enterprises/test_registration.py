@@ -1,8 +1,9 @@
 import pytest
 
 from apps.accounts.models import User
-from apps.core.models import AuditEntry
+from apps.core.models import AuditEntry, InboxMessage
 from apps.enterprises.models import Enterprise, EnterpriseMembership
+from tests.factories.uscc import make_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +37,27 @@ def test_registration_rejects_bad_check_character(client):
     assert not Enterprise.objects.exists()
 
 
-def test_registration_rejects_duplicate_email(client, enterprise_user):
-    response = client.post("/accounts/register/", {**FORM, "email": enterprise_user.email})
-    assert "该邮箱已注册" in response.content.decode()
-    assert EnterpriseMembership.objects.count() == 1
+def test_a_taken_email_gets_the_same_answer_and_its_owner_a_mail(client, enterprise_user):
+    """No account enumeration: the page does not tell a taken address from a new one."""
+    page = client.get("/accounts/register/").content.decode()
+    assert 'name="email"' in page
+    taken = client.post("/accounts/register/", {**FORM, "email": enterprise_user.email})
+    client.cookies.clear()
+    new = client.post("/accounts/register/", {**FORM, "uscc": make_uscc(5)})
+    assert taken.status_code == new.status_code == 200
+    taken_text = taken.content.decode().replace(enterprise_user.email, "ADDRESS")
+    new_text = new.content.decode().replace(FORM["email"], "ADDRESS")
+    assert "该邮箱已注册" not in taken_text
+    assert _main(taken_text) == _main(new_text)
+    assert EnterpriseMembership.objects.filter(user=enterprise_user).count() == 1
+    assert not User.objects.filter(email__iexact=enterprise_user.email, is_active=False).exists()
+    owner_mail = InboxMessage.objects.get(email=enterprise_user.email)
+    assert "已有账户" in owner_mail.body
+    assert InboxMessage.objects.filter(email=FORM["email"], subject__contains="已收到").exists()
+
+
+def _main(html: str) -> str:
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_registration_rejects_weak_password(client):

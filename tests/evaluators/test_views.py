@@ -292,3 +292,18 @@ def test_enterprise_results_page_only_after_publication(client, agency_setting, 
     assert "缺少检验方法" not in client.get("/workspace/enterprise/results/").content.decode()
     Scheme.objects.filter(pk=scheme.pk).update(results_published_at=timezone.now())
     assert "缺少检验方法" in client.get("/workspace/enterprise/results/").content.decode()
+
+
+def test_public_scheme_comments_are_rate_limited_per_address(client, settings):
+    from tests.factories.evaluators import approved_scheme
+
+    settings.SCHEME_COMMENT_RATE_LIMIT = 2
+    scheme = approved_scheme(status="public_comment", code="S-RATE-1")
+    url = f"/schemes/{scheme.scheme_code}/"
+    page = client.get(url).content.decode()
+    assert 'name="author_name"' in page and 'name="text"' in page
+    data = {"author_name": "王五", "contact": "", "text": "建议"}
+    codes = [client.post(url, data, REMOTE_ADDR="10.8.8.8").status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+    assert client.post(url, data, REMOTE_ADDR="10.8.8.7").status_code == 302
+    assert scheme.comments.count() == 3

@@ -146,3 +146,40 @@ def test_bureau_staff_see_news_in_the_admin(client_for, bureau_user):
     client = client_for(bureau_user)
     assert "环境日宣传" in client.get("/admin/news/article/").content.decode()
     assert client.get("/admin/news/article/add/").status_code == 200
+
+
+def test_external_links_in_a_body_are_marked_and_leak_nothing(client):
+    article = ArticleFactory(
+        body="详见 https://evil.example/x?a=1&b=<2>。\n\n"
+        "本站：http://127.0.0.1:8000/leaders/ 即可。"
+    )
+    html = client.get(f"/news/{article.pk}/").content.decode()
+    assert (
+        '<a href="https://evil.example/x?a=1&amp;b=" rel="noopener noreferrer nofollow">'
+        "https://evil.example/x?a=1&amp;b=</a>"
+        ' <span class="badge text-bg-secondary">外部链接</span>&lt;2&gt;'
+    ) in html
+    own = "http://127.0.0.1:8000/leaders/"
+    assert f'<a href="{own}">{own}</a> 即可' in html
+    assert html.count("外部链接") == 1
+
+
+@pytest.mark.parametrize("link", ["//evil.example/x", "/\\evil.example", "https://evil.example"])
+def test_the_related_page_link_must_stay_on_the_site(client_for, admin_user, link):
+    response = client_for(admin_user).post(
+        "/admin/news/article/add/",
+        {
+            "kind": "news",
+            "campaign": "",
+            "title": "外链",
+            "summary": "",
+            "body": "正文",
+            "link_url": link,
+            "published_at_0": "2026-05-20",
+            "published_at_1": "09:00:00",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "相关页面只能是本站路径" in response.content.decode()
+    assert not Article.objects.exists()

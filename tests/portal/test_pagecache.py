@@ -74,3 +74,31 @@ def test_another_process_invalidation_is_seen_within_the_local_interval(monkeypa
     assert client.get("/leaders/")["X-Page-Cache"] == "hit"  # this process's copy, still fresh
     monkeypatch.setattr(pagecache, "LOCAL_SECONDS", 0)
     assert client.get("/leaders/")["X-Page-Cache"] == "miss"
+
+
+def _stored_pages() -> int:
+    from django.core.cache import cache
+
+    return len([key for key in cache._cache if ":pagecache:" in key and "generation" not in key])
+
+
+def test_junk_query_parameters_store_no_pages():
+    client = Client()
+    client.get("/leaders/?year=2026")
+    stored = _stored_pages()
+    for junk in range(20):
+        response = client.get(f"/leaders/?year=2026&junk={junk}")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response  # rendered, not served from or put in the cache
+    assert "X-Page-Cache" not in client.get("/?utm_source=mail")
+    assert "X-Page-Cache" not in client.get("/leaders/?year=2026&year=2025")
+    assert "X-Page-Cache" not in client.get(f"/leaders/?year={'9' * 100}")
+    assert _stored_pages() == stored
+
+
+def test_pages_are_keyed_on_the_parameters_they_read_in_a_fixed_order():
+    client = Client()
+    assert client.get("/leaders/?year=2026&sector=energy")["X-Page-Cache"] == "miss"
+    assert client.get("/leaders/?sector=energy&year=2026")["X-Page-Cache"] == "hit"
+    assert client.get("/news/?kind=news&page=1")["X-Page-Cache"] == "miss"
+    assert client.get("/news/?page=1&kind=news")["X-Page-Cache"] == "hit"

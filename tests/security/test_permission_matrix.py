@@ -359,6 +359,11 @@ TABLE = [
     ("GET", "staff/registrations/", None,
         (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
 
+    ("GET", "staff/enterprise-names/", None,
+        (LOGIN, 403,   403,   403,   403,   403,   403,   200,   403,   200)),
+    ("POST", "staff/enterprise-names/", None,
+        (LOGIN, 403,   403,   403,   403,   403,   403,   SKIP,  403,   SKIP)),
+
     ("GET", "staff/registrations/<int:pk>/decide/", "pending registration",
         (405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
     ("POST", "staff/registrations/<int:pk>/decide/", "pending registration",

@@ -282,3 +282,88 @@ def test_incentive_documents_are_attachments_even_when_images(client_for):
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+# ---- names follow the sniffed type ----------------------------------------------------------
+
+
+def test_a_pdf_named_html_is_kept_and_served_as_a_pdf(client_for, enterprise_user):
+    category = category_with_indicators(code="C-RICE", name="电饭锅")
+    draft = declare(
+        user=enterprise_user,
+        category=category,
+        pdf=SimpleUploadedFile("evil.html", PDF_BYTES),
+        publish=False,
+    )
+    version = draft.versions.get(number=1)
+    assert version.text_filename == "evil.pdf"
+    assert version.text_file.name.endswith(".pdf")
+    response = client_for(enterprise_user).get(reverse("declarations:text", args=[draft.pk, 1]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="evil.pdf"'
+
+
+def test_an_image_named_html_is_an_image_in_incentive_documents(client_for):
+    from apps.incentives import services as incentive_services
+    from tests.factories.incentives import ProgrammeFactory, leader_enterprise_user, partner_user
+
+    programme = ProgrammeFactory(code="bank-credit")
+    applicant, partner = leader_enterprise_user(), partner_user(programme.provider)
+    application = incentive_services.application_submit(
+        programme=programme,
+        enterprise=applicant.membership.enterprise,
+        documents={"营业执照": _file("evil.html", PNG), "贷款申请书": _file("x.htm", PDF_BYTES)},
+        actor=applicant,
+    )
+    image = application.documents.get(name="营业执照")
+    assert image.original_filename == "evil.png"
+    assert application.documents.get(name="贷款申请书").original_filename == "x.pdf"
+    response = client_for(partner).get(f"/incentives/documents/{image.pk}/")
+    assert response["Content-Type"] == "image/png"
+    assert ".html" not in response["Content-Disposition"]
+
+
+def test_a_download_name_always_carries_the_served_type():
+    import io
+
+    from apps.core.uploads import attachment_response
+
+    response = attachment_response(
+        io.BytesIO(b"%PDF-1.4"), filename="report.html", content_type="application/pdf"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
+
+
+# ---- oversized uploads are refused by Content-Length -----------------------------------------
+
+
+def test_an_oversized_standard_text_is_refused_before_the_body_is_read(client_for, enterprise_user):
+    category = category_with_indicators(code="C-RICE", name="电饭锅")
+    draft = declare(user=enterprise_user, category=category, publish=False)
+    client = client_for(enterprise_user)
+    url = reverse("declarations:values", args=[draft.pk])
+    # The announced length is 200 MB; the body sent is small and never read.
+    response = client.post(
+        url, {"text_file": _file("big.pdf", PDF_BYTES)}, CONTENT_LENGTH=str(200 * 2**20)
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "上传的内容过大（200.0 MB）：此页面最多接受 21 MB" in page
+    assert response["Connection"] == "close"
+
+
+def test_forms_with_several_documents_have_their_own_limit(client_for, settings):
+    from apps.incentives.models import Application
+    from tests.factories.incentives import ProgrammeFactory, leader_enterprise_user
+
+    settings.UPLOAD_MAX_REQUEST_BYTES = 4096
+    programme = ProgrammeFactory(code="bank-credit")
+    applicant = leader_enterprise_user()
+    client = client_for(applicant)
+    url = f"/incentives/{programme.code}/apply/"
+    big = _file("b.pdf", PDF_BYTES + b"\x00" * 8000)
+    response = client.post(url, {"document_0": _file("a.png", PNG), "document_1": big})
+    assert response.status_code == 413
+    assert not Application.objects.exists()
+    # Small requests and pages that are not uploads are unaffected.
+    assert client.get(url).status_code == 200
