@@ -193,12 +193,18 @@ def enterprise_update(*, enterprise: Enterprise, actor, **fields) -> Enterprise:
     return enterprise
 
 
-# The name change workflow, as data: status -> statuses it may move to.
-NAME_CHANGE_TRANSITIONS = {
-    NameChangeStatus.PENDING: {NameChangeStatus.APPROVED, NameChangeStatus.REFUSED},
-    NameChangeStatus.APPROVED: set(),
-    NameChangeStatus.REFUSED: set(),
-}
+# The name change workflow, as data. A newer request by the applicant closes a pending one
+# as refused (the request service makes that move as the system, having checked the user).
+NAME_CHANGE = Workflow(
+    "name_change",
+    NameChangeStatus,
+    noun=pgettext_lazy("workflow", "名称变更申请"),
+    transitions={
+        (NameChangeStatus.PENDING, NameChangeStatus.APPROVED): "enterprises.decide_name_change",
+        (NameChangeStatus.PENDING, NameChangeStatus.REFUSED): "enterprises.decide_name_change",
+    },
+    refusal_text=gettext_lazy("该申请已处理，不能再次处理"),
+)
 
 
 @transaction.atomic
@@ -214,6 +220,7 @@ def name_change_request(*, enterprise: Enterprise, new_name: str, actor) -> Ente
         enterprise=enterprise, status=NameChangeStatus.PENDING
     )
     for old in pending:
+        NAME_CHANGE.check(old, NameChangeStatus.REFUSED, None)
         old.status = NameChangeStatus.REFUSED
         old.refusal_reason = _("申请人提交了新的名称变更申请")
         old.decided_at = timezone.now()
@@ -247,16 +254,13 @@ def name_change_request(*, enterprise: Enterprise, new_name: str, actor) -> Ente
 def name_change_decide(
     *, change: EnterpriseNameChange, approve: bool, actor, reason: str = ""
 ) -> EnterpriseNameChange:
-    if not actor.has_perm("enterprises.decide_name_change"):
-        raise PermissionDenied
     change = (
         EnterpriseNameChange.objects.select_for_update(of=("self",))
         .select_related("requested_by")
         .get(pk=change.pk)
     )
     target = NameChangeStatus.APPROVED if approve else NameChangeStatus.REFUSED
-    if target not in NAME_CHANGE_TRANSITIONS[change.status]:
-        raise ValidationError(_("该申请已处理，不能再次处理"))
+    NAME_CHANGE.check(change, target, actor)
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("拒绝时必须填写理由")})
     old_status = change.status

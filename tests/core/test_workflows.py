@@ -1,6 +1,6 @@
 """Every workflow has one shape (apps/core/workflow.py) and changes only through its service.
 
-The registry lists the ten workflows; each one's states are its model's status choices; and
+The registry lists the eleven workflows; each one's states are its model's status choices; and
 a scan of apps/ finds every write of a workflow object's status (`obj.status = …`,
 `.update(status=…)`): each must stand in a function of the module that defines the workflow
 and that consults it, so a status cannot be changed past the table by code elsewhere.
@@ -59,6 +59,12 @@ WORKFLOWS = {
         "MEMBERSHIP",
         "enterprises.EnterpriseMembership",
         {"membership"},
+    ),
+    "name_change": (
+        "apps/enterprises/services.py",
+        "NAME_CHANGE",
+        "enterprises.EnterpriseNameChange",
+        {"change", "name_change"},
     ),
 }
 

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.enums import Role
 from apps.core.models import ImportRun
+from apps.enterprises.models import EnterpriseNameChange
 from apps.declarations.models import Synonym
 from apps.evaluators import services as evaluators
 from apps.evaluators.models import Assessment, EvaluatorConflict, SchemeComment, SchemeCriterion
@@ -353,4 +354,7 @@ def build_world() -> World:
     leaders.ranking_jobs_queue(schemes=[scheme_unranked], actor=bureau)
     incentives.credit_records_sync()
     objects["pilot_tag"] = EnterprisePilotFactory(enterprise=enterprise_a)
+    EnterpriseNameChange.objects.create(
+        enterprise=enterprise_a, old_name=enterprise_a.name, new_name="甲企业更名后有限公司"
+    )
     return world

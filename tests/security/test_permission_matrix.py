@@ -777,6 +777,7 @@ ADMIN = {
     "catalog.indicator":                  ("",    "vad"),
     "enterprises.enterprise":             ("v",   "vad"),
     "enterprises.enterprisemembership":   ("",    "vad"),
+    "enterprises.enterprisenamechange":   ("",    "v"),    # decided on the staff page
     "experts.expert":                     ("",    "vad"),
     "experts.expertconflict":             ("",    "vad"),
     "experts.review":                     ("v",   "vd"),
