@@ -78,12 +78,16 @@ def assert_accessible(page):
 
 class PageWatch:
     """What a journey's page did wrong: axe violations on each page it loaded, console errors,
-    uncaught script errors, failed requests and sub-resources answered with an error status."""
+    uncaught script errors, failed requests and sub-resources answered with an error status.
+
+    Axe runs when a page has loaded, alongside the journey's next steps (it only reads the
+    page). A page the journey leaves before axe has finished is not checked that time (about
+    one page in six); the pages every journey needs are checked explicitly, one by one, in
+    test_accessibility_journey.py."""
 
     def __init__(self, page):
         self.page = page
         self.problems = []
-        self.checked = set()
         self.axe_on_load = True
         page.on("load", self.on_load)
         page.on("console", self.on_console)
@@ -102,7 +106,6 @@ class PageWatch:
             if any(word in str(error) for word in ("context was destroyed", "navigat", "closed")):
                 return
             raise
-        self.checked.add(url)
         self.problems.extend(f"axe on {url}: {line}" for line in lines)
 
     def on_console(self, message):

@@ -6,6 +6,7 @@ Every other journey is checked too: the `page` fixture runs axe after each page 
 
 import pytest
 
+from tests.browser.conftest import PageWatch, axe_problems
 from tests.factories.incentives import valid_leader
 from tests.factories.lifecycle import ranked_scheme
 from tests.factories.world import build_world
@@ -94,3 +95,22 @@ def test_the_favicon_is_served(page):
     icon = page.locator("link[rel=icon]").get_attribute("href")
     response = page.request.get(icon)
     assert response.ok and "svg" in response.headers["content-type"]
+
+
+def test_the_checks_catch_what_they_should(browser):
+    """The harness itself: a low-contrast text, an unlabelled input and a script error."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        watch = PageWatch(page)
+        watch.axe_on_load = False  # run once, below
+        page.set_content(
+            '<html lang="en"><head><title>t</title></head><body><main>'
+            '<p style="color:#aaa;background:#fff">faint</p><input id="x">'
+            "<script>undefined_function()</script></main></body></html>"
+        )
+        rules = " ".join(axe_problems(page))
+        assert "color-contrast (serious)" in rules and "label (critical)" in rules
+        assert any("undefined_function" in problem for problem in watch.problems)
+    finally:
+        context.close()
