@@ -1,10 +1,27 @@
 """Browser journeys: Python Playwright driving Debian's chromium against the live server."""
 
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# WCAG 2.1 A and AA rules (GB/T 37668-2019 builds on them) plus axe's best practices.
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    },
+}
+BLOCKING_IMPACTS = ("critical", "serious")
+# Pages that are not the portal's own markup: Swagger UI (drf-spectacular's vendored bundle).
+AXE_EXEMPT_PATHS = ("/api/docs/",)
+# Django's stock admin widgets: the split date/time inputs carry no label of their own and the
+# filter_horizontal boxes put aria-label on a <span>. The rest of axe still runs on /admin/.
+AXE_EXEMPT_RULES = {"/admin/": {"label", "aria-prohibited-attr"}}
 
 
 @pytest.fixture(scope="session")
@@ -31,13 +48,94 @@ def browser():
         browser.close()
 
 
+def axe_problems(page):
+    """Run axe-core on the page as it is now; return its critical and serious violations as
+    readable lines (rule id, impact, summary, then each offending element's selector)."""
+    results = Axe().run(page, options=AXE_OPTIONS)
+    path = urlsplit(page.url).path
+    exempt = set().union(*(rules for p, rules in AXE_EXEMPT_RULES.items() if path.startswith(p)))
+    lines = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in BLOCKING_IMPACTS or violation["id"] in exempt:
+            continue
+        targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:8])
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} -> {targets}")
+    return lines
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """assert_accessible(): axe-core finds no critical or serious violation on the current page."""
+
+    page.watch.axe_on_load = False  # the test checks each page itself
+
+    def check():
+        problems = axe_problems(page)
+        assert not problems, f"axe on {page.url}:\n" + "\n".join(problems)
+
+    return check
+
+
+class PageWatch:
+    """What a journey's page did wrong: axe violations on each page it loaded, console errors,
+    uncaught script errors, failed requests and sub-resources answered with an error status.
+
+    Axe runs when a page has loaded, alongside the journey's next steps (it only reads the
+    page). A page the journey leaves before axe has finished is not checked that time (about
+    one page in six); the pages every journey needs are checked explicitly, one by one, in
+    test_accessibility_journey.py."""
+
+    def __init__(self, page):
+        self.page = page
+        self.problems = []
+        self.axe_on_load = True
+        page.on("load", self.on_load)
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        page.on("requestfailed", self.on_request_failed)
+        page.on("response", self.on_response)
+
+    def on_load(self, page):
+        url = page.url
+        if not self.axe_on_load or urlsplit(url).path.startswith(AXE_EXEMPT_PATHS):
+            return
+        try:
+            lines = axe_problems(page)
+        except PlaywrightError as error:
+            # The journey navigated on (or ended) before axe finished; the next page is checked.
+            if any(word in str(error) for word in ("context was destroyed", "navigat", "closed")):
+                return
+            raise
+        self.problems.extend(f"axe on {url}: {line}" for line in lines)
+
+    def on_console(self, message):
+        # A page answered 4xx on purpose (a refused URL) logs "Failed to load resource";
+        # sub-resources are checked in on_response instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console error on {self.page.url}: {message.text}")
+
+    def on_request_failed(self, request):
+        failure = request.failure or ""
+        if "ERR_ABORTED" in failure:
+            return  # cancelled by the browser: the journey navigated on, or a download
+        self.problems.append(f"request failed: {request.method} {request.url} ({failure})")
+
+    def on_response(self, response):
+        request = response.request
+        if response.status >= 400 and request.resource_type not in ("document", "xhr", "fetch"):
+            self.problems.append(f"{response.status} for {request.resource_type} {request.url}")
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.watch = PageWatch(page)
     yield page
     context.close()
+    problems = dict.fromkeys(page.watch.problems)
+    assert not problems, "The journey's pages had problems:\n" + "\n".join(problems)
 
 
 @pytest.fixture
