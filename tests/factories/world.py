@@ -26,8 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.enums import Role
 from apps.core.models import ImportRun
-from apps.enterprises.models import EnterpriseNameChange
 from apps.declarations.models import Synonym
+from apps.enterprises.models import EnterpriseNameChange
 from apps.evaluators import services as evaluators
 from apps.evaluators.models import Assessment, EvaluatorConflict, SchemeComment, SchemeCriterion
 from apps.experts.models import Review
