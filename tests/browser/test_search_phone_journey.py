@@ -46,7 +46,7 @@ def test_phone_visitor_searches_in_everyday_words(browser, live_server):
         label = page.evaluate(
             "getComputedStyle(document.querySelector('#results td'), '::before').content"
         )
-        assert label == '"标准编号："'
+        assert label == '"标准编号"'
         page.click(f"#results a:has-text('{standard.standard_no}')")
         page.wait_for_selector(f"text={standard.name}")
     finally:
