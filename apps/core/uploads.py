@@ -10,6 +10,9 @@ Every upload path of the portal goes through here (docs/security.md, "Malicious 
 - `safe_filename` cleans the user's filename for display and for the download's
   `Content-Disposition`; `filename_for` also gives it the extension of the sniffed kind
   (`kind_by_content`), so a PDF sent as `evil.html` is kept and served as `evil.pdf`.
+- `stored_files` saves and deletes stored files together with the database transaction: a
+  failure removes the files it saved and keeps the ones the database still names; a replaced
+  or dropped file is deleted only once the transaction commits.
 - `attachment_response` serves a stored file from a permission-checked view: always as an
   attachment, `nosniff`, and a sandboxing CSP should a browser render it anyway.
 """
@@ -19,11 +22,13 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -143,6 +148,39 @@ def check_upload(upload, *, kinds: tuple[FileKind, ...], max_bytes: int) -> File
             code="file_markup",
         )
     return kind
+
+
+@dataclass
+class StoredFiles:
+    """The files one database transaction writes and drops (see `stored_files`)."""
+
+    _saved: list = field(default_factory=list)
+
+    def save(self, field_file, name: str, content) -> None:
+        field_file.save(name, content, save=False)
+        self._saved.append((field_file.storage, field_file.name))
+
+    def delete_on_commit(self, storage, name: str | None) -> None:
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+
+    def _remove_saved(self) -> None:
+        for storage, name in self._saved:
+            storage.delete(name)
+
+
+@contextmanager
+def stored_files():
+    """Use inside `transaction.atomic()`. Storage is not transactional: deleting the old file
+    before the new row commits would lose it if anything after fails, and a file saved for a
+    row that rolls back would stay behind. So new files go away when the block fails, and old
+    ones only once the transaction has committed."""
+    files = StoredFiles()
+    try:
+        yield files
+    except BaseException:
+        files._remove_saved()
+        raise
 
 
 def attachment_response(fileobj, *, filename: str, content_type: str) -> FileResponse:

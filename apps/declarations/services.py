@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from apps.catalog.enums import Direction
 from apps.catalog.models import Category, Indicator
 from apps.core import audit
-from apps.core.uploads import PDF, filename_for
+from apps.core.uploads import PDF, filename_for, stored_files
 from apps.core.workflow import Workflow
 from apps.declarations import benchmarking
 from apps.declarations.enums import (
@@ -248,18 +248,19 @@ def version_attach_text(*, standard: Standard, upload, actor) -> StandardVersion
     except ValidationError as error:
         raise ValidationError({"text_file": error.messages}) from None
     old_name = version.text_file.name
-    if old_name and not _shared_file(version):
-        version.text_file.storage.delete(old_name)
-    original = filename_for(upload.name, PDF, default="standard")
-    version.text_file.save("standard.pdf", upload, save=False)
-    version.text_filename = original
-    version.save(update_fields=["text_file", "text_filename", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="standard.attach_text",
-        target=standard,
-        changes={"text_file": [old_name or None, version.text_file.name]},
-    )
+    old_is_shared = bool(old_name) and _shared_file(version)
+    with stored_files() as files:
+        files.save(version.text_file, "standard.pdf", upload)
+        version.text_filename = filename_for(upload.name, PDF, default="standard")
+        version.save(update_fields=["text_file", "text_filename", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="standard.attach_text",
+            target=standard,
+            changes={"text_file": [old_name or None, version.text_file.name]},
+        )
+        if not old_is_shared:
+            files.delete_on_commit(version.text_file.storage, old_name)
     return version
 
 
@@ -426,7 +427,7 @@ def _delete_version(version: StandardVersion) -> None:
     storage = version.text_file.storage
     version.delete()
     if name and not shared:
-        storage.delete(name)
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from apps.core import audit
+from apps.core.uploads import stored_files
 from apps.core.workflow import Workflow
 from apps.incentives import eligibility
 from apps.incentives.documents import document_filename, inspect_upload
@@ -113,8 +114,7 @@ def application_submit(
             application.save()
     except IntegrityError:
         raise ValidationError(_("本企业已申请该政策，请勿重复申请")) from None
-    saved = []
-    try:
+    with stored_files() as files:
         for name in programme.required_documents:
             upload = documents[name]
             content_type, sha256 = checked[name]
@@ -128,26 +128,20 @@ def application_submit(
                 size=upload.size,
                 sha256=sha256,
             )
-            document.file.save("upload", upload, save=False)
-            saved.append(document.file)
+            files.save(document.file, "upload", upload)
             document.save()
-    except Exception:
-        # The rows roll back with the transaction; the files would not.
-        for stored in saved:
-            stored.storage.delete(stored.name)
-        raise
-    audit.record(
-        actor=actor,
-        action="incentive.apply",
-        target=application,
-        changes={
-            "programme": [None, programme.code],
-            "enterprise": [None, enterprise.uscc],
-            "leader": [None, leader.verification_code if leader else None],
-            "documents": [None, list(programme.required_documents)],
-            "status": [None, application.status],
-        },
-    )
+        audit.record(
+            actor=actor,
+            action="incentive.apply",
+            target=application,
+            changes={
+                "programme": [None, programme.code],
+                "enterprise": [None, enterprise.uscc],
+                "leader": [None, leader.verification_code if leader else None],
+                "documents": [None, list(programme.required_documents)],
+                "status": [None, application.status],
+            },
+        )
     return application
 
 

@@ -272,10 +272,14 @@ def test_draft_cannot_be_abolished(enterprise_user, category):
     assert "当前状态“草稿”的标准不能变为“废止”" in messages_of(excinfo)
 
 
-def test_discard_deletes_a_never_published_standard(enterprise_user, category, pdf, media_root):
+def test_discard_deletes_a_never_published_standard(
+    enterprise_user, category, pdf, media_root, django_capture_on_commit_callbacks
+):
     standard = declare(user=enterprise_user, category=category, pdf=pdf(), publish=False)
     path = media_root / services.draft_version_of(standard).text_file.name
-    assert services.standard_discard_draft(standard=standard, actor=enterprise_user) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.standard_discard_draft(standard=standard, actor=enterprise_user) is None
+        assert path.exists()  # the file goes once the deletion has committed
     assert not Standard.objects.exists()
     assert not path.exists()
     assert AuditEntry.objects.filter(action="standard.delete_draft").exists()
@@ -309,3 +313,36 @@ def test_revising_an_imported_standard_starts_from_its_row(enterprise_user, cate
     )
     draft = services.standard_revise(standard=standard, actor=enterprise_user)
     assert (draft.number, draft.values) == (1, {"EFF": "88.5"})
+
+
+def test_replacing_the_text_deletes_the_old_file_only_after_commit(
+    enterprise_user, category, pdf, media_root, django_capture_on_commit_callbacks
+):
+    standard = declare(user=enterprise_user, category=category, pdf=pdf(), publish=False)
+    old = services.draft_version_of(standard).text_file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.version_attach_text(
+            standard=standard, upload=pdf("新版.pdf"), actor=enterprise_user
+        )
+        assert (media_root / old).exists()  # still named by the row until the commit
+    new = services.draft_version_of(standard).text_file.name
+    assert new != old and (media_root / new).exists()
+    assert not (media_root / old).exists()
+
+
+def test_a_failed_replacement_keeps_the_old_file_and_leaves_no_new_one(
+    enterprise_user, category, pdf, media_root, monkeypatch
+):
+    standard = declare(user=enterprise_user, category=category, pdf=pdf(), publish=False)
+    old = services.draft_version_of(standard).text_file.name
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr("apps.declarations.services.audit.record", audit_fails)
+    with pytest.raises(RuntimeError):
+        services.version_attach_text(
+            standard=standard, upload=pdf("新版.pdf"), actor=enterprise_user
+        )
+    assert services.draft_version_of(standard).text_file.name == old
+    assert sorted(path.name for path in media_root.rglob("*.pdf")) == [old.rsplit("/", 1)[-1]]
