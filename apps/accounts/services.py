@@ -5,10 +5,9 @@ audited."""
 import logging
 from functools import partial
 
-import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,15 +20,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.tokens import invitation_token_generator
 from apps.core import audit
+from apps.core.workflow import require
 
 logger = logging.getLogger(__name__)
 
 DEVICE_NAME = "authenticator"
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not rules.has_perm(perm, actor, obj):
-        raise PermissionDenied
 
 
 # ---------------------------------------------------------------- invitations
@@ -85,7 +80,7 @@ def invite_user(*, user, actor, request=None):
     For active accounts without a usable password only (a person who has set one uses
     “忘记密码”). `actor` None: the system (an import, the demo data). The mail leaves when the
     surrounding transaction commits."""
-    _require(actor, "accounts.invite_user")
+    require(actor, "accounts.invite_user")
     given, user = user, get_user_model().objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise ValidationError(_("账户未激活或已停用，不能发送邀请"))

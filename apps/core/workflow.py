@@ -35,11 +35,19 @@ SYSTEM = "system"
 REGISTRY: dict[str, Workflow] = {}
 
 
-def require(actor, perm: str, obj=None) -> None:
-    """The one permission check of services: the django-rules predicate itself (no superuser
-    bypass: acting as another role is wrong, not merely privileged). `actor=None` is the
-    system (a command, a job, another service) and may do anything."""
-    if actor is not None and not rules.has_perm(perm, actor, obj):
+def require(actor, perm: str, obj=None, *, system: bool = True, superuser: bool = False) -> None:
+    """The one permission check of services. By default the django-rules predicate itself,
+    with no superuser bypass (acting as another role is wrong, not merely privileged), and
+    `actor=None` is the system (a command, a job, another service), which may do anything.
+    `system=False`: the action needs a person (a self-declaration is the enterprise's own).
+    `superuser=True`: Django's permission backends decide, so the emergency superuser may act
+    (every use of it is audited)."""
+    if actor is None:
+        if system:
+            return
+        raise PermissionDenied
+    allowed = actor.has_perm(perm, obj) if superuser else rules.has_perm(perm, actor, obj)
+    if not allowed:
         raise PermissionDenied
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -21,7 +20,7 @@ from apps.catalog.enums import Direction
 from apps.catalog.models import Category, Indicator
 from apps.core import audit
 from apps.core.uploads import PDF, filename_for, stored_files
-from apps.core.workflow import Workflow
+from apps.core.workflow import Workflow, require
 from apps.declarations import benchmarking
 from apps.declarations.enums import (
     StandardStatus,
@@ -53,13 +52,6 @@ STANDARD = Workflow(
     },
     message=standard_transition_refused,
 )
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    # The rule itself, not user.has_perm: a superuser must not publish an enterprise's
-    # self-declaration (and its commitment) on the enterprise's behalf.
-    if actor is None or not rules.has_perm(perm, actor, obj):
-        raise PermissionDenied
 
 
 def _lock(standard: Standard) -> Standard:
@@ -107,7 +99,7 @@ def standard_create(
     actor,
 ) -> Standard:
     """A new declaration: a draft standard with its first draft version."""
-    _require(actor, "declarations.declare")
+    require(actor, "declarations.declare", system=False)
     if getattr(actor.membership, "enterprise_id", None) != enterprise.pk:
         raise PermissionDenied
     number = _check_number(enterprise=enterprise, number=standard_no, standard_type=standard_type)
@@ -147,7 +139,7 @@ def standard_update_draft(
 ) -> StandardVersion:
     """Edit the draft's content. The number can change only while the standard was never
     public; a new category clears the values (they belong to the old category's indicators)."""
-    _require(actor, "declarations.change_standard", standard)
+    require(actor, "declarations.change_standard", standard, system=False)
     standard = _lock(standard)
     version = draft_version_of(standard)
     if version is None:
@@ -194,7 +186,7 @@ def standard_update_draft(
 def version_set_values(*, standard: Standard, values: dict[str, str], actor) -> StandardVersion:
     """Store the draft's indicator values, `values` being {indicator code: text}. A blank text
     removes the value; every problem is reported per indicator and nothing is saved."""
-    _require(actor, "declarations.change_standard", standard)
+    require(actor, "declarations.change_standard", standard, system=False)
     standard = _lock(standard)
     version = draft_version_of(standard)
     if version is None:
@@ -238,7 +230,7 @@ def _shared_file(version: StandardVersion) -> bool:
 
 @transaction.atomic
 def version_attach_text(*, standard: Standard, upload, actor) -> StandardVersion:
-    _require(actor, "declarations.change_standard", standard)
+    require(actor, "declarations.change_standard", standard, system=False)
     standard = _lock(standard)
     version = draft_version_of(standard)
     if version is None:
@@ -332,7 +324,7 @@ def standard_publish(
 ) -> Standard:
     """Publish the draft version: it becomes the public content; the previous one is kept as
     superseded history."""
-    _require(actor, "declarations.change_standard", standard)
+    require(actor, "declarations.change_standard", standard, system=False)
     standard = _lock(standard)
     version = draft_version_of(standard)
     if version is None:
@@ -397,7 +389,7 @@ def _current_content(standard: Standard) -> tuple[dict, str, str]:
 @transaction.atomic
 def standard_revise(*, standard: Standard, actor) -> StandardVersion:
     """Start a new version of a public standard, prefilled with the current public content."""
-    _require(actor, "declarations.change_standard", standard)
+    require(actor, "declarations.change_standard", standard, system=False)
     standard = _lock(standard)
     if standard.status != StandardStatus.PUBLIC:
         raise ValidationError(_("只有公开状态的标准可以修订"))
@@ -434,7 +426,7 @@ def _delete_version(version: StandardVersion) -> None:
 def standard_discard_draft(*, standard: Standard, actor) -> Standard | None:
     """Throw away the draft: a never-published standard is deleted; a revision is dropped and
     the public version stays. Returns the standard, or None when it was deleted."""
-    _require(actor, "declarations.change_standard", standard)
+    require(actor, "declarations.change_standard", standard, system=False)
     standard = _lock(standard)
     version = draft_version_of(standard)
     if version is None:
@@ -464,7 +456,7 @@ def standard_discard_draft(*, standard: Standard, actor) -> Standard | None:
 @transaction.atomic
 def standard_abolish(*, standard: Standard, actor, abolished_on: date) -> Standard:
     """废止: the standard stays public, marked abolished from that date, with its history."""
-    _require(actor, "declarations.change_standard", standard)
+    require(actor, "declarations.change_standard", standard, system=False)
     standard = _lock(standard)
     if abolished_on is None:
         raise ValidationError({"abolished_on": _("请填写废止日期")})

@@ -1,13 +1,13 @@
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.core import audit
-from apps.core.workflow import Workflow
+from apps.core.workflow import Workflow, require
 from apps.leaders import services as leader_services
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader
@@ -26,18 +26,13 @@ PLAN = Workflow(
 )
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def plan_generate(
     *, year: int, seed: int, rate: Decimal = DEFAULT_RATE, actor=None
 ) -> SpotCheckPlan:
     """Draw and store the plan for `year`, replacing a draft; an approved plan is final.
     Nothing is written when the draw fails (e.g. too few inspectors)."""
-    _require(actor, "supervision.generate_plan")
+    require(actor, "supervision.generate_plan", superuser=True)
     rate = Decimal(rate)
     if not Decimal(0) <= rate <= Decimal(1):
         raise ValidationError({"rate": _("抽样比例应在 0 到 1 之间")})
@@ -107,7 +102,7 @@ def item_record_result(
 ) -> SpotCheckItem:
     """Record a spot check's result. A failed leader standard loses its leader title, publicly,
     through the leaders service."""
-    _require(actor, "supervision.record_result", item)
+    require(actor, "supervision.record_result", item, superuser=True)
     item = (
         SpotCheckItem.objects.select_for_update().select_related("plan", "standard").get(pk=item.pk)
     )

@@ -15,7 +15,8 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.core.workflow import REGISTRY, SYSTEM, forward_pairs
+from apps.core.workflow import REGISTRY, SYSTEM, forward_pairs, require
+from tests.factories.accounts import UserFactory
 
 ROOT = Path(settings.BASE_DIR)
 WORKFLOWS = {
@@ -162,7 +163,6 @@ def test_the_scan_would_find_a_write_past_the_service():
 @pytest.mark.django_db
 def test_a_move_off_the_table_and_a_move_by_the_wrong_person_are_refused(enterprise_user):
     from apps.supervision.services import PLAN
-    from tests.factories.accounts import UserFactory
 
     class Plan:
         status = "approved"
@@ -187,3 +187,30 @@ def test_docs_workflows_is_the_table_the_code_runs():
     from apps.core.management.commands.describe_workflows import describe
 
     assert (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8") == describe()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who, options, allowed",
+    [
+        ("system", {}, True),
+        ("system", {"system": False}, False),
+        ("enterprise", {}, True),
+        ("superuser", {}, False),  # no bypass: a superuser does not act as an enterprise
+        ("superuser", {"superuser": True}, True),
+        ("other", {}, False),
+    ],
+)
+def test_the_one_permission_check(who, options, allowed, enterprise_user, bureau_user):
+    actor = {
+        "system": None,
+        "enterprise": enterprise_user,
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+        "other": bureau_user,
+    }[who]
+    try:
+        require(actor, "declarations.declare", **options)
+    except PermissionDenied:
+        assert not allowed
+    else:
+        assert allowed
