@@ -25,7 +25,7 @@ from apps.core.workflow import forward_pairs
 from apps.declarations.imports import ENTERPRISE_EXISTS, ENTERPRISE_JOIN
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import VERIFICATION_ALPHABET
-from apps.leaders.services import LEADER, leader_transition_refused
+from apps.leaders.services.titles import LEADER, leader_transition_refused
 
 # A fresh verification code per row (the subquery refers to the row, so it runs per row).
 NEW_CODE = (

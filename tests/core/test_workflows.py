@@ -34,14 +34,19 @@ WORKFLOWS = {
         "evaluators.KeyAreaApplication",
         {"application"},
     ),
-    "leader": ("apps/leaders/services.py", "LEADER", "leaders.Leader", {"leader"}),
+    "leader": ("apps/leaders/services/titles.py", "LEADER", "leaders.Leader", {"leader"}),
     "candidate_list": (
-        "apps/leaders/services.py",
+        "apps/leaders/services/candidate_lists.py",
         "CANDIDATE_LIST",
         "leaders.CandidateList",
         {"candidate_list"},
     ),
-    "objection": ("apps/leaders/services.py", "OBJECTION", "leaders.Objection", {"objection"}),
+    "objection": (
+        "apps/leaders/services/objections.py",
+        "OBJECTION",
+        "leaders.Objection",
+        {"objection"},
+    ),
     "incentive_application": (
         "apps/incentives/services.py",
         "APPLICATION",

@@ -10,7 +10,7 @@ from apps.evaluators import selectors, services
 from apps.evaluators.models import Assessment, KeyAreaApplication, Scheme
 from apps.evaluators.validation import CriterionData
 from apps.experts import services as expert_services
-from apps.leaders.services import ranking_compile
+from apps.leaders.services.rankings import ranking_compile
 from tests.factories.evaluators import (
     AgencyFactory,
     KeyAreaFactory,

@@ -7,7 +7,12 @@ from django.utils import timezone
 from apps.evaluators.models import Assessment, SchemeCriterion
 from apps.experts import services as experts
 from apps.experts.enums import DECISIONS_BY_KIND, Decision
-from apps.leaders import services
+from apps.leaders.services.candidate_lists import (
+    candidate_list_create,
+    candidate_list_send_to_review,
+    candidate_list_transition,
+)
+from apps.leaders.services.rankings import ranking_compile
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.evaluators import (
     StandardFactory,
@@ -40,7 +45,7 @@ def ranked_scheme(
                 score=Decimal(quality[index % len(quality)]),
             )
     if compile:
-        services.ranking_compile(scheme=scheme)
+        ranking_compile(scheme=scheme)
     return scheme
 
 
@@ -63,17 +68,15 @@ def review(target_review, decision=None):
 
 def reviewed_list(scheme, staff):
     expert_pool(scheme.category)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=staff)
-    review(
-        services.candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff)
-    )
+    candidate_list = candidate_list_create(scheme=scheme, actor=staff)
+    review(candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff))
     candidate_list.refresh_from_db()
     return candidate_list
 
 
 def list_in_notice(scheme, staff, *, today=None):
     candidate_list = reviewed_list(scheme, staff)
-    return services.candidate_list_transition(
+    return candidate_list_transition(
         candidate_list=candidate_list,
         to="notice",
         actor=staff,

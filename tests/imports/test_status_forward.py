@@ -18,8 +18,8 @@ from apps.evaluators import services as evaluators
 from apps.evaluators.models import Scheme
 from apps.experts import services as experts
 from apps.experts.models import Expert
-from apps.leaders import services as leaders
 from apps.leaders.models import Leader
+from apps.leaders.services.titles import leaders_expire
 from tests.factories.uscc import make_uscc
 from tests.imports.conftest import USCC_A, USCC_B, snapshot
 
@@ -126,7 +126,7 @@ def test_revoked_leader_is_never_made_active_again(run_import, standards):
 def test_expired_leader_may_be_revoked_but_not_made_active(run_import, standards):
     assert run_import("leaders", leader_file("active")).code == 0
     valid_until = Leader.objects.get().valid_until
-    assert leaders.leaders_expire(today=valid_until + timedelta(days=1)) == 1
+    assert leaders_expire(today=valid_until + timedelta(days=1)) == 1
     outcome = run_import("leaders", leader_file("active"))
     assert outcome.lines == ["row 2, column status: 领跑者状态不能从“已到期”变为“有效”"]
     assert Leader.objects.get().status == "expired"

@@ -18,7 +18,9 @@ MODULES = [
     "apps.enterprises.services",
     "apps.experts.services",
     "apps.evaluators.services",
-    "apps.leaders.services",
+    "apps.leaders.services.titles",
+    "apps.leaders.services.candidate_lists",
+    "apps.leaders.services.objections",
     "apps.supervision.services",
     "apps.incentives.services",
 ]
