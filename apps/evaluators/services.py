@@ -45,8 +45,8 @@ from apps.evaluators.validation import (
     scheme_problems,
     score_problem,
 )
-from apps.experts import services as experts
 from apps.experts.enums import Decision, ReviewKind
+from apps.experts.services.reviews import review_draw
 
 User = get_user_model()
 
@@ -491,7 +491,7 @@ def scheme_start_review(*, scheme: Scheme, size: int, actor, seed: int | None = 
     scheme = Scheme.objects.select_related("agency", "category").get(pk=scheme.pk)
     if scheme.status != SchemeStatus.SUBMITTED:
         raise ValidationError(_("只有已提交的方案可以送专家评审"))
-    review = experts.review_draw(
+    review = review_draw(
         target=scheme,
         kind=ReviewKind.SCHEME,
         title=str(scheme),

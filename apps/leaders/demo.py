@@ -31,8 +31,8 @@ from apps.declarations.validators import decimal_text
 from apps.evaluators import services as evaluators
 from apps.evaluators.enums import CriterionKind, SchemeStatus
 from apps.evaluators.models import AgencyMembership, Scheme
-from apps.experts import services as experts
 from apps.experts.enums import Decision
+from apps.experts.services.reviews import opinion_give
 from apps.leaders.models import CandidateList, Ranking
 from apps.leaders.services.candidate_lists import (
     candidate_list_create,
@@ -228,6 +228,4 @@ def _everyone_decides(review, decision: str, comments: str) -> None:
     """Demo opinions: experts without a portal account are recorded by the seeding script
     (actor None), the demo expert account gives its own."""
     for member in review.members.select_related("expert__user"):
-        experts.opinion_give(
-            member=member, decision=decision, comments=comments, actor=member.expert.user
-        )
+        opinion_give(member=member, decision=decision, comments=comments, actor=member.expert.user)

@@ -26,7 +26,7 @@ WORKFLOWS = {
         "declarations.Standard",
         {"standard"},
     ),
-    "expert": ("apps/experts/services.py", "EXPERT", "experts.Expert", {"expert"}),
+    "expert": ("apps/experts/services/profiles.py", "EXPERT", "experts.Expert", {"expert"}),
     "scheme": ("apps/evaluators/services.py", "SCHEME", "evaluators.Scheme", {"scheme"}),
     "key_area_application": (
         "apps/evaluators/services.py",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.evaluators import services
 from apps.evaluators.models import Assessment, Scheme
-from apps.experts import services as expert_services
+from apps.experts.services.reviews import review_draw
 from tests.factories.enterprises import MembershipFactory
 from tests.factories.evaluators import (
     AgencyFactory,
@@ -73,7 +73,7 @@ def test_staff_reviews_and_expert_workspace(client, bureau_user, django_assert_m
 
     def reviews(n):
         for _ in range(n):
-            expert_services.review_draw(
+            review_draw(
                 target=AgencyFactory(),
                 kind="scheme",
                 title="x",

@@ -9,7 +9,7 @@ from apps.core.models import AuditEntry
 from apps.evaluators import selectors, services
 from apps.evaluators.models import Assessment, KeyAreaApplication, Scheme
 from apps.evaluators.validation import CriterionData
-from apps.experts import services as expert_services
+from apps.experts.services.reviews import opinion_give
 from apps.leaders.services.rankings import ranking_compile
 from tests.factories.evaluators import (
     AgencyFactory,
@@ -138,9 +138,7 @@ def full_review(scheme, bureau_user, decisions):
     for member, (decision, comments) in zip(
         review.members.select_related("expert__user"), decisions, strict=True
     ):
-        expert_services.opinion_give(
-            member=member, decision=decision, comments=comments, actor=member.expert.user
-        )
+        opinion_give(member=member, decision=decision, comments=comments, actor=member.expert.user)
     scheme.refresh_from_db()
     review.refresh_from_db()
     return review

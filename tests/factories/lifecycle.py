@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from apps.evaluators.models import Assessment, SchemeCriterion
-from apps.experts import services as experts
 from apps.experts.enums import DECISIONS_BY_KIND, Decision
+from apps.experts.services.reviews import opinion_give
 from apps.leaders.services.candidate_lists import (
     candidate_list_create,
     candidate_list_send_to_review,
@@ -58,7 +58,7 @@ def review(target_review, decision=None):
     list, 异议成立 for an objection); the review closes with it."""
     decision = decision or DECISIONS_BY_KIND[target_review.kind][0]
     for member in target_review.members.select_related("expert__user"):
-        experts.opinion_give(
+        opinion_give(
             member=member,
             decision=decision,
             comments="" if decision == Decision.APPROVE else "候选依据不足",

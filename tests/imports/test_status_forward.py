@@ -16,8 +16,8 @@ from apps.declarations import services as declarations
 from apps.declarations.models import IndicatorValue, Standard
 from apps.evaluators import services as evaluators
 from apps.evaluators.models import Scheme
-from apps.experts import services as experts
 from apps.experts.models import Expert
+from apps.experts.services.profiles import expert_set_status
 from apps.leaders.models import Leader
 from apps.leaders.services.titles import leaders_expire
 from tests.factories.uscc import make_uscc
@@ -192,14 +192,12 @@ def test_expert_never_moves_back(run_import, stored, new, message):
 def test_expert_import_and_page_give_the_same_message(run_import, bureau_user):
     run_import("experts", expert_file("appointed"))
     with pytest.raises(ValidationError) as error:
-        experts.expert_set_status(
-            expert=Expert.objects.get(), status="recommended", actor=bureau_user
-        )
+        expert_set_status(expert=Expert.objects.get(), status="recommended", actor=bureau_user)
     outcome = run_import("experts", expert_file("recommended"))
     assert outcome.lines == [f"row 2, column status: {error.value.messages[0]}"]
     # Re-appointing a retired expert stays a thing staff do on the page, not by import.
     run_import("experts", expert_file("retired"))
-    experts.expert_set_status(expert=Expert.objects.get(), status="appointed", actor=bureau_user)
+    expert_set_status(expert=Expert.objects.get(), status="appointed", actor=bureau_user)
     assert expert_status() == "appointed"
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.core.models import AuditEntry
-from apps.experts import services as experts
 from apps.experts.enums import Decision
 from apps.experts.models import Review
+from apps.experts.services.reviews import opinion_give
 from apps.leaders.models import Candidate, Objection
 from apps.leaders.services.candidate_lists import (
     candidate_list_create,
@@ -108,12 +108,10 @@ def test_objection_opinion_needs_a_reason_either_way(client_for, bureau_user, ob
         assert response.status_code == 200
         assert "请写明认定异议成立或不成立的理由" in response.content.decode()
     with pytest.raises(ValidationError, match="请写明认定异议成立或不成立的理由"):
-        experts.opinion_give(
-            member=member, decision=Decision.UPHELD, comments="", actor=member.expert.user
-        )
+        opinion_give(member=member, decision=Decision.UPHELD, comments="", actor=member.expert.user)
     # The scheme review's choices are not answers to an objection.
     with pytest.raises(ValidationError, match="请选择评审意见"):
-        experts.opinion_give(
+        opinion_give(
             member=member, decision=Decision.APPROVE, comments="同意", actor=member.expert.user
         )
     member.refresh_from_db()
@@ -124,9 +122,7 @@ def test_objection_without_majority_is_split_and_staff_decide(client_for, bureau
     review = drawn(objection, bureau_user, size=2)
     members = list(review.members.select_related("expert__user"))
     for member, decision in zip(members, ("upheld", "dismissed"), strict=True):
-        experts.opinion_give(
-            member=member, decision=decision, comments="理由", actor=member.expert.user
-        )
+        opinion_give(member=member, decision=decision, comments="理由", actor=member.expert.user)
     review.refresh_from_db()
     assert review.outcome == "split"
     page = client_for(bureau_user).get(f"/staff/objections/{objection.pk}/").content.decode()

@@ -353,8 +353,8 @@ def candidate_list_send_to_review(
 ):
     """Draw experts for the list's review. Experts from a candidate's enterprise or the
     evaluating agency, or who declared a conflict with one, are never drawn."""
-    from apps.experts import services as experts
     from apps.experts.enums import ReviewKind
+    from apps.experts.services.reviews import review_draw
 
     require(actor, "leaders.manage_candidate_lists")
     candidate_list = CandidateList.objects.select_related("scheme__category", "scheme__agency").get(
@@ -368,7 +368,7 @@ def candidate_list_send_to_review(
     usccs = list(
         candidate_list.candidates.values_list("standard__enterprise__uscc", flat=True).distinct()
     )
-    review = experts.review_draw(
+    review = review_draw(
         target=candidate_list,
         kind=ReviewKind.CANDIDATE_LIST,
         title=str(candidate_list),

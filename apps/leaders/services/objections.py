@@ -120,8 +120,8 @@ def _objection_set_status(objection: Objection, to: str, *, actor, **fields) -> 
 @transaction.atomic
 def objection_send_to_review(*, objection: Objection, size: int, actor, seed: int | None = None):
     """Assign the objection to drawn experts (none from the candidate's enterprise)."""
-    from apps.experts import services as experts
     from apps.experts.enums import ReviewKind
+    from apps.experts.services.reviews import review_draw
 
     require(actor, "leaders.manage_candidate_lists")
     objection = (
@@ -134,7 +134,7 @@ def objection_send_to_review(*, objection: Objection, size: int, actor, seed: in
             _("异议“%(status)s”时不能送专家评审") % {"status": objection.get_status_display()}
         )
     scheme = objection.candidate.candidate_list.scheme
-    review = experts.review_draw(
+    review = review_draw(
         target=objection,
         kind=ReviewKind.OBJECTION,
         title=str(objection),

@@ -16,7 +16,7 @@ from apps.core.workflow import REGISTRY, SYSTEM
 MODULES = [
     "apps.declarations.services",
     "apps.enterprises.services",
-    "apps.experts.services",
+    "apps.experts.services.profiles",
     "apps.evaluators.services",
     "apps.leaders.services.titles",
     "apps.leaders.services.candidate_lists",
