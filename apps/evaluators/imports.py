@@ -3,7 +3,7 @@ section 2).
 
 References and per-row rules are SQL checks over the staged rows; a scheme's rules taken
 together (weights, core criteria, thresholds, national values) are the one validation service
-`apps.evaluators.validation`, and schemes are written through `services.scheme_save`, the same
+`apps.evaluators.validation`, and schemes are written through `scheme_save`, the same
 service the evaluators' form uses.
 """
 
@@ -39,9 +39,16 @@ from apps.core.imports import (
 )
 from apps.core.imports.spec import STAGE_RAW
 from apps.core.workflow import forward_pairs
-from apps.evaluators import services
 from apps.evaluators.enums import AgencyKind, AssessmentDecision, CriterionKind, SchemeStatus
 from apps.evaluators.models import Agency, Scheme, default_cutoff
+from apps.evaluators.services.schemes import (
+    CRITERION_FIELDS,
+    SCHEME,
+    SCHEME_MOVES_BACK,
+    scheme_frozen,
+    scheme_save,
+    scheme_transition_refused,
+)
 from apps.evaluators.validation import (
     ONLY_APPROVED,
     ONLY_QUALITATIVE,
@@ -275,7 +282,7 @@ def scheme_rules(cursor, bad_rows: set[int]):
 
 # What an approved scheme freezes, as the import's columns: the scheme's key area and numbers
 # (one value per scheme, reported on its first row) and each criterion's fields. The service
-# (`services.scheme_save`) refuses the same changes; here each is named on its row and column.
+# (`scheme_save`) refuses the same changes; here each is named on its row and column.
 FROZEN_SCHEME_COLUMNS = {
     "year": lambda scheme: scheme.year,
     "category_code": lambda scheme: scheme.category.code,
@@ -306,15 +313,15 @@ def _frozen_problems(scheme, rows, indicators):
                 "column": column,
                 "current": _shown(current(scheme)),
             }
-            yield first["row_no"], column, services.scheme_frozen(code, change)
+            yield first["row_no"], column, scheme_frozen(code, change)
     criteria = {criterion.criterion_code: criterion for criterion in scheme.criteria.all()}
     for row in rows:
         criterion = criteria.get(row["criterion_code"])
         if criterion is None:
             change = _("不能增加评价项 %(criterion)s") % {"criterion": row["criterion_code"]}
-            yield row["row_no"], "criterion_code", services.scheme_frozen(code, change)
+            yield row["row_no"], "criterion_code", scheme_frozen(code, change)
             continue
-        for column in services.CRITERION_FIELDS:
+        for column in CRITERION_FIELDS:
             value = row[column]
             if column == "name" and not value and row["kind"] == CriterionKind.CORE:
                 indicator = indicators.get(row["criterion_code"])
@@ -325,15 +332,15 @@ def _frozen_problems(scheme, rows, indicators):
                     "column": column,
                     "current": _shown(getattr(criterion, column)),
                 }
-                yield row["row_no"], column, services.scheme_frozen(code, change)
+                yield row["row_no"], column, scheme_frozen(code, change)
     missing = sorted(set(criteria) - {row["criterion_code"] for row in rows})
     if missing:
         change = _("不能删除评价项 %(criteria)s") % {"criteria": "、".join(missing)}
-        yield first["row_no"], "criterion_code", services.scheme_frozen(code, change)
+        yield first["row_no"], "criterion_code", scheme_frozen(code, change)
 
 
 def _save(first, criteria, category, agency, indicators, names):
-    return services.scheme_save(
+    return scheme_save(
         agency=agency,
         year=first["year"],
         category=category,
@@ -352,7 +359,7 @@ def _save(first, criteria, category, agency, indicators, names):
 
 
 class SchemeKind(ImportKind):
-    """One row per criterion; written scheme by scheme through `services.scheme_save`."""
+    """One row per criterion; written scheme by scheme through `scheme_save`."""
 
     SCHEME_CHANGED = (
         "sc.year IS DISTINCT FROM s.year OR sc.category_id IS DISTINCT FROM cat.id "
@@ -445,8 +452,8 @@ SCHEMES = register(
         ],
         # draft -> approved, never back; the frozen columns are `scheme_rules`' (§2).
         status_rule=StatusRule(
-            pairs=forward_pairs(services.SCHEME, back=services.SCHEME_MOVES_BACK),
-            message=services.scheme_transition_refused,
+            pairs=forward_pairs(SCHEME, back=SCHEME_MOVES_BACK),
+            message=scheme_transition_refused,
             stored="sc.status",
         ),
         stage_rules=[scheme_rules],

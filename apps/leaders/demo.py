@@ -28,9 +28,9 @@ from apps.declarations.demo import minimal_pdf
 from apps.declarations.enums import StandardStatus, StandardType, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
 from apps.declarations.validators import decimal_text
-from apps.evaluators import services as evaluators
 from apps.evaluators.enums import CriterionKind, SchemeStatus
 from apps.evaluators.models import AgencyMembership, Scheme
+from apps.evaluators.services.scoring import assessment_score
 from apps.experts.enums import Decision
 from apps.experts.services.reviews import opinion_give
 from apps.leaders.models import CandidateList, Ranking
@@ -145,7 +145,7 @@ def _designed_entrants(scheme: Scheme, enterprises) -> None:
         _declare(standard, indicators, values)
         if evaluator is not None:
             for criterion, score in zip(qualitative, scores, strict=False):
-                evaluators.assessment_score(
+                assessment_score(
                     scheme=scheme,
                     standard=standard,
                     criterion=criterion,

@@ -27,9 +27,9 @@ WORKFLOWS = {
         {"standard"},
     ),
     "expert": ("apps/experts/services/profiles.py", "EXPERT", "experts.Expert", {"expert"}),
-    "scheme": ("apps/evaluators/services.py", "SCHEME", "evaluators.Scheme", {"scheme"}),
+    "scheme": ("apps/evaluators/services/schemes.py", "SCHEME", "evaluators.Scheme", {"scheme"}),
     "key_area_application": (
-        "apps/evaluators/services.py",
+        "apps/evaluators/services/agencies.py",
         "KEY_AREA_APPLICATION",
         "evaluators.KeyAreaApplication",
         {"application"},

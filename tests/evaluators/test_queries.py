@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.evaluators import services
 from apps.evaluators.models import Assessment, Scheme
+from apps.evaluators.services.scoring import assessment_score
 from apps.experts.services.reviews import review_draw
 from tests.factories.enterprises import MembershipFactory
 from tests.factories.evaluators import (
@@ -105,7 +105,7 @@ def test_evaluator_workspace_and_scoring(client, django_assert_max_num_queries):
     def standards(n):
         for _ in range(n):
             standard = StandardFactory(category=category)
-            services.assessment_score(
+            assessment_score(
                 scheme=scheme, standard=standard, criterion=q1, score=Decimal(80), actor=evaluator
             )
 

@@ -28,8 +28,8 @@ from apps.accounts.enums import Role
 from apps.core.models import ImportRun
 from apps.declarations.models import Synonym
 from apps.enterprises.models import EnterpriseNameChange
-from apps.evaluators import services as evaluators
 from apps.evaluators.models import Assessment, EvaluatorConflict, SchemeComment, SchemeCriterion
+from apps.evaluators.services.schemes import scheme_start_review
 from apps.experts.models import Review
 from apps.incentives import services as incentives
 from apps.leaders.models import Candidate, Leader, Notification
@@ -228,9 +228,7 @@ def build_world() -> World:
     )
 
     # ---- a scheme in expert review (expert drawn) and its review
-    scheme_in_review_review = evaluators.scheme_start_review(
-        scheme=scheme_submitted, size=3, actor=bureau
-    )
+    scheme_in_review_review = scheme_start_review(scheme=scheme_submitted, size=3, actor=bureau)
     scheme_submitted.refresh_from_db()
     other_review = Review.objects.exclude(members__expert=expert).first()
     assert other_review is None, "every review draws `expert`"

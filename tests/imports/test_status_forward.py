@@ -14,8 +14,8 @@ from django.urls import reverse
 from apps.core.imports import get_import_kind
 from apps.declarations import services as declarations
 from apps.declarations.models import IndicatorValue, Standard
-from apps.evaluators import services as evaluators
 from apps.evaluators.models import Scheme
+from apps.evaluators.services.schemes import scheme_transition
 from apps.experts.models import Expert
 from apps.experts.services.profiles import expert_set_status
 from apps.leaders.models import Leader
@@ -253,7 +253,7 @@ def test_approved_scheme_never_goes_back_to_draft(run_import, agency):
     assert run_import("schemes", scheme_file(scheme_lines())).code == 0
     before = scheme_state()
     with pytest.raises(ValidationError) as error:
-        evaluators.scheme_transition(scheme=Scheme.objects.get(), to="draft", actor=None)
+        scheme_transition(scheme=Scheme.objects.get(), to="draft", actor=None)
     assert error.value.messages == ["方案状态不能从“已批准”变为“草稿”"]
     outcome = run_import("schemes", scheme_file(scheme_lines("draft")))
     assert (outcome.code, outcome.lines) == (

@@ -38,9 +38,9 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
     schemes (taken in id order) make concurrent compiles of a scheme run one after the
     other; a compile interrupted anywhere rolls back whole, so a rerun gives the same result
     as an undisturbed run."""
-    from apps.evaluators import services as evaluator_services
     from apps.evaluators.enums import SchemeStatus
     from apps.evaluators.models import Scheme
+    from apps.evaluators.services.schemes import scheme_results_publish
 
     locked = list(
         Scheme.objects.select_for_update().filter(pk__in=[s.pk for s in schemes]).order_by("pk")
@@ -110,7 +110,7 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
         ranking.save(update_fields=["entrants", "participants"])
         first_results = scheme.results_published_at is None
         # From the first compile on, each enterprise sees its own scores and rejection reasons.
-        evaluator_services.scheme_results_publish(scheme=scheme, actor=compiled_by)
+        scheme_results_publish(scheme=scheme, actor=compiled_by)
         if first_results:
             # Telling every entrant enterprise is its own job after commit: the compile stays
             # set-based work even at national scale.
