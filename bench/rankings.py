@@ -222,10 +222,7 @@ def _clear_if_regenerating(scale: float) -> None:
     refer to them."""
     from django.db import connection, transaction
 
-    from apps.portal.management.commands.generate_scale_data import (
-        STANDARDS_PER_SCALE,
-        generated_standard_count,
-    )
+    from bench.scale_data import STANDARDS_PER_SCALE, generated_standard_count
 
     if generated_standard_count() == max(1, round(STANDARDS_PER_SCALE * scale)):
         return
