@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -120,9 +121,7 @@ def leader_revoke(*, leader: Leader, reason: str, actor, on: date | None = None)
 def leaders_expire(*, today: date | None = None) -> int:
     """Mark every active title past its validity as expired (nightly beat job)."""
     today = today or timezone.localdate()
-    expired = list(
-        Leader.objects.select_for_update().filter(status=LeaderStatus.ACTIVE, valid_until__lt=today)
-    )
+    expired = list(Leader.objects.select_for_update().lapsed_on(today))
     for leader in expired:
         _change_status(leader, LeaderStatus.EXPIRED, actor=None, action="leader.expire")
     return len(expired)
@@ -131,3 +130,14 @@ def leaders_expire(*, today: date | None = None) -> int:
 def leader_valid_until(published_on: date) -> date:
     """A title is valid for `LEADER_VALIDITY_MONTHS` (default 12), the last day included."""
     return published_on + relativedelta(months=settings.LEADER_VALIDITY_MONTHS) - timedelta(days=1)
+
+
+def _valid_until_sql(published_on: str) -> str:
+    months = int(settings.LEADER_VALIDITY_MONTHS)
+    return f"({published_on} + interval '{months} months' - interval '1 day')::date"
+
+
+# The SQL twin of `leader_valid_until` for set-based imports, over the SQL expression of the
+# publication date; lazy, so the setting is read when the statement is built (PostgreSQL
+# clamps month ends as relativedelta does: 2024-02-29 + 12 months is 2025-02-28).
+valid_until_sql = lazy(_valid_until_sql, str)
