@@ -1,7 +1,9 @@
 from celery import shared_task
 from django.db import transaction
 
-from apps.leaders import notifications
+from apps.evaluators.models import Scheme
+from apps.leaders import notifications, selectors
+from apps.leaders.models import Ranking
 from apps.leaders.services.candidate_lists import notices_close
 from apps.leaders.services.jobs import (
     ranking_jobs_queue,
@@ -23,7 +25,6 @@ def compile_scheme(*, scheme_id: int, job_id: int | None = None) -> int | None:
     so that a deployment never strands a queued job; nothing queues it any more."""
     if job_id is not None:
         return ranking_jobs_run(job_ids=[job_id])[0].ranking_id
-    from apps.evaluators.models import Scheme
 
     return ranking_compile(scheme=Scheme.objects.get(pk=scheme_id)).pk
 
@@ -44,8 +45,6 @@ def requeue_stale_jobs() -> int:
 @shared_task(name="leaders.compile_year")
 def compile_year(*, year: int) -> int:
     """Queue one job per approved scheme of the year, compiled in shares."""
-    from apps.leaders import selectors
-
     return len(ranking_jobs_queue(schemes=selectors.schemes_to_compile(year=year)))
 
 
@@ -59,16 +58,12 @@ def purge_retired_rankings() -> int:
 def compile_due() -> int:
     """Daily beat job: compile every approved scheme whose ranking date (cutoff) has passed
     and that has no ranking compiled after it."""
-    from apps.leaders import selectors
-
     return len(ranking_jobs_queue(schemes=selectors.schemes_due_for_compile()))
 
 
 @shared_task(name="leaders.notify_ranking_out")
 def notify_ranking_out(*, scheme_id: int) -> int:
     """Tell each entrant enterprise of the scheme's current ranking that it is out."""
-    from apps.leaders.models import Ranking
-
     ranking = (
         Ranking.objects.filter(scheme_id=scheme_id, is_current=True)
         .select_related("scheme__category")

@@ -36,15 +36,6 @@ from apps.supervision.models import SpotCheckItem
 CACHE_KEY = "portal:statistics:v1:{language}"
 # pg_try_advisory_xact_lock key: one first computation at a time, without Redis.
 COMPUTE_LOCK_ID = 0x5354_4154  # "STAT"
-SECTIONS = [
-    "coverage_year",
-    "coverage_district",
-    "leaders_sector",
-    "leaders_district",
-    "rankings",
-    "spotchecks",
-    "incentives",
-]
 
 
 def _percent(part: int, whole: int) -> str:

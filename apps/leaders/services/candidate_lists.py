@@ -11,6 +11,9 @@ from django.utils.translation import pgettext_lazy
 
 from apps.core import audit, signals
 from apps.core.workflow import SYSTEM, Workflow
+from apps.evaluators.models import Scheme
+from apps.experts.enums import Decision, ReviewKind
+from apps.experts.services.reviews import review_draw
 from apps.leaders import notifications
 from apps.leaders.enums import (
     OPEN_OBJECTION_STATUSES,
@@ -51,7 +54,6 @@ def candidate_list_create(*, scheme, actor) -> CandidateList:
     """Snapshot the candidates of the scheme's current ranking. Recompiling later never
     changes the list, and keeps the ranking it was made from."""
     require(actor, "leaders.manage_candidate_lists")
-    from apps.evaluators.models import Scheme
 
     scheme = Scheme.objects.select_for_update().select_related("category").get(pk=scheme.pk)
     ranking = Ranking.objects.filter(scheme=scheme, is_current=True).first()
@@ -353,9 +355,6 @@ def candidate_list_send_to_review(
 ):
     """Draw experts for the list's review. Experts from a candidate's enterprise or the
     evaluating agency, or who declared a conflict with one, are never drawn."""
-    from apps.experts.enums import ReviewKind
-    from apps.experts.services.reviews import review_draw
-
     require(actor, "leaders.manage_candidate_lists")
     candidate_list = CandidateList.objects.select_related("scheme__category", "scheme__agency").get(
         pk=candidate_list.pk
@@ -387,8 +386,6 @@ def candidate_list_send_to_review(
 def candidate_list_review_closed(*, review, actor) -> None:
     """The experts' majority decides: approve → reviewed (ready for notice); otherwise the
     list is returned with the experts' comments."""
-    from apps.experts.enums import Decision
-
     candidate_list = CandidateList.objects.get(pk=review.object_id)
     if review.outcome == Decision.APPROVE:
         candidate_list_transition(

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from apps.core import audit
+from apps.evaluators.enums import SchemeStatus
 from apps.leaders.enums import JobStatus
 from apps.leaders.models import RankingJob
 from apps.leaders.services.common import is_user, require
@@ -26,7 +27,7 @@ def ranking_jobs_queue(*, schemes, actor=None) -> list[RankingJob]:
     entrants in one pass (`shares_by_entrants`, `ranking_jobs_run`): one task per scheme
     would pass over the indicator values once per scheme. The tasks start after this
     commits."""
-    from apps.leaders.tasks import compile_jobs
+    from apps.leaders.tasks import compile_jobs  # tasks import this module: a real cycle
 
     require(actor, "leaders.compile_rankings")
     schemes = list({scheme.pk: scheme for scheme in schemes}.values())
@@ -54,8 +55,6 @@ def ranking_jobs_run(*, job_ids) -> list[RankingJob]:
     the jobs compiled together, since their compile rolls back whole. The status rows commit
     on their own so staff see progress while the compile runs; a worker killed mid-run leaves
     `running`, and the redelivered task simply runs the jobs again."""
-    from apps.evaluators.enums import SchemeStatus
-
     running = RankingJob.objects.filter(pk__in=job_ids)
     running.update(
         status=JobStatus.RUNNING,
@@ -109,7 +108,7 @@ def ranking_jobs_requeue_stale(*, now=None) -> list[int]:
     worker gone without redelivery): `queued` longer than JOB_STALE_AFTER, or `running`
     longer than the task's hard time limit (no worker can still be on it). A job run twice
     compiles the same ranking again, so a needless resend costs time, never correctness."""
-    from apps.leaders.tasks import compile_jobs
+    from apps.leaders.tasks import compile_jobs  # tasks import this module: a real cycle
 
     now = now or timezone.now()
     stale = RankingJob.objects.filter(

@@ -11,6 +11,9 @@ from django.utils.translation import pgettext_lazy
 
 from apps.core import audit
 from apps.core.workflow import SYSTEM, Workflow
+from apps.declarations.validators import validate_pdf
+from apps.experts.enums import ReviewKind
+from apps.experts.services.reviews import review_draw
 from apps.leaders import notifications
 from apps.leaders.enums import (
     CandidateListStatus,
@@ -50,8 +53,6 @@ def objection_file(
     today: date | None = None,
 ) -> Objection:
     """Anyone files an objection against an active candidate while the notice runs."""
-    from apps.declarations.validators import validate_pdf
-
     today = today or timezone.localdate()
     candidate = (
         Candidate.objects.select_for_update(of=("self",))
@@ -120,9 +121,6 @@ def _objection_set_status(objection: Objection, to: str, *, actor, **fields) -> 
 @transaction.atomic
 def objection_send_to_review(*, objection: Objection, size: int, actor, seed: int | None = None):
     """Assign the objection to drawn experts (none from the candidate's enterprise)."""
-    from apps.experts.enums import ReviewKind
-    from apps.experts.services.reviews import review_draw
-
     require(actor, "leaders.manage_candidate_lists")
     objection = (
         Objection.objects.select_for_update(of=("self",))

@@ -11,6 +11,11 @@ from django.db import connection, connections, models, transaction
 from django.utils.translation import gettext as _
 
 from apps.core import audit
+from apps.declarations.enums import StandardStatus
+from apps.declarations.models import Standard
+from apps.evaluators.enums import SchemeStatus
+from apps.evaluators.models import Scheme, SchemeCriterion
+from apps.evaluators.services.schemes import scheme_results_publish
 from apps.leaders import ranking_sql
 from apps.leaders.models import CandidateList, Ranking
 from apps.leaders.services.common import is_user
@@ -38,10 +43,6 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
     schemes (taken in id order) make concurrent compiles of a scheme run one after the
     other; a compile interrupted anywhere rolls back whole, so a rerun gives the same result
     as an undisturbed run."""
-    from apps.evaluators.enums import SchemeStatus
-    from apps.evaluators.models import Scheme
-    from apps.evaluators.services.schemes import scheme_results_publish
-
     locked = list(
         Scheme.objects.select_for_update().filter(pk__in=[s.pk for s in schemes]).order_by("pk")
     )
@@ -114,7 +115,7 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
         if first_results:
             # Telling every entrant enterprise is its own job after commit: the compile stays
             # set-based work even at national scale.
-            from apps.leaders.tasks import notify_ranking_out
+            from apps.leaders.tasks import notify_ranking_out  # real cycle: tasks import this
 
             notify_ranking_out.delay_on_commit(scheme_id=scheme.pk)
         audit.record(
@@ -159,9 +160,6 @@ def rankings_compile_parallel(*, schemes, actor=None, workers: int | None = None
 def shares_by_entrants(schemes, workers: int) -> list[list]:
     """Split schemes into at most `workers` non-empty shares of about equal entrants (the
     public standards of each scheme's category): largest first, each to the lightest share."""
-    from apps.declarations.enums import StandardStatus
-    from apps.declarations.models import Standard
-
     if workers <= 1 or len(schemes) <= 1:
         return [list(schemes)] if schemes else []
     sizes = dict(
@@ -184,8 +182,6 @@ def _core_criteria_arrays(scheme_ids) -> tuple[dict[str, list], dict[int, list[s
     """The schemes' core criteria as parallel arrays for `CORE_PER_STANDARD`: weights in
     whole cents (weights have two decimal places) and each criterion's slot value 4^slot
     (slot: its place among its scheme's core criteria, by position)."""
-    from apps.evaluators.models import SchemeCriterion
-
     criteria = (
         SchemeCriterion.objects.filter(scheme_id__in=scheme_ids, kind="core")
         .select_related("indicator")
@@ -235,8 +231,6 @@ def _scores_common_multiple(cursor, scheme_ids) -> int:
 
 
 def _qualitative_criteria(scheme_ids) -> list:
-    from apps.evaluators.models import SchemeCriterion
-
     return list(SchemeCriterion.objects.filter(scheme_id__in=scheme_ids, kind="qualitative"))
 
 
@@ -246,7 +240,7 @@ def _retire_current_ranking(scheme) -> None:
     made from it: the compile itself only flips a flag."""
     retired = Ranking.objects.filter(scheme=scheme, is_current=True).update(is_current=False)
     if retired:
-        from apps.leaders.tasks import purge_retired_rankings
+        from apps.leaders.tasks import purge_retired_rankings  # real cycle: tasks import this
 
         purge_retired_rankings.delay_on_commit()
 
