@@ -97,3 +97,27 @@ def test_the_size_rule_counts_lines_and_accepts_a_stated_reason(tmp_path, monkey
     short = tmp_path / "short.py"
     short.write_text(long_body[: -len("x = 1\n") * 2], encoding="utf-8")
     assert _oversized(short) is None
+
+
+def test_function_level_imports_break_a_real_cycle_and_say_so():
+    """An import inside a function hides a dependency: under apps/ it stands only where a
+    module-level import would be a cycle (a comment on the line says so), or in
+    `AppConfig.ready`, which connects receivers once the apps are loaded."""
+    offenders = []
+    for path in sorted(ROOT.glob("apps/**/*.py")):
+        if "migrations" in path.parts:
+            continue
+        source = _text(path)
+        lines = source.splitlines()
+        for function in ast.walk(ast.parse(source)):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if function.name == "ready":
+                continue
+            offenders += [
+                f"{path.relative_to(ROOT)}:{node.lineno}"
+                for node in ast.walk(function)
+                if isinstance(node, ast.Import | ast.ImportFrom)
+                and "cycle" not in lines[node.end_lineno - 1]
+            ]
+    assert offenders == []
