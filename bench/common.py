@@ -25,12 +25,7 @@ def setup_django() -> None:
 
 def ensure_scale_data(scale: float, seed: int) -> dict:
     """Generate the national-scale data set unless exactly this scale is already loaded."""
-    from django.core.management import call_command
-
-    from apps.portal.management.commands.generate_scale_data import (
-        STANDARDS_PER_SCALE,
-        generated_standard_count,
-    )
+    from bench.scale_data import STANDARDS_PER_SCALE, generate, generated_standard_count
 
     wanted = max(1, round(STANDARDS_PER_SCALE * scale))
     have = generated_standard_count()
@@ -38,7 +33,7 @@ def ensure_scale_data(scale: float, seed: int) -> dict:
         return {"generated": False, "standards": have, "seconds": 0.0}
     clear_bench_fixtures(scale)
     started = time.monotonic()
-    call_command("generate_scale_data", scale=scale, seed=seed, replace=True)
+    generate(scale=scale, seed=seed, replace=True)
     return {
         "generated": True,
         "standards": wanted,

@@ -171,8 +171,8 @@ def measure_all(urls: dict[str, tuple[str, Path | None]]) -> dict:
 
 def _bench_ranking(seed: int) -> str | None:
     """The largest bench ranking (bench/rankings.py's schemes), compiled if it is not yet."""
-    from apps.leaders import services
     from apps.leaders.models import Ranking
+    from apps.leaders.services.rankings import ranking_compile
     from bench.rankings import YEAR, ensure_schemes
 
     ensure_schemes(seed)
@@ -180,7 +180,7 @@ def _bench_ranking(seed: int) -> str | None:
     if scheme is None:
         return None
     if not Ranking.objects.filter(scheme=scheme, is_current=True).exists():
-        services.ranking_compile(scheme=scheme)
+        ranking_compile(scheme=scheme)
     return scheme.scheme_code
 
 

@@ -222,10 +222,7 @@ def _clear_if_regenerating(scale: float) -> None:
     refer to them."""
     from django.db import connection, transaction
 
-    from apps.portal.management.commands.generate_scale_data import (
-        STANDARDS_PER_SCALE,
-        generated_standard_count,
-    )
+    from bench.scale_data import STANDARDS_PER_SCALE, generated_standard_count
 
     if generated_standard_count() == max(1, round(STANDARDS_PER_SCALE * scale)):
         return
@@ -249,12 +246,16 @@ def run(*, scale: float, seed: int) -> dict:
     setup = ensure_schemes(seed)
     schemes = list(Scheme.objects.filter(year=YEAR, status="approved").order_by("scheme_code"))
 
-    from apps.leaders import services
+    from apps.leaders.services.rankings import (
+        rankings_compile,
+        rankings_compile_parallel,
+        rankings_purge_retired,
+    )
 
     def purge() -> None:
         # What the purge job does after each compile's commit, outside the compile's time.
         started = time.monotonic()
-        services.rankings_purge_retired()
+        rankings_purge_retired()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE leaders_rankingentry")
         purge_seconds.append(time.monotonic() - started)
@@ -263,13 +264,13 @@ def run(*, scale: float, seed: int) -> dict:
     purge_seconds = []
     # For comparison: the whole year as one transaction (`compile_rankings --workers 1`).
     started = time.monotonic()
-    services.rankings_compile(schemes=schemes)
+    rankings_compile(schemes=schemes)
     one_transaction_seconds = time.monotonic() - started
     purge()
     for _ in range(REPEATS):
         started = time.monotonic()
         # What `compile_rankings --year` runs: RANKING_COMPILE_WORKERS concurrent shares.
-        services.rankings_compile_parallel(schemes=schemes, workers=WORKERS)
+        rankings_compile_parallel(schemes=schemes, workers=WORKERS)
         compile_seconds.append(time.monotonic() - started)
         purge()
         started = time.monotonic()

@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.common import setup_django  # noqa: E402
 
-SKIP = {"run", "common", "__init__", "wsgi", "urls"}
+SKIP = {"run", "common", "__init__", "wsgi", "urls", "scale_data"}
 
 
 def modules(only: list[str] | None) -> list[str]:

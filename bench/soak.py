@@ -66,22 +66,24 @@ def _open_a_notice():
     (review approved by the drawn experts), so the soak can post objections."""
     from django.contrib.auth import get_user_model
 
-    from apps.leaders import services
     from apps.leaders.demo import _everyone_approves
     from apps.leaders.models import CandidateList, Ranking
+    from apps.leaders.services.candidate_lists import (
+        candidate_list_create,
+        candidate_list_send_to_review,
+        candidate_list_transition,
+    )
 
     staff = get_user_model().objects.filter(role="bureau", is_active=True).first()
     listed = CandidateList.objects.values("scheme_id")
     ranking = Ranking.objects.filter(is_current=True).exclude(scheme_id__in=listed).first()
     if staff is None or ranking is None:
         return None
-    candidate_list = services.candidate_list_create(scheme=ranking.scheme, actor=staff)
+    candidate_list = candidate_list_create(scheme=ranking.scheme, actor=staff)
     _everyone_approves(
-        services.candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff)
+        candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff)
     )
-    return services.candidate_list_transition(
-        candidate_list=candidate_list, to="notice", actor=staff
-    ).pk
+    return candidate_list_transition(candidate_list=candidate_list, to="notice", actor=staff).pk
 
 
 def prepare(*, open_notice: bool = False) -> tuple[list[int], int | None]:

@@ -1,6 +1,8 @@
 """Login lockout glue for django-axes."""
 
 from axes.backends import AxesBackend
+from django.conf import settings
+from django.shortcuts import render
 
 
 def axes_username(request, credentials) -> str:
@@ -23,9 +25,6 @@ class LockoutBackend(AxesBackend):
 
 def locked_out(request, original_response, credentials):
     """The page a locked-out login gets: what happened, for how long, and what to do."""
-    from django.conf import settings
-    from django.shortcuts import render
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)

@@ -3,6 +3,7 @@ page, rate-limited login and password reset, and invitations: the invited person
 set-password page and the staff's list of invitations not yet accepted (docs/security.md)."""
 
 import time
+from base64 import b32encode
 
 import segno
 from django.conf import settings
@@ -155,8 +156,6 @@ def two_factor(request):
 
 
 def _base32(device) -> str:
-    from base64 import b32encode
-
     text = b32encode(device.bin_key).decode()
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 

@@ -5,9 +5,6 @@ from django.db import transaction
 from apps.catalog.models import Category, Indicator, KeyArea
 from apps.core import audit
 
-CATEGORY_FIELDS = ["name", "sector", "kind"]
-INDICATOR_FIELDS = ["name", "unit", "direction", "national_value", "international_value"]
-
 
 def _upsert(model, lookup: dict, fields: dict, *, actor, action: str):
     """Create or update one row by its natural key, auditing what changed."""
@@ -32,19 +29,6 @@ def _upsert(model, lookup: dict, fields: dict, *, actor, action: str):
         obj.save()
         audit.record(actor=actor, action=f"{action}.update", target=obj, changes=changes)
     return obj, False
-
-
-@transaction.atomic
-def category_upsert(
-    *, code: str, name: str, sector: str, kind: str = "product", actor=None
-) -> Category:
-    return _upsert(
-        Category,
-        {"code": code},
-        {"name": name, "sector": sector, "kind": kind},
-        actor=actor,
-        action="category",
-    )[0]
 
 
 @transaction.atomic

@@ -58,7 +58,7 @@ def notify_people(
         rows.append(InboxMessage(recipient=user, email=email, subject=subject, body=body, url=url))
     InboxMessage.objects.bulk_create(rows)
     if rows:
-        from apps.core.tasks import send_inbox  # the task module imports this one
+        from apps.core.tasks import send_inbox  # real cycle: core.tasks imports this
 
         transaction.on_commit(send_inbox.delay)
     return rows

@@ -1,10 +1,13 @@
 import functools
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.uploads import random_name
 
 
 @functools.cache
@@ -67,10 +70,6 @@ class AuditEntry(models.Model):
 
 def import_file_path(instance: "ImportRun", filename: str) -> str:
     # Random stored name; the user's filename is kept in `file_name` for display only.
-    from pathlib import PurePosixPath
-
-    from apps.core.uploads import random_name
-
     extension = PurePosixPath(filename.lower()).suffix
     return random_name("imports", extension if extension in {".csv", ".xlsx"} else ".bin")
 

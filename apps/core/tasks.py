@@ -4,7 +4,7 @@ twice does nothing the second time; writes also hold a per-kind database lock.""
 
 from celery import shared_task
 
-from apps.core import inbox
+from apps.core import audit_archive, inbox
 from apps.core.imports import services
 from apps.core.models import ImportRun
 
@@ -36,6 +36,4 @@ def send_inbox() -> int:
 @shared_task(name="core.archive_audit")
 def archive_audit() -> int:
     """Monthly: every finished month of the audit log not yet archived (apps/core/audit_archive)."""
-    from apps.core import audit_archive
-
     return len(audit_archive.archive_due())

@@ -1,3 +1,4 @@
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,8 +20,6 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    import redis
-
     try:
         client = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1

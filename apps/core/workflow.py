@@ -136,14 +136,6 @@ class Workflow:
         ]
 
 
-def workflow_of(obj) -> Workflow | None:
-    model = type(obj)
-    for workflow in REGISTRY.values():
-        if getattr(workflow.states, "model", None) is model:
-            return workflow
-    return None
-
-
 # ---------------------------------------------------------------------------------------------
 # Imports (CONTRACT.md §2: statuses move only forward). An import writes a status directly,
 # without walking the workflow step by step, so what it may write is derived from the same

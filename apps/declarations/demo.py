@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.catalog import services as catalog
 from apps.catalog.models import Category, Indicator
+from apps.declarations import services
 from apps.declarations.enums import StandardStatus, StandardType, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
 from apps.declarations.validators import decimal_text
@@ -140,8 +141,6 @@ def load(enterprises, *, demo_user=None, per_enterprise: int = 2) -> int:
 
 def _workspace_draft(enterprise, user, category) -> int:
     """A half-finished declaration, so the demo workspace shows a next step."""
-    from apps.declarations import services
-
     number = f"Q/BJ001 900-{timezone.localdate().year}"
     if Standard.objects.filter(enterprise=enterprise, standard_no=number).exists():
         return 0

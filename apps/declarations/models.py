@@ -7,6 +7,8 @@ and text file), so history stays visible after a change. A change to a published
 prepared as a draft version and becomes current only when published.
 """
 
+import uuid
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -115,8 +117,6 @@ class IndicatorValue(models.Model):
 
 def standard_text_path(instance: "StandardVersion", filename: str) -> str:
     # Random name, no user-supplied path parts: files are served only through a view.
-    import uuid
-
     return f"standards/{instance.standard_id}/{uuid.uuid4().hex}.pdf"
 
 

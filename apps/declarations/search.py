@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from django.contrib.postgres.search import SearchVectorField
+from django.db import connection
 from django.db.models import CharField, Lookup, OuterRef, Q, QuerySet, Subquery, TextField
+
+from apps.enterprises.models import Enterprise
 
 
 def escape_like(text: str) -> str:
@@ -101,8 +104,6 @@ def _with_enterprise_name(queryset: QuerySet) -> QuerySet:
     """The enterprise name as a correlated scalar subquery: one primary-key lookup, made only
     for rows whose own fields do not match. (A join or an EXISTS lets the planner hash the
     whole enterprise table against the pattern, which costs a full scan of it.)"""
-    from apps.enterprises.models import Enterprise
-
     return queryset.alias(
         search_enterprise_name=Subquery(
             Enterprise.objects.filter(pk=OuterRef("enterprise_id")).order_by().values("name")[:1],
@@ -149,8 +150,6 @@ def selective_tsquery(q: str) -> str:
     """The tsquery of q's SELECTIVE_TERMS rarest bigrams, computed once per search and then
     passed as a constant (a STABLE function in the query itself would be re-evaluated on
     every recheck of a lossy bitmap page)."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT declarations_search_query_selective(%s, %s)::text", [q, SELECTIVE_TERMS]

@@ -35,7 +35,7 @@ class AgencyMembershipAdmin(AuditedModelAdmin):
     raw_id_fields = ["user", "agency"]
 
 
-# Applications, schemes and scores each have their workflow (evaluators/services.py: decided
+# Applications, schemes and scores each have their workflow (evaluators/services/: decided
 # by bureau staff, reviewed by experts, scored by evaluators); the admin only shows them.
 @admin.register(KeyAreaApplication)
 class KeyAreaApplicationAdmin(ViewOnlyAdmin):

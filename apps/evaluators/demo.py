@@ -12,9 +12,12 @@ from django.utils import timezone
 from apps.catalog.enums import Direction
 from apps.catalog.models import Category, KeyArea
 from apps.core.uscc import check_character
-from apps.evaluators import selectors, services
+from apps.evaluators import selectors
 from apps.evaluators.enums import AgencyKind, ApplicationStatus, CriterionKind, SchemeStatus
 from apps.evaluators.models import Agency, AgencyMembership, KeyAreaApplication, Scheme
+from apps.evaluators.services.agencies import agency_save
+from apps.evaluators.services.schemes import scheme_save, scheme_transition
+from apps.evaluators.services.scoring import assessment_score
 from apps.evaluators.validation import CriterionData
 
 DEMO_EVALUATOR_EMAIL = "evaluator@demo.leaders.cn"
@@ -65,7 +68,7 @@ def criteria_for(category: Category) -> list[CriterionData]:
 def load() -> Agency:
     """Idempotent: existing demo rows are kept as they are."""
     year = timezone.localdate().year
-    agency, _created = services.agency_save(
+    agency, _created = agency_save(
         uscc=agency_uscc(),
         name="北京市标准化协会",
         kind=AgencyKind.ASSOCIATION,
@@ -94,7 +97,7 @@ def load() -> Agency:
         scheme_code = f"{year}-{code}-01"
         if category is None or Scheme.objects.filter(scheme_code=scheme_code).exists():
             continue
-        scheme, _ = services.scheme_save(
+        scheme, _ = scheme_save(
             agency=agency,
             year=year,
             category=category,
@@ -105,7 +108,7 @@ def load() -> Agency:
             actor=None,
         )
         if code in SUBMITTED:
-            services.scheme_transition(scheme=scheme, to=SchemeStatus.SUBMITTED, actor=None)
+            scheme_transition(scheme=scheme, to=SchemeStatus.SUBMITTED, actor=None)
         elif evaluator is not None:
             _score(scheme, evaluator)
     return agency
@@ -117,7 +120,7 @@ def _score(scheme: Scheme, evaluator) -> None:
     criteria = selectors.qualitative_criteria(scheme)
     for standard in selectors.entrants_for_evaluator(scheme, evaluator):
         for criterion in criteria:
-            services.assessment_score(
+            assessment_score(
                 scheme=scheme,
                 standard=standard,
                 criterion=criterion,

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from apps.accounts.enums import Role
 from apps.catalog.models import Category
 from apps.core.uscc import check_character
-from apps.experts import services
 from apps.experts.enums import ExpertRole, ExpertStatus
 from apps.experts.models import Expert
+from apps.experts.services.profiles import expert_save
 
 DEMO_EXPERT_EMAIL = "expert@demo.leaders.cn"
 POOL = [
@@ -59,7 +59,7 @@ def load() -> list[Expert]:
     specialties = list(Category.objects.all())
     experts = []
     for serial, (email, name, organisation, title, roles) in enumerate(POOL, start=1):
-        expert, _created = services.expert_save(
+        expert, _created = expert_save(
             email=email,
             name=name,
             organisation=organisation,

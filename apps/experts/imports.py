@@ -23,7 +23,7 @@ from apps.core.imports import (
 from apps.core.imports.parsers import copy_text
 from apps.core.workflow import forward_pairs
 from apps.experts.enums import ExpertRole, ExpertStatus
-from apps.experts.services import (
+from apps.experts.services.profiles import (
     EXPERT,
     EXPERT_MOVES_BACK,
     expert_transition_refused,

@@ -11,9 +11,18 @@ from apps.accounts.services import account_state
 from apps.core import audit
 from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required, rule_required
-from apps.experts import selectors, services
+from apps.experts import selectors
 from apps.experts.forms import AccountLinkForm, ConflictForm, ExpertForm, OpinionForm, StatusForm
 from apps.experts.models import Expert, Review, ReviewMember
+from apps.experts.services import reviews
+from apps.experts.services.profiles import (
+    conflict_declare,
+    expert_account_create,
+    expert_account_link,
+    expert_save,
+    expert_set_status,
+)
+from apps.experts.services.reviews import opinion_give, seat_may_be_redrawn
 
 # ---------------------------------------------------------------- staff
 
@@ -23,7 +32,7 @@ def expert_list(request):
     form = ExpertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            expert, created = services.expert_save(actor=request.user, **form.cleaned_data)
+            expert, created = expert_save(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -69,7 +78,7 @@ def expert_detail(request, pk):
     link_form = AccountLinkForm(request.POST if action == "account_link" else None)
     if action == "status" and form.is_valid():
         try:
-            expert = services.expert_set_status(
+            expert = expert_set_status(
                 expert=expert, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
@@ -80,7 +89,7 @@ def expert_detail(request, pk):
             return redirect("experts:expert_detail", pk=expert.pk)
     elif action == "account_create":
         try:
-            services.expert_account_create(expert=expert, actor=request.user, request=request)
+            expert_account_create(expert=expert, actor=request.user, request=request)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -92,9 +101,7 @@ def expert_detail(request, pk):
         return redirect("experts:expert_detail", pk=expert.pk)
     elif action == "account_link" and link_form.is_valid():
         try:
-            user = services.expert_account_link(
-                expert=expert, actor=request.user, **link_form.cleaned_data
-            )
+            user = expert_account_link(expert=expert, actor=request.user, **link_form.cleaned_data)
         except ValidationError as error:
             add_service_errors(link_form, error)
         else:
@@ -132,7 +139,7 @@ def review_detail(request, pk):
         {
             "review": review,
             "members": [
-                (member, services.seat_may_be_redrawn(member, review))
+                (member, seat_may_be_redrawn(member, review))
                 for member in review.members.select_related("expert")
             ],
             "pool": [pool[pk] for pk in review.pool if pk in pool],
@@ -154,7 +161,7 @@ def workspace(request):
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.conflict_declare(expert=expert, actor=request.user, **form.cleaned_data)
+            conflict_declare(expert=expert, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -194,7 +201,7 @@ def review_opinion(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.opinion_give(member=member, actor=request.user, **form.cleaned_data)
+            opinion_give(member=member, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -212,7 +219,7 @@ def review_opinion(request, pk):
 def review_seat_redraw(request, pk, member_pk):
     member = get_object_or_404(ReviewMember, pk=member_pk, review_id=pk)
     try:
-        seat = services.review_seat_redraw(member=member, actor=request.user)
+        seat = reviews.review_seat_redraw(member=member, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

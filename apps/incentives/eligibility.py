@@ -12,7 +12,6 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from apps.core.uscc import is_beijing
-from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader
 
 
@@ -32,12 +31,8 @@ def active_titles(enterprise, day: date) -> list[Leader]:
     if enterprise is None:
         return []
     return list(
-        Leader.objects.filter(
-            standard__enterprise=enterprise,
-            status=LeaderStatus.ACTIVE,
-            published_on__lte=day,
-            valid_until__gte=day,
-        )
+        Leader.objects.active_on(day)
+        .filter(standard__enterprise=enterprise)
         .select_related("category", "standard")
         .order_by("-year", "category__code", "standard__standard_no")
     )

@@ -12,19 +12,16 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from apps.core.signals import leader_list_published
+from apps.incentives import services
 from apps.leaders.models import Leader
 
 
 @receiver(post_save, sender=Leader, dispatch_uid="incentives_credit_on_leader_save")
 def on_leader_saved(sender, instance, **kwargs):
-    from apps.incentives import services
-
     leader_id = instance.pk
     transaction.on_commit(lambda: services.credit_records_sync(leader_ids=[leader_id]))
 
 
 @receiver(leader_list_published, dispatch_uid="incentives_credit_on_list_published")
 def on_leader_list_published(sender, **kwargs):
-    from apps.incentives import services
-
     transaction.on_commit(lambda: services.credit_records_sync())

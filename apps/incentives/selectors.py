@@ -7,7 +7,6 @@ from apps.incentives import eligibility
 from apps.incentives.enums import ApplicationStatus, PilotTag, ProviderKind
 from apps.incentives.models import Application, CreditRecord, EnterprisePilot, Programme
 from apps.incentives.rules import provider_id_of
-from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader
 
 
@@ -88,9 +87,7 @@ def application_detail(pk: int) -> Application:
 def feed_active_leaders(day: date) -> QuerySet[Leader]:
     """The active-leader feed: titles valid on `day`, with their verification codes."""
     return (
-        Leader.objects.filter(
-            status=LeaderStatus.ACTIVE, published_on__lte=day, valid_until__gte=day
-        )
+        Leader.objects.active_on(day)
         .select_related("category", "standard__enterprise")
         .order_by("standard__enterprise__uscc", "standard__standard_no", "-year")
     )

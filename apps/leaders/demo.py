@@ -28,13 +28,23 @@ from apps.declarations.demo import minimal_pdf
 from apps.declarations.enums import StandardStatus, StandardType, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
 from apps.declarations.validators import decimal_text
-from apps.evaluators import services as evaluators
 from apps.evaluators.enums import CriterionKind, SchemeStatus
 from apps.evaluators.models import AgencyMembership, Scheme
-from apps.experts import services as experts
+from apps.evaluators.services.scoring import assessment_score
 from apps.experts.enums import Decision
-from apps.leaders import services
+from apps.experts.services.reviews import opinion_give
 from apps.leaders.models import CandidateList, Ranking
+from apps.leaders.services.candidate_lists import (
+    candidate_list_create,
+    candidate_list_send_to_review,
+    candidate_list_transition,
+)
+from apps.leaders.services.objections import (
+    objection_decide,
+    objection_file,
+    objection_send_to_review,
+)
+from apps.leaders.services.rankings import ranking_compile
 
 # (category code, run the whole lifecycle to publication?)
 SCHEMES = [("C-AC", True), ("C-RICE", False)]
@@ -64,7 +74,7 @@ def load(enterprises, *, staff=None) -> dict[str, str]:
         if scheme is None or Ranking.objects.filter(scheme=scheme).exists():
             continue
         _designed_entrants(scheme, enterprises)
-        services.ranking_compile(scheme=scheme, actor=staff)
+        ranking_compile(scheme=scheme, actor=staff)
         done[code] = "compiled"
         if publish and not CandidateList.objects.filter(scheme=scheme).exists():
             _publish(scheme, staff)
@@ -135,7 +145,7 @@ def _designed_entrants(scheme: Scheme, enterprises) -> None:
         _declare(standard, indicators, values)
         if evaluator is not None:
             for criterion, score in zip(qualitative, scores, strict=False):
-                evaluators.assessment_score(
+                assessment_score(
                     scheme=scheme,
                     standard=standard,
                     criterion=criterion,
@@ -175,15 +185,15 @@ def _publish(scheme: Scheme, staff) -> CandidateList:
     objection upheld against the last candidate, publication the day after the notice."""
     today = timezone.localdate()
     start = today - datetime.timedelta(days=scheme.notice_days + 10)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=staff)
+    candidate_list = candidate_list_create(scheme=scheme, actor=staff)
     _everyone_approves(
-        services.candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff)
+        candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff)
     )
-    candidate_list = services.candidate_list_transition(
+    candidate_list = candidate_list_transition(
         candidate_list=candidate_list, to="notice", actor=staff, today=start
     )
     target = candidate_list.candidates.order_by("-position").first()
-    objection = services.objection_file(
+    objection = objection_file(
         candidate=target,
         name="北京某检测技术有限公司",
         contact="010-00000000",
@@ -191,18 +201,18 @@ def _publish(scheme: Scheme, staff) -> CandidateList:
         today=start + datetime.timedelta(days=2),
     )
     _everyone_decides(
-        services.objection_send_to_review(objection=objection, size=3, actor=staff),
+        objection_send_to_review(objection=objection, size=3, actor=staff),
         Decision.UPHELD,
         "检测报告可信，声明的核心指标值与产品实测不符，异议成立。",
     )
-    services.objection_decide(
+    objection_decide(
         objection=objection,
         upheld=True,
         finding="经专家复核检测报告，该标准声明的核心指标值与产品实测不符，取消其候选资格。",
         actor=staff,
         today=start + datetime.timedelta(days=5),
     )
-    return services.candidate_list_transition(
+    return candidate_list_transition(
         candidate_list=candidate_list,
         to="published",
         actor=staff,
@@ -218,6 +228,4 @@ def _everyone_decides(review, decision: str, comments: str) -> None:
     """Demo opinions: experts without a portal account are recorded by the seeding script
     (actor None), the demo expert account gives its own."""
     for member in review.members.select_related("expert__user"):
-        experts.opinion_give(
-            member=member, decision=decision, comments=comments, actor=member.expert.user
-        )
+        opinion_give(member=member, decision=decision, comments=comments, actor=member.expert.user)

@@ -1,6 +1,7 @@
 """Import/export kind `leaders` (CONTRACT.md §2: lists published elsewhere, e.g. the national
 list) and export kind `ranking` (§5)."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.imports import CATEGORY_CODE, CATEGORY_EXISTS, CATEGORY_JOIN
@@ -25,7 +26,7 @@ from apps.core.workflow import forward_pairs
 from apps.declarations.imports import ENTERPRISE_EXISTS, ENTERPRISE_JOIN
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import VERIFICATION_ALPHABET
-from apps.leaders.services import LEADER, leader_transition_refused
+from apps.leaders.services.titles import LEADER, leader_transition_refused, valid_until_sql
 
 # A fresh verification code per row (the subquery refers to the row, so it runs per row).
 NEW_CODE = (
@@ -103,8 +104,7 @@ LEADERS = register(
             Field("score", "s.score", "score"),
             Field(
                 "valid_until",
-                "coalesce(s.valid_until, "
-                "(s.published_on + interval '1 year' - interval '1 day')::date)",
+                format_lazy("coalesce(s.valid_until, {})", valid_until_sql("s.published_on")),
                 "valid_until",
             ),
         ],

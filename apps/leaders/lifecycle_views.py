@@ -18,7 +18,7 @@ from apps.core.permissions import permission_required
 from apps.core.uploads import attachment_response
 from apps.enterprises.selectors import enterprise_of
 from apps.experts.selectors import reviews_of_target
-from apps.leaders import certificate, selectors, services
+from apps.leaders import certificate, selectors
 from apps.leaders.enums import JobStatus, LeaderStatus
 from apps.leaders.forms import (
     CompileForm,
@@ -31,6 +31,20 @@ from apps.leaders.forms import (
     RevokeForm,
 )
 from apps.leaders.models import CandidateList, Leader, Objection
+from apps.leaders.services.candidate_lists import (
+    CANDIDATE_LIST,
+    candidate_list_create,
+    candidate_list_send_to_review,
+    candidate_list_transition,
+)
+from apps.leaders.services.jobs import ranking_jobs_queue
+from apps.leaders.services.objections import (
+    OBJECTION,
+    objection_decide,
+    objection_file,
+    objection_send_to_review,
+)
+from apps.leaders.services.titles import leader_revocable, leader_revoke
 
 
 def _year(request) -> int:
@@ -54,7 +68,7 @@ def compile_board(request):
         if not schemes:
             messages.error(request, _("%(year)d 年度没有可编制的已批准方案") % {"year": year})
         else:
-            jobs = services.ranking_jobs_queue(schemes=schemes, actor=request.user)
+            jobs = ranking_jobs_queue(schemes=schemes, actor=request.user)
             messages.success(request, _("已排队编制 %(n)d 个方案的排行榜") % {"n": len(jobs)})
         return redirect(f"{reverse('leaders:compile_board')}?year={year}")
     rows = selectors.compile_board(year=year)
@@ -80,7 +94,7 @@ def candidate_lists(request):
     form = CreateListForm(request.POST or None, schemes=selectors.schemes_ready_for_list())
     if request.method == "POST" and form.is_valid():
         try:
-            candidate_list = services.candidate_list_create(
+            candidate_list = candidate_list_create(
                 scheme=form.cleaned_data["scheme"], actor=request.user
             )
         except ValidationError as error:
@@ -99,7 +113,7 @@ def _staff_list_context(candidate_list, user, **forms):
     return {
         "list": candidate_list,
         # What the page offers: the moves the workflow allows this user now.
-        "moves": services.CANDIDATE_LIST.available(candidate_list, user),
+        "moves": CANDIDATE_LIST.available(candidate_list, user),
         "scheme": candidate_list.scheme,
         "candidates": selectors.notice_candidates(candidate_list),
         "objections": Objection.objects.filter(candidate__candidate_list=candidate_list)
@@ -140,15 +154,13 @@ def staff_list_action(request, pk):
             forms["draw_form"] = form = DrawForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("请填写抽取专家人数"))
-            services.candidate_list_send_to_review(
+            candidate_list_send_to_review(
                 candidate_list=candidate_list, size=form.cleaned_data["size"], actor=request.user
             )
             messages.success(request, _("已抽取专家，候选名单送专家评审"))
         elif action in ("notice", "publish"):
             to = {"notice": "notice", "publish": "published"}[action]
-            services.candidate_list_transition(
-                candidate_list=candidate_list, to=to, actor=request.user
-            )
+            candidate_list_transition(candidate_list=candidate_list, to=to, actor=request.user)
             messages.success(
                 request, _("候选名单开始公示") if action == "notice" else _("领跑者名单已发布")
             )
@@ -156,7 +168,7 @@ def staff_list_action(request, pk):
             forms["reason_form"] = form = ReasonForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("撤回候选名单必须填写理由"))
-            services.candidate_list_transition(
+            candidate_list_transition(
                 candidate_list=candidate_list,
                 to="withdrawn",
                 actor=request.user,
@@ -193,7 +205,7 @@ def staff_objection(request, pk):
             if action == "review":
                 draw_form = DrawForm(request.POST)
                 if draw_form.is_valid():
-                    services.objection_send_to_review(
+                    objection_send_to_review(
                         objection=objection, size=draw_form.cleaned_data["size"], actor=request.user
                     )
                     messages.success(request, _("已抽取专家评审该异议"))
@@ -201,7 +213,7 @@ def staff_objection(request, pk):
             elif action == "decide":
                 finding_form = FindingForm(request.POST)
                 if finding_form.is_valid():
-                    services.objection_decide(
+                    objection_decide(
                         objection=objection, actor=request.user, **finding_form.cleaned_data
                     )
                     messages.success(request, _("异议认定已登记"))
@@ -215,7 +227,7 @@ def staff_objection(request, pk):
         "leaders/staff_objection.html",
         {
             "objection": objection,
-            "moves": services.OBJECTION.available(objection, request.user),
+            "moves": OBJECTION.available(objection, request.user),
             "reviews": reviews,
             "draw_form": draw_form,
             "finding_form": finding_form,
@@ -275,9 +287,7 @@ def staff_leader(request, code):
     leader = get_object_or_404(
         Leader.objects.select_related("category", "standard__enterprise"), verification_code=code
     )
-    revocable = services.leader_revocable(leader) and request.user.has_perm(
-        "leaders.revoke_leader", leader
-    )
+    revocable = leader_revocable(leader) and request.user.has_perm("leaders.revoke_leader", leader)
     form, confirm_form, status = RevokeForm(), None, 200
     if request.method == "POST":
         if not revocable:
@@ -287,7 +297,7 @@ def staff_leader(request, code):
             confirm_form = RevokeConfirmForm(request.POST)
             if form.is_valid() and confirm_form.is_valid():
                 try:
-                    services.leader_revoke(
+                    leader_revoke(
                         leader=leader, reason=form.cleaned_data["reason"], actor=request.user
                     )
                 except ValidationError as error:
@@ -363,7 +373,7 @@ def notice_detail(request, pk):
                 try:
                     if chosen is None:
                         raise ValidationError({"candidate": _("请选择公示中的候选")})
-                    services.objection_file(
+                    objection_file(
                         candidate=chosen,
                         name=data["name"],
                         contact=data["contact"],

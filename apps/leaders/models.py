@@ -29,6 +29,18 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(12))
 
 
+class LeaderQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """Titles in force on `day`: published by then, neither revoked nor expired, and within
+        their validity, whether or not the nightly expiry job has run. The one reading of
+        "an active leader" for pages, feeds, eligibility and statistics."""
+        return self.filter(status=LeaderStatus.ACTIVE, published_on__lte=day, valid_until__gte=day)
+
+    def lapsed_on(self, day):
+        """Titles still marked active whose validity ended before `day`: the expiry job's work."""
+        return self.filter(status=LeaderStatus.ACTIVE, valid_until__lt=day)
+
+
 class Leader(TimeStampedModel):
     """A standard (and so its enterprise) on a published leader list of a year."""
 
@@ -63,6 +75,8 @@ class Leader(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="leader",
     )
+
+    objects = LeaderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("领跑者")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,6 @@ def notify_ranking_out(*, ranking) -> int:
     """Every enterprise with an entrant standard in the ranking, in one INSERT … SELECT:
     a national compile reaches hundreds of thousands of enterprises."""
     scheme = ranking.scheme
-    from django.urls import reverse
 
     link = reverse("leaders:ranking_detail", args=[scheme.scheme_code])
     subject = _("%(year)s年度“%(category)s”企业标准排行榜已发布") % {
@@ -80,7 +80,7 @@ def notify_ranking_out(*, ranking) -> int:
 
 
 def _send_after_commit() -> None:
-    from apps.leaders.tasks import send_notifications
+    from apps.leaders.tasks import send_notifications  # tasks import this module: a real cycle
 
     send_notifications.delay_on_commit()
 

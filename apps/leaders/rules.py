@@ -1,6 +1,7 @@
 import rules
 
 from apps.accounts.rules import is_enterprise_user, is_expert, is_staff_member
+from apps.experts.selectors import reviews_of_target
 
 
 @rules.predicate
@@ -8,7 +9,6 @@ def is_drawn_for_objection(user, objection):
     """An expert drawn for a review of this objection (to read its attachment)."""
     if objection is None or not user.is_authenticated:
         return False
-    from apps.experts.selectors import reviews_of_target
 
     return reviews_of_target(objection).filter(members__expert__user=user).exists()
 

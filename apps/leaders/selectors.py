@@ -1,8 +1,25 @@
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
-from django.db.models.functions import Floor, Least
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Floor, Least, TruncDate
+from django.utils import timezone
 
+from apps.evaluators.enums import SchemeStatus
+from apps.evaluators.models import Scheme
 from apps.experts.enums import Decision
-from apps.leaders.models import Leader, Ranking
+from apps.leaders.enums import (
+    OPEN_OBJECTION_STATUSES,
+    PUBLIC_LIST_LABELS,
+    CandidateListStatus,
+    CandidateStatus,
+    JobStatus,
+)
+from apps.leaders.models import (
+    CandidateList,
+    Leader,
+    Notification,
+    Ranking,
+    RankingEntry,
+    RankingJob,
+)
 
 
 def leaders_public(
@@ -55,9 +72,6 @@ def leader_years() -> list[int]:
 
 
 def schemes_to_compile(*, year: int, scheme_code: str | None = None):
-    from apps.evaluators.enums import SchemeStatus
-    from apps.evaluators.models import Scheme
-
     queryset = Scheme.objects.filter(year=year, status=SchemeStatus.APPROVED)
     if scheme_code:
         queryset = queryset.filter(scheme_code=scheme_code)
@@ -103,15 +117,6 @@ def ranking_years() -> list[int]:
 def schemes_due_for_compile(*, today=None):
     """Approved schemes whose ranking date (cutoff) has passed, with no ranking compiled after
     it and no compile already queued or running."""
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import TruncDate
-    from django.utils import timezone
-
-    from apps.evaluators.enums import SchemeStatus
-    from apps.evaluators.models import Scheme
-    from apps.leaders.enums import JobStatus
-    from apps.leaders.models import RankingJob
-
     today = today or timezone.localdate()
     compiled_after = (
         Ranking.objects.filter(scheme=OuterRef("pk"), is_current=True)
@@ -132,10 +137,6 @@ def schemes_due_for_compile(*, today=None):
 def compile_board(*, year: int):
     """Each approved scheme of the year with its current ranking and latest compile job, for
     the staff progress page (three queries whatever the number of schemes)."""
-    from apps.evaluators.enums import SchemeStatus
-    from apps.evaluators.models import Scheme
-    from apps.leaders.models import RankingJob
-
     schemes = list(
         Scheme.objects.filter(year=year, status=SchemeStatus.APPROVED)
         .select_related("category", "agency")
@@ -154,11 +155,6 @@ def compile_board(*, year: int):
 
 
 def candidate_lists_for_staff():
-    from django.db.models import Count, Q
-
-    from apps.leaders.enums import OPEN_OBJECTION_STATUSES, CandidateStatus
-    from apps.leaders.models import CandidateList
-
     return (
         CandidateList.objects.select_related("scheme__category", "scheme__agency")
         .annotate(
@@ -177,12 +173,6 @@ def candidate_lists_for_staff():
 
 def schemes_ready_for_list():
     """Schemes with a current ranking that has candidates and no live candidate list."""
-    from django.db.models import Exists, OuterRef
-
-    from apps.evaluators.models import Scheme
-    from apps.leaders.enums import CandidateListStatus
-    from apps.leaders.models import CandidateList, RankingEntry
-
     has_candidates = RankingEntry.objects.filter(
         ranking__scheme=OuterRef("pk"), ranking__is_current=True, candidate=True
     )
@@ -199,9 +189,6 @@ def schemes_ready_for_list():
 
 def notices_public():
     """Candidate lists the public may see: in notice, or published after a notice."""
-    from apps.leaders.enums import PUBLIC_LIST_LABELS
-    from apps.leaders.models import CandidateList
-
     return (
         CandidateList.objects.filter(status__in=list(PUBLIC_LIST_LABELS))
         .select_related("scheme__category", "scheme__agency")
@@ -210,8 +197,6 @@ def notices_public():
 
 
 def notice_candidates(candidate_list):
-    from django.db.models import Count
-
     return (
         candidate_list.candidates.select_related("standard__enterprise")
         .annotate(objection_count=Count("objections"))
@@ -220,8 +205,6 @@ def notice_candidates(candidate_list):
 
 
 def notifications_of(enterprise):
-    from apps.leaders.models import Notification
-
     return Notification.objects.filter(enterprise=enterprise).order_by("-created_at", "-id")
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from apps.catalog.enums import Sector
 from apps.core.pagecache import public_page
+from apps.enterprises.selectors import enterprise_of
 from apps.leaders import selectors
 from apps.leaders.models import Leader
 
@@ -124,7 +125,5 @@ def ranking_detail(request, scheme_code):
 
 
 def _own_uscc(user) -> str | None:
-    from apps.enterprises.selectors import enterprise_of
-
     enterprise = enterprise_of(user)
     return enterprise.uscc if enterprise else None

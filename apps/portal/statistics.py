@@ -28,7 +28,6 @@ from apps.enterprises.enums import District
 from apps.enterprises.models import Enterprise
 from apps.incentives import selectors as incentive_selectors
 from apps.incentives.enums import ProgrammeKind
-from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader, Ranking, RankingEntry
 from apps.portal.models import StatisticsSnapshot
 from apps.supervision.enums import ItemReason, ItemResult, PlanStatus
@@ -37,15 +36,6 @@ from apps.supervision.models import SpotCheckItem
 CACHE_KEY = "portal:statistics:v1:{language}"
 # pg_try_advisory_xact_lock key: one first computation at a time, without Redis.
 COMPUTE_LOCK_ID = 0x5354_4154  # "STAT"
-SECTIONS = [
-    "coverage_year",
-    "coverage_district",
-    "leaders_sector",
-    "leaders_district",
-    "rankings",
-    "spotchecks",
-    "incentives",
-]
 
 
 def _percent(part: int, whole: int) -> str:
@@ -159,16 +149,10 @@ def _coverage_by_district() -> tuple[dict, dict]:
     return section, headline
 
 
-def _active_leaders(today: date):
-    return Leader.objects.filter(
-        status=LeaderStatus.ACTIVE, published_on__lte=today, valid_until__gte=today
-    )
-
-
 def _leaders_by_sector(today: date) -> tuple[dict, int]:
     active = {
         row["category__sector"]: (row["titles"], row["enterprises"])
-        for row in _active_leaders(today)
+        for row in Leader.objects.active_on(today)
         .values("category__sector")
         .annotate(titles=Count("id"), enterprises=Count("standard__enterprise", distinct=True))
     }
@@ -197,7 +181,7 @@ def _leaders_by_sector(today: date) -> tuple[dict, int]:
 def _leaders_by_district(today: date) -> dict:
     counts = {
         row["standard__enterprise__district"]: (row["titles"], row["enterprises"])
-        for row in _active_leaders(today)
+        for row in Leader.objects.active_on(today)
         .values("standard__enterprise__district")
         .annotate(titles=Count("id"), enterprises=Count("standard__enterprise", distinct=True))
     }

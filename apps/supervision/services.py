@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.core import audit
 from apps.core.workflow import Workflow, require
-from apps.leaders import services as leader_services
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader
+from apps.leaders.services.titles import leader_revoke
 from apps.supervision.draw import TooFewInspectors, plan_draw
 from apps.supervision.enums import Finding, ItemReason, ItemResult, PlanStatus
 from apps.supervision.models import SpotCheckItem, SpotCheckPlan
@@ -131,7 +131,7 @@ def item_record_result(
     if not passed:
         labels = "、".join(str(Finding(code).label) for code in item.findings)
         for leader in Leader.objects.filter(standard=item.standard, status=LeaderStatus.ACTIVE):
-            leader_services.leader_revoke(
+            leader_revoke(
                 leader=leader,
                 reason=_("%(year)d 年企业标准监督抽查不合格：%(findings)s")
                 % {"year": item.plan.year, "findings": labels},

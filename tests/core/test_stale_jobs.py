@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from apps.core.imports.services import import_runs_requeue_stale
 from apps.core.models import AuditEntry, ImportRun
-from apps.leaders import services as leaders
 from apps.leaders.enums import JobStatus
 from apps.leaders.models import RankingJob
+from apps.leaders.services.jobs import ranking_jobs_requeue_stale
 from tests.factories.evaluators import approved_scheme
 from tests.imports.test_admin import GOOD, upload
 
@@ -25,9 +25,9 @@ def test_a_compile_job_whose_message_was_lost_is_compiled_by_the_sweep(
 ):
     scheme = approved_scheme()
     job = RankingJob.objects.create(scheme=scheme)  # queued; its message never arrived
-    assert leaders.ranking_jobs_requeue_stale() == []  # not stale yet
+    assert ranking_jobs_requeue_stale() == []  # not stale yet
     with django_capture_on_commit_callbacks(execute=True):
-        requeued = leaders.ranking_jobs_requeue_stale(now=timezone.now() + LATER)
+        requeued = ranking_jobs_requeue_stale(now=timezone.now() + LATER)
     job.refresh_from_db()
     assert requeued == [job.pk]
     assert (job.status, job.attempts) == (JobStatus.DONE, 1)
@@ -40,15 +40,15 @@ def test_a_running_job_is_only_requeued_past_the_tasks_hard_time_limit(settings)
         scheme=approved_scheme(), status=JobStatus.RUNNING, started_at=timezone.now()
     )
     limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    assert leaders.ranking_jobs_requeue_stale(now=timezone.now() + limit - LATER / 3) == []
-    assert leaders.ranking_jobs_requeue_stale(now=timezone.now() + limit + LATER) == [job.pk]
+    assert ranking_jobs_requeue_stale(now=timezone.now() + limit - LATER / 3) == []
+    assert ranking_jobs_requeue_stale(now=timezone.now() + limit + LATER) == [job.pk]
 
 
 def test_done_and_failed_jobs_are_left_alone():
     scheme = approved_scheme()
     RankingJob.objects.create(scheme=scheme, status=JobStatus.DONE)
     RankingJob.objects.create(scheme=scheme, status=JobStatus.FAILED)
-    assert leaders.ranking_jobs_requeue_stale(now=timezone.now() + LATER) == []
+    assert ranking_jobs_requeue_stale(now=timezone.now() + LATER) == []
 
 
 def test_a_background_import_whose_message_was_lost_is_finished_by_the_sweep(

@@ -4,7 +4,7 @@ written down), plus an evaluator of another agency and experts drawn / not drawn
 import pytest
 
 from apps.accounts.enums import Role
-from apps.experts import services as expert_services
+from apps.experts.services.reviews import review_draw
 from tests.factories.accounts import UserFactory
 from tests.factories.evaluators import (
     AgencyFactory,
@@ -63,7 +63,7 @@ def world(users_by_role, bureau_user):
     )
     standard = StandardFactory(category=category)
     drawn = ExpertFactory(specialties=[category])
-    review = expert_services.review_draw(
+    review = review_draw(
         target=submitted,
         kind="scheme",
         title=str(submitted),

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.evaluators import services
 from apps.evaluators.models import Assessment, Scheme
-from apps.experts import services as expert_services
+from apps.evaluators.services.scoring import assessment_score
+from apps.experts.services.reviews import review_draw
 from tests.factories.enterprises import MembershipFactory
 from tests.factories.evaluators import (
     AgencyFactory,
@@ -73,7 +73,7 @@ def test_staff_reviews_and_expert_workspace(client, bureau_user, django_assert_m
 
     def reviews(n):
         for _ in range(n):
-            expert_services.review_draw(
+            review_draw(
                 target=AgencyFactory(),
                 kind="scheme",
                 title="x",
@@ -105,7 +105,7 @@ def test_evaluator_workspace_and_scoring(client, django_assert_max_num_queries):
     def standards(n):
         for _ in range(n):
             standard = StandardFactory(category=category)
-            services.assessment_score(
+            assessment_score(
                 scheme=scheme, standard=standard, criterion=q1, score=Decimal(80), actor=evaluator
             )
 

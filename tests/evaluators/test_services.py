@@ -6,11 +6,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from apps.core.models import AuditEntry
-from apps.evaluators import selectors, services
+from apps.evaluators import selectors
 from apps.evaluators.models import Assessment, KeyAreaApplication, Scheme
+from apps.evaluators.services.agencies import application_decide, applications_submit
+from apps.evaluators.services.schemes import (
+    SchemeInvalid,
+    scheme_comment_add,
+    scheme_new_version,
+    scheme_results_publish,
+    scheme_save,
+    scheme_start_review,
+    scheme_transition,
+)
+from apps.evaluators.services.scoring import (
+    assessment_reject,
+    assessment_score,
+    assessment_unreject,
+    evaluator_conflict_declare,
+)
 from apps.evaluators.validation import CriterionData
-from apps.experts import services as expert_services
-from apps.leaders.services import ranking_compile
+from apps.experts.services.reviews import opinion_give
+from apps.leaders.services.rankings import ranking_compile
 from tests.factories.evaluators import (
     AgencyFactory,
     KeyAreaFactory,
@@ -41,15 +57,15 @@ def setting(bureau_user):
     agency = AgencyFactory()
     evaluator = evaluator_user(agency)
     key_area = KeyAreaFactory(year=2026, category=category)
-    [application] = services.applications_submit(
+    [application] = applications_submit(
         agency=agency, key_areas=[key_area], qualifications="CNAS 认可", actor=evaluator
     )
-    services.application_decide(application=application, approve=True, actor=bureau_user)
+    application_decide(application=application, approve=True, actor=bureau_user)
     return {"category": category, "agency": agency, "evaluator": evaluator}
 
 
 def draft(setting, code="S-2026-1"):
-    scheme, created = services.scheme_save(
+    scheme, created = scheme_save(
         agency=setting["agency"],
         year=2026,
         category=setting["category"],
@@ -64,25 +80,25 @@ def draft(setting, code="S-2026-1"):
 def test_application_refusal_needs_a_reason(bureau_user):
     agency = AgencyFactory()
     evaluator = evaluator_user(agency)
-    [application] = services.applications_submit(
+    [application] = applications_submit(
         agency=agency, key_areas=[KeyAreaFactory()], qualifications="资质", actor=evaluator
     )
     with pytest.raises(ValidationError) as error:
-        services.application_decide(application=application, approve=False, actor=bureau_user)
+        application_decide(application=application, approve=False, actor=bureau_user)
     assert error.value.message_dict == {"reason": ["不予批准时必须填写理由"]}
-    services.application_decide(
+    application_decide(
         application=application, approve=False, reason="缺少检测能力", actor=bureau_user
     )
     application.refresh_from_db()
     assert (application.status, application.refusal_reason) == ("refused", "缺少检测能力")
     with pytest.raises(ValidationError):
-        services.application_decide(application=application, approve=True, actor=bureau_user)
+        application_decide(application=application, approve=True, actor=bureau_user)
 
 
 def test_evaluator_of_another_agency_cannot_apply_for_it():
     agency = AgencyFactory()
     with pytest.raises(PermissionDenied):
-        services.applications_submit(
+        applications_submit(
             agency=agency, key_areas=[KeyAreaFactory()], qualifications="x", actor=evaluator_user()
         )
 
@@ -92,7 +108,7 @@ def test_scheme_needs_an_approved_key_area():
     evaluator = evaluator_user(agency)
     category = category_with_indicators()
     with pytest.raises(ValidationError) as error:
-        services.scheme_save(
+        scheme_save(
             agency=agency,
             year=2026,
             category=category,
@@ -106,8 +122,8 @@ def test_scheme_needs_an_approved_key_area():
 def test_invalid_scheme_writes_nothing(setting):
     bad = criteria()
     bad[0].baseline = Decimal(70)
-    with pytest.raises(services.SchemeInvalid) as error:
-        services.scheme_save(
+    with pytest.raises(SchemeInvalid) as error:
+        scheme_save(
             agency=setting["agency"],
             year=2026,
             category=setting["category"],
@@ -132,15 +148,11 @@ def test_draft_defaults_and_core_names(setting):
 def full_review(scheme, bureau_user, decisions):
     category = scheme.category
     ExpertFactory.create_batch(len(decisions), specialties=[category])
-    review = services.scheme_start_review(
-        scheme=scheme, size=len(decisions), actor=bureau_user, seed=1
-    )
+    review = scheme_start_review(scheme=scheme, size=len(decisions), actor=bureau_user, seed=1)
     for member, (decision, comments) in zip(
         review.members.select_related("expert__user"), decisions, strict=True
     ):
-        expert_services.opinion_give(
-            member=member, decision=decision, comments=comments, actor=member.expert.user
-        )
+        opinion_give(member=member, decision=decision, comments=comments, actor=member.expert.user)
     scheme.refresh_from_db()
     review.refresh_from_db()
     return review
@@ -148,24 +160,24 @@ def full_review(scheme, bureau_user, decisions):
 
 def test_scheme_lifecycle_to_approval(setting, bureau_user):
     scheme = draft(setting)
-    services.scheme_transition(scheme=scheme, to="submitted", actor=setting["evaluator"])
+    scheme_transition(scheme=scheme, to="submitted", actor=setting["evaluator"])
     full_review(scheme, bureau_user, [("approve", ""), ("approve", ""), ("reject", "不足")])
     assert scheme.status == "public_comment"
     assert scheme.public_comment_ends_on == timezone.localdate() + datetime.timedelta(days=7)
-    services.scheme_comment_add(scheme=scheme, author_name="张三", text="建议增加噪声要求")
+    scheme_comment_add(scheme=scheme, author_name="张三", text="建议增加噪声要求")
     with pytest.raises(ValidationError) as error:
-        services.scheme_transition(scheme=scheme, to="approved", actor=bureau_user)
+        scheme_transition(scheme=scheme, to="approved", actor=bureau_user)
     assert error.value.messages == [
         f"征求意见期至 {scheme.public_comment_ends_on} 结束，结束后方可批准"
     ]
     Scheme.objects.filter(pk=scheme.pk).update(
         public_comment_ends_on=timezone.localdate() - datetime.timedelta(days=1)
     )
-    services.scheme_transition(scheme=scheme, to="approved", actor=bureau_user)
+    scheme_transition(scheme=scheme, to="approved", actor=bureau_user)
     scheme.refresh_from_db()
     assert scheme.status == "approved"
     with pytest.raises(ValidationError) as error:
-        services.scheme_comment_add(scheme=scheme, author_name="李四", text="晚了")
+        scheme_comment_add(scheme=scheme, author_name="李四", text="晚了")
     assert error.value.messages == ["该方案不在公开征求意见期内"]
     actions = list(
         AuditEntry.objects.filter(object_id=str(scheme.pk), action__startswith="scheme.")
@@ -184,15 +196,15 @@ def test_scheme_lifecycle_to_approval(setting, bureau_user):
 
 def test_review_majority_against_returns_the_scheme_with_reasons(setting, bureau_user):
     scheme = draft(setting)
-    services.scheme_transition(scheme=scheme, to="submitted", actor=setting["evaluator"])
+    scheme_transition(scheme=scheme, to="submitted", actor=setting["evaluator"])
     review = full_review(
         scheme, bureau_user, [("revise", "补充待机功率"), ("reject", "权重不合理"), ("approve", "")]
     )
     assert review.outcome == "revise"
     assert scheme.status == "returned"
     assert "补充待机功率" in scheme.returned_reason and "权重不合理" in scheme.returned_reason
-    services.scheme_transition(scheme=scheme, to="draft", actor=setting["evaluator"])
-    services.scheme_transition(scheme=scheme, to="submitted", actor=setting["evaluator"])
+    scheme_transition(scheme=scheme, to="draft", actor=setting["evaluator"])
+    scheme_transition(scheme=scheme, to="submitted", actor=setting["evaluator"])
     scheme.refresh_from_db()
     assert scheme.status == "submitted" and scheme.returned_reason == ""
 
@@ -200,28 +212,26 @@ def test_review_majority_against_returns_the_scheme_with_reasons(setting, bureau
 def test_transition_table_refuses_other_moves(setting, bureau_user):
     scheme = draft(setting)
     with pytest.raises(ValidationError) as error:
-        services.scheme_transition(scheme=scheme, to="approved", actor=bureau_user)
+        scheme_transition(scheme=scheme, to="approved", actor=bureau_user)
     assert error.value.messages == ["方案状态不能从“草稿”变为“已批准”"]
 
 
 def test_only_the_agency_submits_and_only_staff_return(setting, bureau_user):
     scheme = draft(setting)
     with pytest.raises(PermissionDenied):
-        services.scheme_transition(scheme=scheme, to="submitted", actor=evaluator_user())
-    services.scheme_transition(scheme=scheme, to="submitted", actor=setting["evaluator"])
+        scheme_transition(scheme=scheme, to="submitted", actor=evaluator_user())
+    scheme_transition(scheme=scheme, to="submitted", actor=setting["evaluator"])
     with pytest.raises(PermissionDenied):
-        services.scheme_transition(
-            scheme=scheme, to="returned", reason="x", actor=setting["evaluator"]
-        )
+        scheme_transition(scheme=scheme, to="returned", reason="x", actor=setting["evaluator"])
     with pytest.raises(ValidationError) as error:
-        services.scheme_transition(scheme=scheme, to="returned", actor=bureau_user)
+        scheme_transition(scheme=scheme, to="returned", actor=bureau_user)
     assert error.value.message_dict == {"reason": ["退回时必须填写理由"]}
 
 
 def test_approved_scheme_is_frozen_and_changes_need_a_new_version(setting, bureau_user):
     scheme = approved_scheme(agency=setting["agency"], category=setting["category"])
     with pytest.raises(PermissionDenied):
-        services.scheme_save(
+        scheme_save(
             scheme=scheme,
             agency=setting["agency"],
             year=2026,
@@ -230,13 +240,13 @@ def test_approved_scheme_is_frozen_and_changes_need_a_new_version(setting, burea
             criteria=criteria(),
             actor=setting["evaluator"],
         )
-    new = services.scheme_new_version(
+    new = scheme_new_version(
         scheme=scheme, scheme_code=f"{scheme.scheme_code}-V2", actor=setting["evaluator"]
     )
     assert (new.version, new.previous, new.status) == (2, scheme, "draft")
     assert new.criteria.count() == 5
     Scheme.objects.filter(pk=new.pk).update(status="public_comment")
-    services.scheme_transition(scheme=new, to="approved", actor=bureau_user)
+    scheme_transition(scheme=new, to="approved", actor=bureau_user)
     scheme.refresh_from_db()
     assert scheme.status == "superseded"
 
@@ -264,14 +274,14 @@ def test_entrants_follow_the_contract(scoring):
 def test_evaluator_never_sees_a_conflicted_enterprise(scoring):
     evaluator, scheme = scoring["evaluator"], scoring["scheme"]
     conflicted = scoring["standards"][0]
-    services.evaluator_conflict_declare(
+    evaluator_conflict_declare(
         evaluator=evaluator, enterprise=conflicted.enterprise, reason="亲属任职", actor=evaluator
     )
     visible = list(selectors.entrants_for_evaluator(scheme, evaluator))
     assert conflicted not in visible and len(visible) == 2
     criterion = scheme.criteria.get(criterion_code="Q1")
     with pytest.raises(PermissionDenied):
-        services.assessment_score(
+        assessment_score(
             scheme=scheme,
             standard=conflicted,
             criterion=criterion,
@@ -279,47 +289,47 @@ def test_evaluator_never_sees_a_conflicted_enterprise(scoring):
             actor=evaluator,
         )
     with pytest.raises(PermissionDenied):
-        services.assessment_reject(scheme=scheme, standard=conflicted, reason="x", actor=evaluator)
+        assessment_reject(scheme=scheme, standard=conflicted, reason="x", actor=evaluator)
 
 
 def test_score_reject_and_unreject(scoring):
     evaluator, scheme = scoring["evaluator"], scoring["scheme"]
     standard = scoring["standards"][0]
     q1 = scheme.criteria.get(criterion_code="Q1")
-    assessment, changed = services.assessment_score(
+    assessment, changed = assessment_score(
         scheme=scheme, standard=standard, criterion=q1, score=Decimal("88.5"), actor=evaluator
     )
     assert changed and assessment.score == Decimal("88.5")
-    _, changed = services.assessment_score(
+    _, changed = assessment_score(
         scheme=scheme, standard=standard, criterion=q1, score=Decimal("88.50"), actor=evaluator
     )
     assert not changed
-    services.assessment_score(
+    assessment_score(
         scheme=scheme, standard=standard, criterion=q1, score=Decimal("90"), actor=evaluator
     )
     with pytest.raises(ValidationError) as error:
-        services.assessment_score(
+        assessment_score(
             scheme=scheme, standard=standard, criterion=q1, score=Decimal("101"), actor=evaluator
         )
     assert error.value.message_dict == {"score": ["得分应在0到100之间"]}
     eff = scheme.criteria.get(criterion_code="EFF")
     with pytest.raises(ValidationError) as error:
-        services.assessment_score(
+        assessment_score(
             scheme=scheme, standard=standard, criterion=eff, score=Decimal("90"), actor=evaluator
         )
     assert error.value.message_dict == {"criterion_code": ["只能为本方案的定性指标评分"]}
-    services.assessment_reject(
+    assessment_reject(
         scheme=scheme, standard=standard, reason="标准文本缺少检验方法", actor=evaluator
     )
     assert list(Assessment.objects.values_list("decision", "criterion", "score", "reason")) == [
         ("reject", None, None, "标准文本缺少检验方法")
     ]
     with pytest.raises(ValidationError) as error:
-        services.assessment_score(
+        assessment_score(
             scheme=scheme, standard=standard, criterion=q1, score=Decimal("80"), actor=evaluator
         )
     assert error.value.messages == ["已退回该标准，请先撤销退回再评分"]
-    services.assessment_unreject(scheme=scheme, standard=standard, actor=evaluator)
+    assessment_unreject(scheme=scheme, standard=standard, actor=evaluator)
     assert Assessment.objects.count() == 0
     scores = [
         entry.changes["score"]
@@ -335,7 +345,7 @@ def test_several_evaluators_score_the_same_standard(scoring):
     second = evaluator_user(scoring["agency"])
     q1 = scheme.criteria.get(criterion_code="Q1")
     for evaluator, score in ((scoring["evaluator"], 80), (second, 90)):
-        services.assessment_score(
+        assessment_score(
             scheme=scheme, standard=standard, criterion=q1, score=Decimal(score), actor=evaluator
         )
     assert Assessment.objects.filter(standard=standard).count() == 2
@@ -344,7 +354,7 @@ def test_several_evaluators_score_the_same_standard(scoring):
 def test_evaluator_of_another_agency_cannot_score(scoring):
     scheme, standard = scoring["scheme"], scoring["standards"][0]
     with pytest.raises(PermissionDenied):
-        services.assessment_score(
+        assessment_score(
             scheme=scheme,
             standard=standard,
             criterion=scheme.criteria.get(criterion_code="Q1"),
@@ -359,7 +369,7 @@ def test_no_scoring_before_approval(setting):
     )
     standard = StandardFactory(category=setting["category"])
     with pytest.raises(PermissionDenied):
-        services.assessment_score(
+        assessment_score(
             scheme=scheme,
             standard=standard,
             criterion=scheme.criteria.get(criterion_code="Q1"),
@@ -370,7 +380,7 @@ def test_no_scoring_before_approval(setting):
 
 def test_enterprise_sees_its_results_only_once_published(scoring, bureau_user):
     scheme, standard = scoring["scheme"], scoring["standards"][0]
-    services.assessment_score(
+    assessment_score(
         scheme=scheme,
         standard=standard,
         criterion=scheme.criteria.get(criterion_code="Q1"),
@@ -378,7 +388,7 @@ def test_enterprise_sees_its_results_only_once_published(scoring, bureau_user):
         actor=scoring["evaluator"],
     )
     assert list(selectors.results_for_enterprise(standard.enterprise)) == []
-    services.scheme_results_publish(scheme=scheme, actor=bureau_user)
+    scheme_results_publish(scheme=scheme, actor=bureau_user)
     assert [a.score for a in selectors.results_for_enterprise(standard.enterprise)] == [Decimal(77)]
     other = scoring["standards"][1].enterprise
     assert list(selectors.results_for_enterprise(other)) == []
@@ -387,7 +397,7 @@ def test_enterprise_sees_its_results_only_once_published(scoring, bureau_user):
 def test_key_area_application_is_unique(setting):
     key_area = KeyAreaApplication.objects.get(agency=setting["agency"]).key_area
     with pytest.raises(ValidationError) as error:
-        services.applications_submit(
+        applications_submit(
             agency=setting["agency"],
             key_areas=[key_area],
             qualifications="再次申请",
@@ -398,7 +408,7 @@ def test_key_area_application_is_unique(setting):
 
 def test_compiling_the_ranking_publishes_results_to_enterprises(scoring):
     scheme, standard = scoring["scheme"], scoring["standards"][0]
-    services.assessment_reject(
+    assessment_reject(
         scheme=scheme, standard=standard, reason="缺少检验方法", actor=scoring["evaluator"]
     )
     assert list(selectors.results_for_enterprise(standard.enterprise)) == []

@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.core.models import AuditEntry, InboxMessage
-from apps.experts import services
 from apps.experts.models import Expert
+from apps.experts.services.reviews import opinion_give, reviews_remind_overdue, seat_may_be_redrawn
 from tests.experts.test_draw import draw
 from tests.factories.evaluators import AgencyFactory, CategoryFactory
 from tests.factories.experts import ExpertFactory
@@ -48,13 +48,11 @@ def test_past_the_deadline_the_expert_and_staff_are_reminded_daily(
     review, bureau_user, django_capture_on_commit_callbacks
 ):
     answering = review.members.filter(expert__user__isnull=False).first()
-    services.opinion_give(
-        member=answering, decision="approve", comments="", actor=answering.expert.user
-    )
+    opinion_give(member=answering, decision="approve", comments="", actor=answering.expert.user)
     mail.outbox.clear()
-    assert services.reviews_remind_overdue(today=timezone.localdate()) == 0  # not yet due
+    assert reviews_remind_overdue(today=timezone.localdate()) == 0  # not yet due
     with django_capture_on_commit_callbacks(execute=True):
-        late = services.reviews_remind_overdue(today=timezone.localdate() + LATER)
+        late = reviews_remind_overdue(today=timezone.localdate() + LATER)
     assert late == 2
     silent = [m.expert.email for m in review.members.filter(decision="")]
     assert sorted(m.to[0] for m in mail.outbox) == sorted([*silent, bureau_user.email])
@@ -89,7 +87,7 @@ def test_staff_redraw_an_unanswered_seat_by_the_draws_rule(
     entry = AuditEntry.objects.get(action="review.redraw")
     assert entry.changes["seed"] == [None, new.seed]
     # The replaced expert can no longer answer; the review now waits on the new seat.
-    assert not services.seat_may_be_redrawn(seat, review)
+    assert not seat_may_be_redrawn(seat, review)
 
 
 def test_a_seat_within_its_deadline_cannot_be_redrawn(client, review, bureau_user):

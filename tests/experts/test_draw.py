@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.core.models import AuditEntry
-from apps.experts import services
 from apps.experts.models import Expert, Review
+from apps.experts.services.profiles import conflict_declare, expert_save, expert_set_status
+from apps.experts.services.reviews import majority, opinion_give, review_draw
 from apps.experts.signals import review_closed
 from tests.factories.evaluators import AgencyFactory, CategoryFactory
 from tests.factories.experts import ExpertFactory
@@ -25,7 +26,7 @@ def target():
 
 
 def draw(target, category, actor, size=3, seed=None, excluded=()):
-    return services.review_draw(
+    return review_draw(
         target=target,
         kind="scheme",
         title="测试方案",
@@ -66,7 +67,7 @@ def test_conflicts_are_excluded_and_recorded(category, target, bureau_user):
     agency_uscc = target.uscc
     same_org = ExpertFactory(specialties=[category], organisation_uscc=agency_uscc)
     declared = ExpertFactory(specialties=[category])
-    services.conflict_declare(
+    conflict_declare(
         expert=declared, uscc=agency_uscc, organisation="机构", reason="曾任职", actor=declared.user
     )
     free = ExpertFactory.create_batch(3, specialties=[category])
@@ -106,10 +107,10 @@ def test_only_staff_draw(category, target, users_by_role):
 
 
 def test_majority_decides_and_ties_mean_revise():
-    assert services.majority(["approve", "approve", "reject"]) == "approve"
-    assert services.majority(["approve", "reject", "revise"]) == "revise"
-    assert services.majority(["reject", "reject", "approve"]) == "reject"
-    assert services.majority(["approve", "reject"]) == "revise"
+    assert majority(["approve", "approve", "reject"]) == "approve"
+    assert majority(["approve", "reject", "revise"]) == "revise"
+    assert majority(["reject", "reject", "approve"]) == "reject"
+    assert majority(["approve", "reject"]) == "revise"
 
 
 def test_opinions_close_the_review_with_the_majority(category, target, bureau_user):
@@ -123,15 +124,15 @@ def test_opinions_close_the_review_with_the_majority(category, target, bureau_us
     review_closed.connect(listener)
     try:
         members = list(review.members.select_related("expert__user"))
-        services.opinion_give(
+        opinion_give(
             member=members[0], decision="approve", comments="", actor=members[0].expert.user
         )
-        services.opinion_give(
+        opinion_give(
             member=members[1], decision="reject", comments="指标太少", actor=members[1].expert.user
         )
         review.refresh_from_db()
         assert review.status == "open"
-        services.opinion_give(
+        opinion_give(
             member=members[2], decision="approve", comments="同意", actor=members[2].expert.user
         )
     finally:
@@ -140,7 +141,7 @@ def test_opinions_close_the_review_with_the_majority(category, target, bureau_us
     assert (review.status, review.outcome) == ("closed", "approve")
     assert received == [(review.pk, "approve")]
     with pytest.raises(ValidationError) as error:
-        services.opinion_give(
+        opinion_give(
             member=members[0], decision="reject", comments="改主意", actor=members[0].expert.user
         )
     assert error.value.messages == ["该评审已结束，不能再提交意见"]
@@ -150,9 +151,7 @@ def test_opinion_needs_comments_unless_approve(category, target, bureau_user):
     ExpertFactory.create_batch(3, specialties=[category])
     member = draw(target, category, bureau_user).members.select_related("expert__user").first()
     with pytest.raises(ValidationError) as error:
-        services.opinion_give(
-            member=member, decision="revise", comments=" ", actor=member.expert.user
-        )
+        opinion_give(member=member, decision="revise", comments=" ", actor=member.expert.user)
     assert error.value.message_dict == {"comments": ["选择“修改后再审”或“不同意”时须填写评审意见"]}
 
 
@@ -161,11 +160,11 @@ def test_expert_not_drawn_cannot_give_an_opinion(category, target, bureau_user):
     member = draw(target, category, bureau_user).members.first()
     outsider = ExpertFactory(specialties=[category])
     with pytest.raises(PermissionDenied):
-        services.opinion_give(member=member, decision="approve", comments="", actor=outsider.user)
+        opinion_give(member=member, decision="approve", comments="", actor=outsider.user)
 
 
 def test_recommend_appoint_retire(bureau_user, category):
-    expert, created = services.expert_save(
+    expert, created = expert_save(
         email="Li@Example.cn",
         name="李工",
         organisation="中国标准化研究院",
@@ -176,7 +175,7 @@ def test_recommend_appoint_retire(bureau_user, category):
         actor=bureau_user,
     )
     assert created and expert.status == "recommended" and expert.email == "li@example.cn"
-    expert = services.expert_set_status(
+    expert = expert_set_status(
         expert=expert, status="appointed", actor=bureau_user, term_ends_on="2028-12-31"
     )
     assert expert.status == "appointed" and str(expert.term_ends_on) == "2028-12-31"
@@ -184,7 +183,7 @@ def test_recommend_appoint_retire(bureau_user, category):
     assert expert.account_outcome == "invited"
     assert expert.user.role == "expert" and expert.user.invitation_pending
     assert expert.user.invited_at is not None
-    expert = services.expert_set_status(expert=expert, status="retired", actor=bureau_user)
+    expert = expert_set_status(expert=expert, status="retired", actor=bureau_user)
     assert expert.status == "retired"
     actions = list(
         AuditEntry.objects.filter(object_id=str(expert.pk)).values_list("action", flat=True)
@@ -200,13 +199,11 @@ def test_recommend_appoint_retire(bureau_user, category):
 def test_expert_status_transition_table(bureau_user):
     expert = ExpertFactory(status="appointed")
     with pytest.raises(ValidationError) as error:
-        services.expert_set_status(expert=expert, status="recommended", actor=bureau_user)
+        expert_set_status(expert=expert, status="recommended", actor=bureau_user)
     assert error.value.messages == ["专家状态不能从“已聘任”变为“已推荐”"]
 
 
 def test_recommending_links_the_expert_account(bureau_user, users_by_role):
     user = users_by_role["expert"]
-    expert, _ = services.expert_save(
-        email=user.email, name="王工", organisation="某院", actor=bureau_user
-    )
+    expert, _ = expert_save(email=user.email, name="王工", organisation="某院", actor=bureau_user)
     assert expert.user == user

@@ -5,8 +5,8 @@ import importlib
 import pytest
 from django.apps import apps
 
-from apps.experts import services
 from apps.experts.models import Review
+from apps.experts.services.reviews import review_draw
 from tests.factories.evaluators import AgencyFactory, CategoryFactory
 from tests.factories.experts import ExpertFactory
 
@@ -19,7 +19,7 @@ def old_review(bureau_user, kind, decisions, outcome):
     """A closed review as the old code stored it (opinions written directly, as they were)."""
     category = CategoryFactory()
     ExpertFactory.create_batch(len(decisions), specialties=[category])
-    review = services.review_draw(
+    review = review_draw(
         target=AgencyFactory(),
         kind=kind,
         title="旧评审",

@@ -1,7 +1,7 @@
 import pytest
 
-from apps.experts import services
 from apps.experts.models import Expert, ExpertConflict
+from apps.experts.services.reviews import opinion_give, review_draw
 from tests.factories.evaluators import AgencyFactory, CategoryFactory
 from tests.factories.experts import ExpertFactory
 from tests.factories.uscc import make_uscc
@@ -65,7 +65,7 @@ def test_expert_declares_a_conflict(client):
 def test_staff_see_all_opinions_and_the_draw(client, bureau_user):
     category = CategoryFactory()
     experts = ExpertFactory.create_batch(2, specialties=[category])
-    review = services.review_draw(
+    review = review_draw(
         target=AgencyFactory(),
         kind="scheme",
         title="方案X",
@@ -76,7 +76,7 @@ def test_staff_see_all_opinions_and_the_draw(client, bureau_user):
         seed=424242,
     )
     member = review.members.select_related("expert__user").first()
-    services.opinion_give(
+    opinion_give(
         member=member, decision="revise", comments="增加待机功率指标", actor=member.expert.user
     )
     other = next(e for e in experts if e.pk != member.expert_id)

@@ -5,9 +5,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from apps.evaluators.models import Assessment, SchemeCriterion
-from apps.experts import services as experts
 from apps.experts.enums import DECISIONS_BY_KIND, Decision
-from apps.leaders import services
+from apps.experts.services.reviews import opinion_give
+from apps.leaders.services.candidate_lists import (
+    candidate_list_create,
+    candidate_list_send_to_review,
+    candidate_list_transition,
+)
+from apps.leaders.services.rankings import ranking_compile
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.evaluators import (
     StandardFactory,
@@ -40,7 +45,7 @@ def ranked_scheme(
                 score=Decimal(quality[index % len(quality)]),
             )
     if compile:
-        services.ranking_compile(scheme=scheme)
+        ranking_compile(scheme=scheme)
     return scheme
 
 
@@ -53,7 +58,7 @@ def review(target_review, decision=None):
     list, 异议成立 for an objection); the review closes with it."""
     decision = decision or DECISIONS_BY_KIND[target_review.kind][0]
     for member in target_review.members.select_related("expert__user"):
-        experts.opinion_give(
+        opinion_give(
             member=member,
             decision=decision,
             comments="" if decision == Decision.APPROVE else "候选依据不足",
@@ -63,17 +68,15 @@ def review(target_review, decision=None):
 
 def reviewed_list(scheme, staff):
     expert_pool(scheme.category)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=staff)
-    review(
-        services.candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff)
-    )
+    candidate_list = candidate_list_create(scheme=scheme, actor=staff)
+    review(candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=staff))
     candidate_list.refresh_from_db()
     return candidate_list
 
 
 def list_in_notice(scheme, staff, *, today=None):
     candidate_list = reviewed_list(scheme, staff)
-    return services.candidate_list_transition(
+    return candidate_list_transition(
         candidate_list=candidate_list,
         to="notice",
         actor=staff,

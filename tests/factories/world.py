@@ -28,12 +28,19 @@ from apps.accounts.enums import Role
 from apps.core.models import ImportRun
 from apps.declarations.models import Synonym
 from apps.enterprises.models import EnterpriseNameChange
-from apps.evaluators import services as evaluators
 from apps.evaluators.models import Assessment, EvaluatorConflict, SchemeComment, SchemeCriterion
+from apps.evaluators.services.schemes import scheme_start_review
 from apps.experts.models import Review
 from apps.incentives import services as incentives
-from apps.leaders import services as leaders
 from apps.leaders.models import Candidate, Leader, Notification
+from apps.leaders.services.candidate_lists import (
+    candidate_list_create,
+    candidate_list_send_to_review,
+    candidate_list_transition,
+)
+from apps.leaders.services.jobs import ranking_jobs_queue
+from apps.leaders.services.objections import objection_file, objection_send_to_review
+from apps.leaders.services.rankings import ranking_compile
 from apps.supervision import services as supervision
 from tests.factories.accounts import UserFactory
 from tests.factories.declarations import PDF_BYTES, StandardVersionFactory
@@ -182,36 +189,28 @@ def build_world() -> World:
 
     # ---- rankings and candidate lists: in expert review, in notice, published
     for scheme in (scheme_ranked, scheme_review_list, scheme_published):
-        leaders.ranking_compile(scheme=scheme)
-    list_in_review = leaders.candidate_list_create(scheme=scheme_review_list, actor=bureau)
-    list_review = leaders.candidate_list_send_to_review(
-        candidate_list=list_in_review, size=3, actor=bureau
-    )
-    list_in_notice = leaders.candidate_list_create(scheme=scheme_ranked, actor=bureau)
-    review(
-        leaders.candidate_list_send_to_review(candidate_list=list_in_notice, size=3, actor=bureau)
-    )
+        ranking_compile(scheme=scheme)
+    list_in_review = candidate_list_create(scheme=scheme_review_list, actor=bureau)
+    list_review = candidate_list_send_to_review(candidate_list=list_in_review, size=3, actor=bureau)
+    list_in_notice = candidate_list_create(scheme=scheme_ranked, actor=bureau)
+    review(candidate_list_send_to_review(candidate_list=list_in_notice, size=3, actor=bureau))
     list_in_notice.refresh_from_db()
-    list_in_notice = leaders.candidate_list_transition(
+    list_in_notice = candidate_list_transition(
         candidate_list=list_in_notice, to="notice", actor=bureau, today=today
     )
-    list_published = leaders.candidate_list_create(scheme=scheme_published, actor=bureau)
-    review(
-        leaders.candidate_list_send_to_review(candidate_list=list_published, size=3, actor=bureau)
-    )
+    list_published = candidate_list_create(scheme=scheme_published, actor=bureau)
+    review(candidate_list_send_to_review(candidate_list=list_published, size=3, actor=bureau))
     list_published.refresh_from_db()
-    leaders.candidate_list_transition(
-        candidate_list=list_published, to="notice", actor=bureau, today=today
-    )
+    candidate_list_transition(candidate_list=list_published, to="notice", actor=bureau, today=today)
     list_published.refresh_from_db()
-    list_published = leaders.candidate_list_transition(
+    list_published = candidate_list_transition(
         candidate_list=list_published,
         to="published",
         actor=bureau,
         today=today + datetime.timedelta(days=scheme_published.notice_days + 1),
     )
     candidate_b = Candidate.objects.get(candidate_list=list_in_notice, standard=standard_b)
-    objection = leaders.objection_file(
+    objection = objection_file(
         candidate=candidate_b,
         name="张三",
         contact="13800000000",
@@ -219,8 +218,8 @@ def build_world() -> World:
         attachment=_pdf("证据.pdf"),
         ip_address="127.0.0.1",
     )
-    objection_review = leaders.objection_send_to_review(objection=objection, size=3, actor=bureau)
-    objection_plain = leaders.objection_file(
+    objection_review = objection_send_to_review(objection=objection, size=3, actor=bureau)
+    objection_plain = objection_file(
         candidate=candidate_b,
         name="李四",
         contact="13900000000",
@@ -229,9 +228,7 @@ def build_world() -> World:
     )
 
     # ---- a scheme in expert review (expert drawn) and its review
-    scheme_in_review_review = evaluators.scheme_start_review(
-        scheme=scheme_submitted, size=3, actor=bureau
-    )
+    scheme_in_review_review = scheme_start_review(scheme=scheme_submitted, size=3, actor=bureau)
     scheme_submitted.refresh_from_db()
     other_review = Review.objects.exclude(members__expert=expert).first()
     assert other_review is None, "every review draws `expert`"
@@ -351,7 +348,7 @@ def build_world() -> World:
     expert_x.conflicts.create(
         uscc=enterprise_a.uscc, organisation=enterprise_a.name, reason="曾任职"
     )
-    leaders.ranking_jobs_queue(schemes=[scheme_unranked], actor=bureau)
+    ranking_jobs_queue(schemes=[scheme_unranked], actor=bureau)
     incentives.credit_records_sync()
     objects["pilot_tag"] = EnterprisePilotFactory(enterprise=enterprise_a)
     EnterpriseNameChange.objects.create(

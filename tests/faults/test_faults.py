@@ -16,8 +16,8 @@ from apps.core.imports import services as import_services
 from apps.core.models import AuditEntry, ImportRun
 from apps.enterprises.models import Enterprise
 from apps.evaluators.models import Assessment, SchemeCriterion
-from apps.leaders import services as leader_services
 from apps.leaders.models import Ranking, RankingJob
+from apps.leaders.services.rankings import ranking_compile, rankings_purge_retired
 from apps.supervision import services as plan_services
 from apps.supervision.models import SpotCheckItem, SpotCheckPlan
 from tests.factories.accounts import UserFactory
@@ -84,7 +84,7 @@ def test_compile_killed_mid_way_is_rolled_back_and_the_rerun_equals_an_undisturb
                 criterion=criteria[code],
                 score=Decimal(60 + (n * 7) % 40),
             )
-    undisturbed = leader_services.ranking_compile(scheme=scheme)
+    undisturbed = ranking_compile(scheme=scheme)
     expected = _ranking_snapshot(undisturbed)
     assert len(expected) == 40 and any(row[4] for row in expected)
     audits = AuditEntry.objects.filter(action="ranking.compile").count()
@@ -122,7 +122,7 @@ def test_compile_killed_mid_way_is_rolled_back_and_the_rerun_equals_an_undisturb
     # The rerun superseded the undisturbed ranking; the purge job (queued after its commit on
     # the default queue, which this test's worker does not serve) deletes it.
     assert not Ranking.objects.get(pk=undisturbed.pk).is_current
-    leader_services.rankings_purge_retired()
+    rankings_purge_retired()
     assert Ranking.objects.filter(scheme=scheme).count() == 1
     assert AuditEntry.objects.filter(action="ranking.compile").count() == audits + 1
 

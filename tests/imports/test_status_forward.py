@@ -14,12 +14,12 @@ from django.urls import reverse
 from apps.core.imports import get_import_kind
 from apps.declarations import services as declarations
 from apps.declarations.models import IndicatorValue, Standard
-from apps.evaluators import services as evaluators
 from apps.evaluators.models import Scheme
-from apps.experts import services as experts
+from apps.evaluators.services.schemes import scheme_transition
 from apps.experts.models import Expert
-from apps.leaders import services as leaders
+from apps.experts.services.profiles import expert_set_status
 from apps.leaders.models import Leader
+from apps.leaders.services.titles import leaders_expire
 from tests.factories.uscc import make_uscc
 from tests.imports.conftest import USCC_A, USCC_B, snapshot
 
@@ -126,7 +126,7 @@ def test_revoked_leader_is_never_made_active_again(run_import, standards):
 def test_expired_leader_may_be_revoked_but_not_made_active(run_import, standards):
     assert run_import("leaders", leader_file("active")).code == 0
     valid_until = Leader.objects.get().valid_until
-    assert leaders.leaders_expire(today=valid_until + timedelta(days=1)) == 1
+    assert leaders_expire(today=valid_until + timedelta(days=1)) == 1
     outcome = run_import("leaders", leader_file("active"))
     assert outcome.lines == ["row 2, column status: 领跑者状态不能从“已到期”变为“有效”"]
     assert Leader.objects.get().status == "expired"
@@ -192,14 +192,12 @@ def test_expert_never_moves_back(run_import, stored, new, message):
 def test_expert_import_and_page_give_the_same_message(run_import, bureau_user):
     run_import("experts", expert_file("appointed"))
     with pytest.raises(ValidationError) as error:
-        experts.expert_set_status(
-            expert=Expert.objects.get(), status="recommended", actor=bureau_user
-        )
+        expert_set_status(expert=Expert.objects.get(), status="recommended", actor=bureau_user)
     outcome = run_import("experts", expert_file("recommended"))
     assert outcome.lines == [f"row 2, column status: {error.value.messages[0]}"]
     # Re-appointing a retired expert stays a thing staff do on the page, not by import.
     run_import("experts", expert_file("retired"))
-    experts.expert_set_status(expert=Expert.objects.get(), status="appointed", actor=bureau_user)
+    expert_set_status(expert=Expert.objects.get(), status="appointed", actor=bureau_user)
     assert expert_status() == "appointed"
 
 
@@ -255,7 +253,7 @@ def test_approved_scheme_never_goes_back_to_draft(run_import, agency):
     assert run_import("schemes", scheme_file(scheme_lines())).code == 0
     before = scheme_state()
     with pytest.raises(ValidationError) as error:
-        evaluators.scheme_transition(scheme=Scheme.objects.get(), to="draft", actor=None)
+        scheme_transition(scheme=Scheme.objects.get(), to="draft", actor=None)
     assert error.value.messages == ["方案状态不能从“已批准”变为“草稿”"]
     outcome = run_import("schemes", scheme_file(scheme_lines("draft")))
     assert (outcome.code, outcome.lines) == (

@@ -218,10 +218,10 @@ def test_enterprise_withdraws_its_own_application_only(programme, applicant, upl
 def test_application_on_a_revoked_title_cannot_be_approved(
     programme, applicant, upload, bureau_user
 ):
-    from apps.leaders import services as leader_services
+    from apps.leaders.services.titles import leader_revoke
 
     application = submit(programme, applicant, documents(upload))
-    leader_services.leader_revoke(leader=application.leader, reason="抽查不合格", actor=bureau_user)
+    leader_revoke(leader=application.leader, reason="抽查不合格", actor=bureau_user)
     partner = partner_user(programme.provider)
     with pytest.raises(ValidationError) as error:
         services.application_change_status(

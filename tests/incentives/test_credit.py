@@ -7,8 +7,8 @@ from apps.core.models import AuditEntry
 from apps.core.signals import leader_list_published
 from apps.incentives import services, tasks
 from apps.incentives.models import CreditRecord
-from apps.leaders import services as leader_services
 from apps.leaders.models import Leader
+from apps.leaders.services.titles import leader_revoke, leaders_expire
 from tests.factories.incentives import valid_leader
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_revocation_updates_the_record_with_the_reason(
     with django_capture_on_commit_callbacks(execute=True):
         leader = valid_leader()
     with django_capture_on_commit_callbacks(execute=True):
-        leader_services.leader_revoke(
+        leader_revoke(
             leader=leader, reason="监督抽查不合格", actor=bureau_user, on=datetime.date(2026, 6, 1)
         )
     record = CreditRecord.objects.get(leader=leader)
@@ -64,7 +64,7 @@ def test_expiry_job_moves_records_to_expired(django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         leader = valid_leader(valid_until=TODAY + datetime.timedelta(days=1))
     later = TODAY + datetime.timedelta(days=2)
-    leader_services.leaders_expire(today=later)
+    leaders_expire(today=later)
     services.credit_records_sync(today=later)
     assert CreditRecord.objects.get(leader=leader).status == "expired"
 

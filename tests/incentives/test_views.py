@@ -340,9 +340,9 @@ def test_partner_desk_filters_by_status(client_for, programme, upload):
 
 
 def test_application_shows_the_title_current_status(client_for, world, bureau_user):
-    from apps.leaders import services as leader_services
+    from apps.leaders.services.titles import leader_revoke
 
     users, application = world
-    leader_services.leader_revoke(leader=application.leader, reason="抽查不合格", actor=bureau_user)
+    leader_revoke(leader=application.leader, reason="抽查不合格", actor=bureau_user)
     body = client_for(users["partner"]).get(f"/incentives/applications/{application.pk}/")
     assert "称号已撤销" in body.content.decode()

@@ -4,8 +4,8 @@ transaction gives. Transactional: each share commits on its own database connect
 import pytest
 from django.core.management import call_command
 
-from apps.leaders import services
 from apps.leaders.models import Ranking
+from apps.leaders.services.rankings import shares_by_entrants
 from tests.factories.evaluators import approved_scheme, evaluator_user
 from tests.leaders.test_ranking_rule import MID, TOP, declare, score
 
@@ -30,7 +30,7 @@ def test_shares_compile_what_one_transaction_compiles(capsys):
         for i in range(size):
             standard = declare(scheme, TOP if i % 2 else MID)
             score(scheme, evaluator, standard, Q1=60 + i, Q2=80)
-    shares = services._shares_by_entrants(schemes, 2)
+    shares = shares_by_entrants(schemes, 2)
     assert [[s.pk for s in share] for share in shares] == [
         [schemes[0].pk],
         [schemes[1].pk, schemes[2].pk],

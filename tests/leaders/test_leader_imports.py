@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from apps.leaders import services
 from apps.leaders.models import Leader
+from apps.leaders.services.rankings import ranking_compile
 from tests.factories.evaluators import (
     StandardFactory,
     approved_scheme,
@@ -111,7 +111,7 @@ def test_ranking_export_lists_entries_in_order(tmp_path):
                 criterion=SchemeCriterion.objects.get(scheme=scheme, criterion_code=code),
                 score=50,
             )
-    services.ranking_compile(scheme=scheme)
+    ranking_compile(scheme=scheme)
     out = tmp_path / "ranking.csv"
     call_command("export_csv", "ranking", str(out), scheme="S-EXPORT")
     raw = out.read_bytes()

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.core.models import AuditEntry
-from apps.leaders import services
+from apps.leaders.services.titles import leader_revoke, leaders_expire
 from tests.factories.leaders import LeaderFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_leader_list_page_query_count_does_not_grow(client, django_assert_max_nu
 def test_title_past_validity_reads_expired_before_and_after_the_job(client):
     leader = LeaderFactory(valid_until=datetime.date(2025, 12, 31))
     assert leader.status_on(datetime.date(2026, 1, 1)) == "expired"
-    assert services.leaders_expire(today=datetime.date(2026, 1, 1)) == 1
+    assert leaders_expire(today=datetime.date(2026, 1, 1)) == 1
     leader.refresh_from_db()
     assert leader.status == "expired"
     assert AuditEntry.objects.filter(action="leader.expire").count() == 1
@@ -66,7 +66,7 @@ def test_title_past_validity_reads_expired_before_and_after_the_job(client):
 
 def test_revocation_is_public_with_date_and_reason(client, bureau_user):
     leader = LeaderFactory(valid_until=datetime.date(2030, 1, 1))
-    services.leader_revoke(
+    leader_revoke(
         leader=leader, reason="监督抽查不合格", actor=bureau_user, on=datetime.date(2026, 5, 1)
     )
     page = client.get(f"/leaders/{leader.verification_code}/").content.decode()
@@ -78,16 +78,16 @@ def test_revocation_is_public_with_date_and_reason(client, bureau_user):
 def test_revocation_needs_reason_and_staff(bureau_user, enterprise_user):
     leader = LeaderFactory()
     with pytest.raises(ValidationError):
-        services.leader_revoke(leader=leader, reason=" ", actor=bureau_user)
+        leader_revoke(leader=leader, reason=" ", actor=bureau_user)
     with pytest.raises(PermissionDenied):
-        services.leader_revoke(leader=leader, reason="x", actor=enterprise_user)
+        leader_revoke(leader=leader, reason="x", actor=enterprise_user)
 
 
 def test_revoked_title_cannot_be_revoked_again(bureau_user):
     leader = LeaderFactory()
-    services.leader_revoke(leader=leader, reason="一", actor=bureau_user)
+    leader_revoke(leader=leader, reason="一", actor=bureau_user)
     with pytest.raises(ValidationError):
-        services.leader_revoke(leader=leader, reason="二", actor=bureau_user)
+        leader_revoke(leader=leader, reason="二", actor=bureau_user)
 
 
 def test_leader_list_is_paged(client, monkeypatch):

@@ -13,8 +13,19 @@ from django.utils import timezone
 from apps.core.models import AuditEntry
 from apps.evaluators.models import Assessment
 from apps.experts.enums import Decision
-from apps.leaders import services
 from apps.leaders.models import Candidate, CandidateList, Leader, Objection, Ranking
+from apps.leaders.services.candidate_lists import (
+    candidate_list_create,
+    candidate_list_send_to_review,
+    candidate_list_transition,
+)
+from apps.leaders.services.objections import (
+    objection_decide,
+    objection_file,
+    objection_send_to_review,
+)
+from apps.leaders.services.rankings import ranking_compile, rankings_purge_retired
+from apps.leaders.services.titles import leader_valid_until
 from tests.factories.accounts import UserFactory
 from tests.factories.lifecycle import (
     expert_pool,
@@ -38,7 +49,7 @@ def after_notice(candidate_list):
 
 
 def file_objection(candidate, **fields):
-    return services.objection_file(
+    return objection_file(
         candidate=candidate,
         name=fields.get("name", "张三"),
         contact=fields.get("contact", "13800000000"),
@@ -49,10 +60,8 @@ def file_objection(candidate, **fields):
 
 
 def settle(objection, staff, *, upheld, finding="经核实，异议成立：指标与检测报告不符"):
-    review(services.objection_send_to_review(objection=objection, size=3, actor=staff))
-    return services.objection_decide(
-        objection=objection, upheld=upheld, finding=finding, actor=staff
-    )
+    review(objection_send_to_review(objection=objection, size=3, actor=staff))
+    return objection_decide(objection=objection, upheld=upheld, finding=finding, actor=staff)
 
 
 # ---------------------------------------------------------------- snapshot
@@ -60,7 +69,7 @@ def settle(objection, staff, *, upheld, finding="经核实，异议成立：指�
 
 def test_candidate_list_copies_the_rankings_candidates(bureau_user):
     scheme = ranked_scheme(entrants=4)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=bureau_user)
+    candidate_list = candidate_list_create(scheme=scheme, actor=bureau_user)
     ranking = Ranking.objects.get(scheme=scheme, is_current=True)
     entries = list(ranking.entries.filter(candidate=True).order_by("position"))
     candidates = list(candidate_list.candidates.order_by("position"))
@@ -73,13 +82,13 @@ def test_candidate_list_copies_the_rankings_candidates(bureau_user):
 
 def test_recompile_keeps_snapshot_and_its_ranking(bureau_user):
     scheme = ranked_scheme(entrants=4)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=bureau_user)
+    candidate_list = candidate_list_create(scheme=scheme, actor=bureau_user)
     before = list(candidate_list.candidates.values_list("standard_id", "rank", "score"))
     first = candidate_list.ranking
     # New data: the last candidate's quality drops to zero, then the scheme is recompiled.
     last = candidate_list.candidates.order_by("-position").first().standard
     Assessment.objects.filter(standard=last).update(score=Decimal("0"))
-    new = services.ranking_compile(scheme=scheme)
+    new = ranking_compile(scheme=scheme)
 
     first.refresh_from_db()
     assert first.is_current is False  # kept, no longer current (CONTRACT §3.8)
@@ -96,7 +105,7 @@ def test_recompile_without_list_deletes_old_ranking_after_commit(
     scheme = ranked_scheme(entrants=3)
     old = Ranking.objects.get(scheme=scheme)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.ranking_compile(scheme=scheme)
+        ranking_compile(scheme=scheme)
     old.refresh_from_db()
     assert old.is_current is False  # superseded at once, deleted by the purge job
     for callback in callbacks:
@@ -107,9 +116,9 @@ def test_recompile_without_list_deletes_old_ranking_after_commit(
 def test_purge_keeps_rankings_that_candidate_lists_refer_to(bureau_user):
     scheme = ranked_scheme(entrants=3)
     first = Ranking.objects.get(scheme=scheme)
-    services.candidate_list_create(scheme=scheme, actor=bureau_user)
-    services.ranking_compile(scheme=scheme)
-    assert services.rankings_purge_retired() == 0
+    candidate_list_create(scheme=scheme, actor=bureau_user)
+    ranking_compile(scheme=scheme)
+    assert rankings_purge_retired() == 0
     assert Ranking.objects.filter(pk=first.pk, is_current=False).exists()
 
 
@@ -118,21 +127,21 @@ def test_create_refused_without_ranking_or_candidates_or_twice(bureau_user):
 
     bare = approved_scheme()
     with pytest.raises(ValidationError, match="尚未编制排行榜"):
-        services.candidate_list_create(scheme=bare, actor=bureau_user)
+        candidate_list_create(scheme=bare, actor=bureau_user)
     too_few = ranked_scheme(entrants=2)  # min_participants 3: no candidates
     with pytest.raises(ValidationError, match="没有领跑者候选"):
-        services.candidate_list_create(scheme=too_few, actor=bureau_user)
+        candidate_list_create(scheme=too_few, actor=bureau_user)
     scheme = ranked_scheme(entrants=3)
-    services.candidate_list_create(scheme=scheme, actor=bureau_user)
+    candidate_list_create(scheme=scheme, actor=bureau_user)
     with pytest.raises(ValidationError, match="已有候选名单"):
-        services.candidate_list_create(scheme=scheme, actor=bureau_user)
+        candidate_list_create(scheme=scheme, actor=bureau_user)
     assert CandidateList.objects.count() == 1
 
 
 def test_only_staff_create_lists(enterprise_user):
     scheme = ranked_scheme(entrants=3)
     with pytest.raises(PermissionDenied):
-        services.candidate_list_create(scheme=scheme, actor=enterprise_user)
+        candidate_list_create(scheme=scheme, actor=enterprise_user)
 
 
 # ---------------------------------------------------------------- review and notice
@@ -146,11 +155,9 @@ def test_review_approval_readies_list_for_notice(bureau_user):
 def test_review_without_majority_returns_list_with_comments(bureau_user):
     scheme = ranked_scheme(entrants=3)
     expert_pool(scheme.category)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=bureau_user)
+    candidate_list = candidate_list_create(scheme=scheme, actor=bureau_user)
     review(
-        services.candidate_list_send_to_review(
-            candidate_list=candidate_list, size=3, actor=bureau_user
-        ),
+        candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=bureau_user),
         Decision.REJECT,
     )
     candidate_list.refresh_from_db()
@@ -158,34 +165,26 @@ def test_review_without_majority_returns_list_with_comments(bureau_user):
     assert "候选依据不足" in candidate_list.returned_reason
     # A returned list may go to a second review round.
     expert_pool(scheme.category)
-    second = services.candidate_list_send_to_review(
-        candidate_list=candidate_list, size=3, actor=bureau_user
-    )
+    second = candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=bureau_user)
     assert second.round == 2
 
 
 def test_candidate_enterprises_are_never_drawn(bureau_user):
     scheme = ranked_scheme(entrants=3)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=bureau_user)
+    candidate_list = candidate_list_create(scheme=scheme, actor=bureau_user)
     uscc = candidate_list.candidates.first().standard.enterprise.uscc
     insider = expert_pool(scheme.category, 1)[0]
     insider.organisation_uscc = uscc
     insider.save()
     expert_pool(scheme.category, 2)
     with pytest.raises(ValidationError, match="可抽取的专家不足"):
-        services.candidate_list_send_to_review(
-            candidate_list=candidate_list, size=3, actor=bureau_user
-        )
+        candidate_list_send_to_review(candidate_list=candidate_list, size=3, actor=bureau_user)
 
 
 def test_notice_refused_before_review(bureau_user):
-    candidate_list = services.candidate_list_create(
-        scheme=ranked_scheme(entrants=3), actor=bureau_user
-    )
+    candidate_list = candidate_list_create(scheme=ranked_scheme(entrants=3), actor=bureau_user)
     with pytest.raises(ValidationError, match="不能从“草稿”变为“公示中”"):
-        services.candidate_list_transition(
-            candidate_list=candidate_list, to="notice", actor=bureau_user
-        )
+        candidate_list_transition(candidate_list=candidate_list, to="notice", actor=bureau_user)
 
 
 def test_notice_runs_the_schemes_notice_days(bureau_user):
@@ -202,7 +201,7 @@ def test_publish_refused_while_notice_runs(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
     for day in (candidate_list.notice_starts_on, candidate_list.notice_ends_on):
         with pytest.raises(ValidationError, match="公示期内不能发布"):
-            services.candidate_list_transition(
+            candidate_list_transition(
                 candidate_list=candidate_list, to="published", actor=bureau_user, today=day
             )
     assert Leader.objects.count() == 0
@@ -214,7 +213,7 @@ def test_publish_refused_with_an_open_objection(bureau_user):
     for step in ("open", "expert_review", "reviewed"):
         assert objection.status == step
         with pytest.raises(ValidationError, match="1 项异议尚未处理完毕"):
-            services.candidate_list_transition(
+            candidate_list_transition(
                 candidate_list=candidate_list,
                 to="published",
                 actor=bureau_user,
@@ -222,9 +221,7 @@ def test_publish_refused_with_an_open_objection(bureau_user):
             )
         if step == "open":
             expert_pool(candidate_list.scheme.category)
-            review_ = services.objection_send_to_review(
-                objection=objection, size=3, actor=bureau_user
-            )
+            review_ = objection_send_to_review(objection=objection, size=3, actor=bureau_user)
         elif step == "expert_review":
             review(review_)
         objection.refresh_from_db()
@@ -235,7 +232,7 @@ def test_publish_creates_leaders_valid_one_year(bureau_user):
     scheme = ranked_scheme(entrants=3)
     candidate_list = list_in_notice(scheme, bureau_user)
     day = after_notice(candidate_list)
-    services.candidate_list_transition(
+    candidate_list_transition(
         candidate_list=candidate_list, to="published", actor=bureau_user, today=day
     )
     leaders = list(Leader.objects.order_by("rank", "standard__enterprise__uscc"))
@@ -258,17 +255,17 @@ def test_publish_creates_leaders_valid_one_year(bureau_user):
 
 def test_validity_period_is_a_setting(bureau_user, settings):
     settings.LEADER_VALIDITY_MONTHS = 6
-    assert services.leader_valid_until(datetime.date(2026, 1, 15)) == datetime.date(2026, 7, 14)
+    assert leader_valid_until(datetime.date(2026, 1, 15)) == datetime.date(2026, 7, 14)
 
 
 def test_publish_twice_refused(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
     day = after_notice(candidate_list)
-    services.candidate_list_transition(
+    candidate_list_transition(
         candidate_list=candidate_list, to="published", actor=bureau_user, today=day
     )
     with pytest.raises(ValidationError, match="不能从“已发布”变为“已发布”"):
-        services.candidate_list_transition(
+        candidate_list_transition(
             candidate_list=candidate_list, to="published", actor=bureau_user, today=day
         )
     assert Leader.objects.count() == 3
@@ -276,22 +273,20 @@ def test_publish_twice_refused(bureau_user):
 
 def test_withdraw_needs_reason_and_frees_the_scheme(bureau_user):
     scheme = ranked_scheme(entrants=3)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=bureau_user)
+    candidate_list = candidate_list_create(scheme=scheme, actor=bureau_user)
     with pytest.raises(ValidationError, match="必须填写理由"):
-        services.candidate_list_transition(
-            candidate_list=candidate_list, to="withdrawn", actor=bureau_user
-        )
-    services.candidate_list_transition(
+        candidate_list_transition(candidate_list=candidate_list, to="withdrawn", actor=bureau_user)
+    candidate_list_transition(
         candidate_list=candidate_list, to="withdrawn", actor=bureau_user, reason="评估数据有误"
     )
-    assert services.candidate_list_create(scheme=scheme, actor=bureau_user).status == "draft"
+    assert candidate_list_create(scheme=scheme, actor=bureau_user).status == "draft"
 
 
 def test_every_step_is_audited(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
     objection = file_objection(candidate_list.candidates.first())
     settle(objection, bureau_user, upheld=False, finding="异议证据不足")
-    services.candidate_list_transition(
+    candidate_list_transition(
         candidate_list=candidate_list,
         to="published",
         actor=bureau_user,
@@ -327,7 +322,7 @@ def test_upheld_objection_removes_candidate_with_public_reason(bureau_user, clie
     assert "经核实，能效指标与检测报告不符" in page
     assert "13800000000" not in page  # the objector's contact is never public
 
-    services.candidate_list_transition(
+    candidate_list_transition(
         candidate_list=candidate_list,
         to="published",
         actor=bureau_user,
@@ -351,7 +346,7 @@ def test_objection_refused_outside_notice_and_against_removed(bureau_user):
     candidate_list = reviewed_list(scheme, bureau_user)
     with pytest.raises(ValidationError, match="不在公示期内"):
         file_objection(candidate_list.candidates.first())
-    candidate_list = services.candidate_list_transition(
+    candidate_list = candidate_list_transition(
         candidate_list=candidate_list, to="notice", actor=bureau_user
     )
     target = candidate_list.candidates.first()
@@ -385,20 +380,18 @@ def test_finding_refused_before_expert_review(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
     objection = file_objection(candidate_list.candidates.first())
     with pytest.raises(ValidationError, match="须经专家评审完成后"):
-        services.objection_decide(
-            objection=objection, upheld=True, finding="成立", actor=bureau_user
-        )
+        objection_decide(objection=objection, upheld=True, finding="成立", actor=bureau_user)
     expert_pool(candidate_list.scheme.category)
-    review(services.objection_send_to_review(objection=objection, size=3, actor=bureau_user))
+    review(objection_send_to_review(objection=objection, size=3, actor=bureau_user))
     with pytest.raises(ValidationError, match="请填写认定意见"):
-        services.objection_decide(objection=objection, upheld=True, finding=" ", actor=bureau_user)
+        objection_decide(objection=objection, upheld=True, finding=" ", actor=bureau_user)
 
 
 def test_objection_experts_exclude_the_candidates_enterprise(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
     candidate = candidate_list.candidates.first()
     objection = file_objection(candidate)
-    review_ = services.objection_send_to_review(objection=objection, size=3, actor=bureau_user)
+    review_ = objection_send_to_review(objection=objection, size=3, actor=bureau_user)
     assert review_.excluded_usccs == [candidate.standard.enterprise.uscc]
     assert review_.kind == "objection"
 
@@ -419,7 +412,7 @@ def test_two_staff_publishing_at_once_publish_once():
     def publish():
         try:
             barrier.wait()
-            services.candidate_list_transition(
+            candidate_list_transition(
                 candidate_list=candidate_list, to="published", actor=staff, today=day
             )
             outcomes.append("published")
@@ -443,7 +436,7 @@ def test_notice_and_publication_are_announced_in_the_news(bureau_user):
 
     scheme = ranked_scheme(entrants=3)
     candidate_list = list_in_notice(scheme, bureau_user)
-    services.candidate_list_transition(
+    candidate_list_transition(
         candidate_list=candidate_list,
         to="published",
         actor=bureau_user,

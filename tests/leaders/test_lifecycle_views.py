@@ -7,8 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from apps.leaders import services
 from apps.leaders.models import CandidateList, Leader, Notification, Objection
+from apps.leaders.services.candidate_lists import candidate_list_create
+from apps.leaders.services.jobs import ranking_jobs_queue
+from apps.leaders.services.objections import objection_file, objection_send_to_review
+from apps.leaders.services.rankings import ranking_compile
 from tests.factories.evaluators import approved_scheme
 from tests.factories.leaders import LeaderFactory
 from tests.factories.lifecycle import expert_pool, list_in_notice, ranked_scheme, review
@@ -32,7 +35,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture
 def notice(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
-    objection = services.objection_file(
+    objection = objection_file(
         candidate=candidate_list.candidates.first(),
         name="李四",
         contact="lisi@example.cn",
@@ -73,7 +76,7 @@ def test_role_matrix_for_every_lifecycle_url(users_by_role, client_for, notice):
 def test_drawn_expert_reads_the_attachment_other_experts_do_not(client_for, bureau_user, notice):
     candidate_list, objection = notice
     pool = expert_pool(candidate_list.scheme.category, 4)
-    review_ = services.objection_send_to_review(objection=objection, size=3, actor=bureau_user)
+    review_ = objection_send_to_review(objection=objection, size=3, actor=bureau_user)
     members = list(review_.members.select_related("expert__user"))
     drawn = {m.expert_id for m in members}
     # The draw may also take experts the fixtures appointed before this pool (random).
@@ -93,9 +96,7 @@ def test_unknown_ids_are_404(client_for, bureau_user):
 
 
 def test_draft_list_is_not_public(client, bureau_user):
-    candidate_list = services.candidate_list_create(
-        scheme=ranked_scheme(entrants=3), actor=bureau_user
-    )
+    candidate_list = candidate_list_create(scheme=ranked_scheme(entrants=3), actor=bureau_user)
     assert client.get(f"/notices/{candidate_list.pk}/").status_code == 404
     assert "公示" in client.get("/notices/").content.decode()
 
@@ -107,11 +108,11 @@ def test_staff_list_page_query_count_does_not_grow(
     client_for, bureau_user, django_assert_max_num_queries
 ):
     client = client_for(bureau_user)
-    services.candidate_list_create(scheme=ranked_scheme(entrants=3), actor=bureau_user)
+    candidate_list_create(scheme=ranked_scheme(entrants=3), actor=bureau_user)
     with django_assert_max_num_queries(12):
         assert client.get("/staff/candidate-lists/").status_code == 200
     for _ in range(4):
-        services.candidate_list_create(scheme=ranked_scheme(entrants=3), actor=bureau_user)
+        candidate_list_create(scheme=ranked_scheme(entrants=3), actor=bureau_user)
     with django_assert_max_num_queries(12):
         response = client.get("/staff/candidate-lists/")
     assert response.content.decode().count("/staff/candidate-lists/") >= 5
@@ -143,7 +144,7 @@ def test_staff_list_detail_query_count_does_not_grow(
         assert client.get(f"/staff/candidate-lists/{small.pk}/").status_code == 200
     big = list_in_notice(ranked_scheme(entrants=6), bureau_user)
     for candidate in big.candidates.all():
-        services.objection_file(candidate=candidate, name="王五", contact="1", grounds="理由")
+        objection_file(candidate=candidate, name="王五", contact="1", grounds="理由")
     with django_assert_max_num_queries(16):
         assert client.get(f"/staff/candidate-lists/{big.pk}/").status_code == 200
 
@@ -156,9 +157,9 @@ def test_compile_board_query_count_does_not_grow(
     with django_assert_max_num_queries(8):
         client.get("/staff/rankings/?year=2026")
     schemes = [approved_scheme(year=2026) for _ in range(5)]
-    services.ranking_jobs_queue(schemes=schemes, actor=bureau_user)
+    ranking_jobs_queue(schemes=schemes, actor=bureau_user)
     for scheme in schemes[:3]:
-        services.ranking_compile(scheme=scheme)
+        ranking_compile(scheme=scheme)
     with django_assert_max_num_queries(8):
         response = client.get("/staff/rankings/?year=2026")
     assert response.content.decode().count("data-scheme=") == 6
@@ -300,7 +301,7 @@ def test_staff_walk_the_lifecycle_through_the_pages(client_for, bureau_user):
     candidate_list.refresh_from_db()
     assert candidate_list.status == "notice"
 
-    objection = services.objection_file(
+    objection = objection_file(
         candidate=candidate_list.candidates.first(), name="周九", contact="1", grounds="理由"
     )
     url = f"/staff/objections/{objection.pk}/"

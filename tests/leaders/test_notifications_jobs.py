@@ -8,8 +8,13 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.evaluators.models import Scheme
-from apps.leaders import services, tasks
+from apps.leaders import tasks
 from apps.leaders.models import Leader, Notification, Ranking, RankingJob
+from apps.leaders.services import jobs as jobs_service
+from apps.leaders.services.candidate_lists import candidate_list_transition, notices_close
+from apps.leaders.services.jobs import ranking_jobs_queue
+from apps.leaders.services.rankings import ranking_compile, rankings_compile
+from apps.leaders.services.titles import leader_revoke
 from tests.factories.enterprises import MembershipFactory
 from tests.factories.evaluators import approved_scheme
 from tests.factories.leaders import LeaderFactory
@@ -32,7 +37,7 @@ def test_ranking_out_notifies_each_entrant_enterprise_once_by_email_after_commit
     assert Notification.objects.filter(status="sent").count() == 3
     # A recompile does not tell them again.
     with django_capture_on_commit_callbacks(execute=True):
-        services.ranking_compile(scheme=scheme)
+        ranking_compile(scheme=scheme)
     assert Notification.objects.count() == 3
 
 
@@ -43,7 +48,7 @@ def test_email_goes_to_contact_and_active_members(django_capture_on_commit_callb
     enterprise.save()
     member = MembershipFactory(enterprise=enterprise).user
     with django_capture_on_commit_callbacks(execute=True):
-        services.leader_revoke(leader=leader, reason="监督抽查不合格", actor=None)
+        leader_revoke(leader=leader, reason="监督抽查不合格", actor=None)
     (message,) = mail.outbox
     assert sorted(message.to) == sorted(["contact@firm.cn", member.email])
     assert "监督抽查不合格" in message.body
@@ -84,10 +89,10 @@ def test_lifecycle_notifies_candidates_notice_start_end_and_publication(bureau_u
     candidate_list = list_in_notice(scheme, bureau_user)
     assert kinds() == ["candidate"] * 3 + ["notice_start"] * 3
     day = candidate_list.notice_ends_on + datetime.timedelta(days=1)
-    assert services.notices_close(today=candidate_list.notice_ends_on) == 0
-    assert services.notices_close(today=day) == 1
-    assert services.notices_close(today=day) == 0  # once per list
-    services.candidate_list_transition(
+    assert notices_close(today=candidate_list.notice_ends_on) == 0
+    assert notices_close(today=day) == 1
+    assert notices_close(today=day) == 0  # once per list
+    candidate_list_transition(
         candidate_list=candidate_list, to="published", actor=bureau_user, today=day
     )
     assert (
@@ -97,7 +102,7 @@ def test_lifecycle_notifies_candidates_notice_start_end_and_publication(bureau_u
 
 def test_publication_sends_notice_end_when_the_daily_job_has_not(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
-    services.candidate_list_transition(
+    candidate_list_transition(
         candidate_list=candidate_list,
         to="published",
         actor=bureau_user,
@@ -125,7 +130,7 @@ def test_year_fan_out_records_job_progress_and_timing(
     first = approved_scheme(year=2026)
     second = approved_scheme(year=2026)
     with django_capture_on_commit_callbacks(execute=True):
-        jobs = services.ranking_jobs_queue(schemes=[first, second], actor=bureau_user)
+        jobs = ranking_jobs_queue(schemes=[first, second], actor=bureau_user)
     assert len({job.batch for job in jobs}) == 1
     for job in RankingJob.objects.all():
         assert job.status == "done"
@@ -146,7 +151,7 @@ def test_year_fan_out_runs_as_one_task_per_share_not_per_scheme(
         mock.patch.object(tasks.compile_jobs, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        jobs = services.ranking_jobs_queue(schemes=schemes, actor=bureau_user)
+        jobs = ranking_jobs_queue(schemes=schemes, actor=bureau_user)
     shares = [call.kwargs["job_ids"] for call in delay.call_args_list]
     assert len(shares) == 2
     assert sorted(job_id for share in shares for job_id in share) == sorted(j.pk for j in jobs)
@@ -165,7 +170,7 @@ def test_a_scheme_not_approved_fails_alone_in_its_share(
     approved = approved_scheme(year=2026)
     draft = approved_scheme(year=2026, status="draft")
     with django_capture_on_commit_callbacks(execute=True):
-        services.ranking_jobs_queue(schemes=[approved, draft], actor=bureau_user)
+        ranking_jobs_queue(schemes=[approved, draft], actor=bureau_user)
     done = RankingJob.objects.get(scheme=approved)
     failed = RankingJob.objects.get(scheme=draft)
     assert done.status == "done" and done.ranking.scheme_id == approved.pk
@@ -181,8 +186,8 @@ def test_a_scheme_unapproved_while_its_share_waits_fails_alone(
     settings.RANKING_COMPILE_WORKERS = 1
     staying, withdrawn = approved_scheme(year=2026), approved_scheme(year=2026)
     with django_capture_on_commit_callbacks(execute=False):
-        jobs = services.ranking_jobs_queue(schemes=[staying, withdrawn], actor=bureau_user)
-    real_compile = services.rankings_compile
+        jobs = ranking_jobs_queue(schemes=[staying, withdrawn], actor=bureau_user)
+    real_compile = rankings_compile
     calls = []
 
     def withdraw_first(**kwargs):
@@ -191,7 +196,7 @@ def test_a_scheme_unapproved_while_its_share_waits_fails_alone(
         calls.append([scheme.pk for scheme in kwargs["schemes"]])
         return real_compile(**kwargs)
 
-    with mock.patch.object(services, "rankings_compile", side_effect=withdraw_first):
+    with mock.patch.object(jobs_service, "rankings_compile", side_effect=withdraw_first):
         tasks.compile_jobs(job_ids=[job.pk for job in jobs])
     assert calls == [sorted([staying.pk, withdrawn.pk]), [staying.pk]]
     assert RankingJob.objects.get(scheme=staying).status == "done"
@@ -203,7 +208,7 @@ def test_a_scheme_unapproved_while_its_share_waits_fails_alone(
 def test_a_scheme_queued_twice_is_one_job(bureau_user, django_capture_on_commit_callbacks):
     scheme = approved_scheme(year=2026)
     with django_capture_on_commit_callbacks(execute=True):
-        jobs = services.ranking_jobs_queue(schemes=[scheme, scheme], actor=bureau_user)
+        jobs = ranking_jobs_queue(schemes=[scheme, scheme], actor=bureau_user)
     assert len(jobs) == 1
     assert RankingJob.objects.get().status == "done"
 
@@ -224,9 +229,9 @@ def test_an_unexpected_error_fails_the_share_and_reaches_the_worker(
     settings.RANKING_COMPILE_WORKERS = 1
     schemes = [approved_scheme(year=2026) for _ in range(2)]
     with django_capture_on_commit_callbacks(execute=False):
-        jobs = services.ranking_jobs_queue(schemes=schemes, actor=bureau_user)
+        jobs = ranking_jobs_queue(schemes=schemes, actor=bureau_user)
     with (
-        mock.patch.object(services, "rankings_compile", side_effect=RuntimeError("disk full")),
+        mock.patch.object(jobs_service, "rankings_compile", side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
         tasks.compile_jobs(job_ids=[job.pk for job in jobs])
@@ -238,7 +243,7 @@ def test_an_unexpected_error_fails_the_share_and_reaches_the_worker(
 def test_failed_job_records_the_reason(bureau_user, django_capture_on_commit_callbacks):
     draft = approved_scheme(status="draft")
     with django_capture_on_commit_callbacks(execute=True):
-        services.ranking_jobs_queue(schemes=[draft], actor=bureau_user)
+        ranking_jobs_queue(schemes=[draft], actor=bureau_user)
     job = RankingJob.objects.get()
     assert job.status == "failed"
     assert "尚未批准" in job.error
@@ -273,7 +278,7 @@ def test_due_schemes_are_those_past_cutoff_without_a_later_ranking():
     approved_scheme(year=today.year + 1)  # cutoff not reached
     approved_scheme(year=today.year - 1, status="draft")
     compiled = approved_scheme(year=today.year - 1)
-    services.ranking_compile(scheme=compiled)
+    ranking_compile(scheme=compiled)
     from apps.leaders.selectors import schemes_due_for_compile
 
     assert schemes_due_for_compile(today=today) == [past]
@@ -311,7 +316,7 @@ def test_certificate_unknown_code_is_404(client):
 
 def test_published_leader_page_links_certificate_and_mark(client, bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
-    services.candidate_list_transition(
+    candidate_list_transition(
         candidate_list=candidate_list,
         to="published",
         actor=bureau_user,

@@ -6,11 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.core.models import AuditEntry
-from apps.experts import services as experts
 from apps.experts.enums import Decision
 from apps.experts.models import Review
-from apps.leaders import services
+from apps.experts.services.reviews import opinion_give
 from apps.leaders.models import Candidate, Objection
+from apps.leaders.services.candidate_lists import (
+    candidate_list_create,
+    candidate_list_send_to_review,
+)
+from apps.leaders.services.objections import objection_file, objection_send_to_review
 from tests.factories.lifecycle import expert_pool, list_in_notice, ranked_scheme
 from tests.pages import forms_of, submit
 
@@ -20,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def objection(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
-    return services.objection_file(
+    return objection_file(
         candidate=candidate_list.candidates.first(),
         name="北京某检测公司",
         contact="objector@example.cn",
@@ -30,7 +34,7 @@ def objection(bureau_user):
 
 def drawn(objection, bureau_user, size=3):
     expert_pool(objection.candidate.candidate_list.scheme.category, size)
-    return services.objection_send_to_review(objection=objection, size=size, actor=bureau_user)
+    return objection_send_to_review(objection=objection, size=size, actor=bureau_user)
 
 
 def opinion_form(page):
@@ -104,12 +108,10 @@ def test_objection_opinion_needs_a_reason_either_way(client_for, bureau_user, ob
         assert response.status_code == 200
         assert "请写明认定异议成立或不成立的理由" in response.content.decode()
     with pytest.raises(ValidationError, match="请写明认定异议成立或不成立的理由"):
-        experts.opinion_give(
-            member=member, decision=Decision.UPHELD, comments="", actor=member.expert.user
-        )
+        opinion_give(member=member, decision=Decision.UPHELD, comments="", actor=member.expert.user)
     # The scheme review's choices are not answers to an objection.
     with pytest.raises(ValidationError, match="请选择评审意见"):
-        experts.opinion_give(
+        opinion_give(
             member=member, decision=Decision.APPROVE, comments="同意", actor=member.expert.user
         )
     member.refresh_from_db()
@@ -120,9 +122,7 @@ def test_objection_without_majority_is_split_and_staff_decide(client_for, bureau
     review = drawn(objection, bureau_user, size=2)
     members = list(review.members.select_related("expert__user"))
     for member, decision in zip(members, ("upheld", "dismissed"), strict=True):
-        experts.opinion_give(
-            member=member, decision=decision, comments="理由", actor=member.expert.user
-        )
+        opinion_give(member=member, decision=decision, comments="理由", actor=member.expert.user)
     review.refresh_from_db()
     assert review.outcome == "split"
     page = client_for(bureau_user).get(f"/staff/objections/{objection.pk}/").content.decode()
@@ -134,10 +134,8 @@ def test_objection_without_majority_is_split_and_staff_decide(client_for, bureau
 def test_scheme_and_list_reviews_keep_their_choices(client_for, bureau_user):
     scheme = ranked_scheme(entrants=3)
     expert_pool(scheme.category, 1)
-    candidate_list = services.candidate_list_create(scheme=scheme, actor=bureau_user)
-    review = services.candidate_list_send_to_review(
-        candidate_list=candidate_list, size=1, actor=bureau_user
-    )
+    candidate_list = candidate_list_create(scheme=scheme, actor=bureau_user)
+    review = candidate_list_send_to_review(candidate_list=candidate_list, size=1, actor=bureau_user)
     member = review.members.select_related("expert__user").get()
     page = client_for(member.expert.user).get(f"/workspace/expert/reviews/{review.pk}/")
     form = opinion_form(page.content.decode())

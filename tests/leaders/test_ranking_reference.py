@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.evaluators.models import Assessment, SchemeCriterion
-from apps.leaders import services
+from apps.leaders.services.rankings import ranking_compile
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.evaluators import (
     StandardFactory,
@@ -140,7 +140,7 @@ def test_compile_equals_the_reference_reading(specs, max_leaders, min_participan
             )
         standards.append(standard)
 
-    ranking = services.ranking_compile(scheme=scheme)
+    ranking = ranking_compile(scheme=scheme)
     got = list(
         ranking.entries.order_by("position").values_list(
             "standard_id", "rank", "score", "tiers", "candidate", "excluded_reason"

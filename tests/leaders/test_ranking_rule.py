@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from apps.evaluators.models import Assessment, SchemeCriterion
-from apps.leaders import services
 from apps.leaders.models import RankingEntry
+from apps.leaders.services.rankings import RankingNotCompilable, ranking_compile
 from tests.factories.enterprises import EnterpriseFactory
 from tests.factories.evaluators import (
     StandardFactory,
@@ -66,7 +66,7 @@ def score(scheme, evaluator, standard, **scores):
 
 
 def entries(scheme):
-    ranking = services.ranking_compile(scheme=scheme)
+    ranking = ranking_compile(scheme=scheme)
     return {e.standard.standard_no: e for e in ranking.entries.select_related("standard")}
 
 
@@ -160,7 +160,7 @@ def test_competition_ranking_with_ties_listed_by_uscc_then_number(scheme, evalua
     d = declare(scheme, MID, uscc_serial=50)
     for standard in (a, b, c, d):
         score(scheme, evaluator, standard, Q1=50, Q2=50)
-    ranking = services.ranking_compile(scheme=scheme)
+    ranking = ranking_compile(scheme=scheme)
     listed = [(e.rank, e.standard.standard_no) for e in ranking.entries.order_by("position")]
     tie = sorted(
         [
@@ -206,7 +206,7 @@ def test_no_candidates_below_min_participants(scheme, evaluator):
     excluded = declare(scheme, {"EFF": 10, "NOISE": 44, "STANDBY": "0.4"})
     for standard in (one, same_enterprise, two, excluded):
         score(scheme, evaluator, standard, Q1=60, Q2=60)
-    ranking = services.ranking_compile(scheme=scheme)
+    ranking = ranking_compile(scheme=scheme)
     assert ranking.participants == 2  # distinct enterprises with a ranked standard
     assert not ranking.entries.filter(candidate=True).exists()
 
@@ -240,14 +240,14 @@ def test_compile_again_gives_the_same_result_and_replaces_the_ranking(
     for values in (TOP, MID, TOP):
         standard = declare(scheme, values)
         score(scheme, evaluator, standard, Q1=70, Q2=80)
-    first = services.ranking_compile(scheme=scheme)
+    first = ranking_compile(scheme=scheme)
     snapshot = list(
         first.entries.values_list(
             "standard_id", "position", "rank", "score", "tiers", "candidate", "excluded_reason"
         )
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        second = services.ranking_compile(scheme=scheme)
+        second = ranking_compile(scheme=scheme)
     assert (
         list(
             second.entries.values_list(
@@ -265,8 +265,8 @@ def test_compile_again_gives_the_same_result_and_replaces_the_ranking(
 
 def test_only_approved_schemes_compile(evaluator):
     draft = approved_scheme(status="draft")
-    with pytest.raises(services.RankingNotCompilable):
-        services.ranking_compile(scheme=draft)
+    with pytest.raises(RankingNotCompilable):
+        ranking_compile(scheme=draft)
 
 
 def test_command_prints_one_line_per_approved_scheme(scheme, evaluator, capsys):
@@ -283,7 +283,7 @@ def test_api_ranking_matches_the_contract(client, scheme, evaluator):
     below = declare(scheme, {"EFF": 10, "NOISE": 44, "STANDBY": "0.4"})
     for standard in (top, below):
         score(scheme, evaluator, standard, Q1=70, Q2=80)
-    services.ranking_compile(scheme=scheme)
+    ranking_compile(scheme=scheme)
     body = client.get(f"/api/v1/rankings/{scheme.scheme_code}/").json()
     assert body["scheme"] == scheme.scheme_code
     assert body["year"] == 2026
@@ -319,7 +319,7 @@ def test_api_unknown_or_uncompiled_ranking_is_404(client, scheme):
 
 
 def test_api_ranking_list_by_year(client, scheme, evaluator):
-    services.ranking_compile(scheme=scheme)
+    ranking_compile(scheme=scheme)
     assert client.get("/api/v1/rankings/?year=2026").json()["count"] == 1
     assert client.get("/api/v1/rankings/?year=2025").json()["count"] == 0
 
@@ -327,7 +327,7 @@ def test_api_ranking_list_by_year(client, scheme, evaluator):
 def test_ranking_pages_render(client, scheme, evaluator):
     standard = declare(scheme, TOP)
     score(scheme, evaluator, standard, Q1=70, Q2=80)
-    services.ranking_compile(scheme=scheme)
+    ranking_compile(scheme=scheme)
     assert scheme.category.name in client.get("/rankings/?year=2026").content.decode()
     page = client.get(f"/rankings/{scheme.scheme_code}/").content.decode()
     assert standard.standard_no in page and "90.00" in page

@@ -9,8 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.core.models import AuditEntry
-from apps.leaders import services
 from apps.leaders.models import Leader, Notification
+from apps.leaders.services.titles import leader_revoke
 from apps.news.models import Article
 from tests.factories.enterprises import EnterpriseFactory, MembershipFactory
 from tests.factories.evaluators import StandardFactory
@@ -191,9 +191,7 @@ def test_revoked_title_page_says_so_first_without_seal_or_certificate(client, bu
     leader = LeaderFactory(valid_until=datetime.date(2030, 1, 1))
     page = client.get(f"/leaders/{leader.verification_code}/").content.decode()
     assert "leader-mark" in page and "certificate.pdf" in page
-    services.leader_revoke(
-        leader=leader, reason=REASON, actor=bureau_user, on=datetime.date(2026, 5, 1)
-    )
+    leader_revoke(leader=leader, reason=REASON, actor=bureau_user, on=datetime.date(2026, 5, 1))
     page = client.get(f"/leaders/{leader.verification_code}/").content.decode()
     verdict = f"已于 2026-05-01 撤销，原因：{REASON}"
     assert verdict in page
@@ -210,9 +208,7 @@ def test_certificate_of_a_revoked_title_is_stamped_and_has_no_mark(client, burea
     valid = pdf_text(client.get(url).content).splitlines()
     assert "领跑者" in valid  # the mark
     assert "已撤销" not in valid
-    services.leader_revoke(
-        leader=leader, reason=REASON, actor=bureau_user, on=datetime.date(2026, 5, 1)
-    )
+    leader_revoke(leader=leader, reason=REASON, actor=bureau_user, on=datetime.date(2026, 5, 1))
     response = client.get(url)
     assert response.status_code == 200
     lines = pdf_text(response.content).splitlines()
@@ -228,7 +224,7 @@ def test_verification_of_each_status(client, bureau_user):
         published_on=datetime.date(2019, 1, 2), valid_until=datetime.date(2020, 1, 1)
     )
     revoked = LeaderFactory(valid_until=datetime.date(2030, 1, 1))
-    services.leader_revoke(
+    leader_revoke(
         leader=revoked, reason="监督抽查不合格", actor=bureau_user, on=datetime.date(2026, 5, 1)
     )
 
@@ -245,7 +241,7 @@ def test_verification_of_each_status(client, bureau_user):
 
 def test_certificate_wraps_a_long_reason_within_the_page(client, bureau_user):
     leader = LeaderFactory(valid_until=datetime.date(2030, 1, 1))
-    services.leader_revoke(leader=leader, reason="抽查结果与声明不符" * 55, actor=bureau_user)
+    leader_revoke(leader=leader, reason="抽查结果与声明不符" * 55, actor=bureau_user)
     lines = pdf_text(
         client.get(f"/leaders/{leader.verification_code}/certificate.pdf").content
     ).splitlines()

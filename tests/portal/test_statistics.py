@@ -213,7 +213,7 @@ def test_publication_refreshes_the_figures(data, django_capture_on_commit_callba
 def test_a_revocation_refreshes_the_figures_once_per_burst(
     data, bureau_user, django_capture_on_commit_callbacks
 ):
-    from apps.leaders import services as leaders
+    from apps.leaders.services.titles import leader_revoke
 
     statistics.statistics_refresh()
     before = statistics.statistics_cached()["headline"]["active_leaders"]
@@ -224,7 +224,7 @@ def test_a_revocation_refreshes_the_figures_once_per_burst(
     assert titles
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         for title in titles:
-            leaders.leader_revoke(leader=title, reason="抽查不合格", actor=bureau_user)
+            leader_revoke(leader=title, reason="抽查不合格", actor=bureau_user)
     assert statistics.statistics_cached()["headline"]["active_leaders"] == before - len(titles)
     # Two events, one refresh: the second found the first one queued.
     refreshes = [c for c in callbacks if getattr(c, "__name__", "") == "queue"]

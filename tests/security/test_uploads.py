@@ -229,16 +229,16 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def test_objection_attachment_is_checked_and_served_as_an_attachment(client_for, bureau_user):
-    from apps.leaders import services as leader_services
+    from apps.leaders.services.objections import objection_file
     from tests.factories.lifecycle import list_in_notice, ranked_scheme
 
     candidate = list_in_notice(ranked_scheme(entrants=3), bureau_user).candidates.first()
     with pytest.raises(ValidationError):
-        leader_services.objection_file(
+        objection_file(
             candidate=candidate, name="李四", contact="li@example.cn", grounds="指标虚报",
             attachment=_file("evidence.pdf", SVG),
         )  # fmt: skip
-    objection = leader_services.objection_file(
+    objection = objection_file(
         candidate=candidate, name="李四", contact="li@example.cn", grounds="指标虚报",
         attachment=_file("../../证据.pdf", PDF_BYTES),
     )  # fmt: skip

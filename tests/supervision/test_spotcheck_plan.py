@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from apps.core.models import AuditEntry
-from apps.experts import services as expert_services
+from apps.experts.services.profiles import conflict_declare
 from apps.supervision import services
 from apps.supervision.draw import sample_size
 from apps.supervision.models import SpotCheckItem, SpotCheckPlan
@@ -189,7 +189,7 @@ def test_inspector_from_the_enterprise_itself_is_never_drawn(inspectors):
 
 
 def declare(expert, enterprise):
-    return expert_services.conflict_declare(
+    return conflict_declare(
         expert=expert,
         uscc=enterprise.uscc,
         organisation=enterprise.name,

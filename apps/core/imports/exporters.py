@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from apps.core.imports.spec import ExportKind, ImportKind
 
@@ -63,10 +68,6 @@ def stream_csv(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
 
 
 def write_xlsx(path_or_handle, header: list[str], rows: Iterable[list[str]], notes=None) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("data")
     bold = Font(bold=True)
@@ -118,14 +119,10 @@ def export_response(
     filename: str | None = None,
 ):
     """An HTTP download of `kind` (CSV streamed, or XLSX), for the admin and public pages."""
-    from django.http import HttpResponse, StreamingHttpResponse
-
     rows = export_rows(kind, filters=filters, pks=pks)
     header = kind.headers(language)
     stem = filename or kind.name
     if file_format == "xlsx":
-        import io
-
         buffer = io.BytesIO()
         write_xlsx(buffer, header, rows)
         response = HttpResponse(
@@ -141,10 +138,6 @@ def export_response(
 
 def template_response(kind: ImportKind, *, file_format: str, language: str):
     """An empty file with the kind's header (and a notes sheet in XLSX), to fill in."""
-    import io
-
-    from django.http import HttpResponse
-
     header = kind.headers(language)
     stem = f"{kind.name}-template-{language}"
     if file_format == "xlsx":

@@ -20,6 +20,8 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 SAMPLE_SIZE = 256 * 1024
 EXTENSIONS = (".csv", ".xlsx")
@@ -188,9 +190,6 @@ class RowSource:
             ) from None
 
     def _xlsx(self) -> Iterator[tuple[int, list[str]]]:
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-
         try:
             workbook = load_workbook(self._file, read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):

@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.core.imports.parsers import NULL, Parser, Text
@@ -299,9 +298,3 @@ def get_export_kind(name: str) -> ExportKind:
             _("未知的导出类型“%(kind)s”；可用：%(kinds)s")
             % {"kind": name, "kinds": ", ".join(sorted(_EXPORTS))}
         ) from None
-
-
-def source_text(text) -> str:
-    """A lazily translated string in its Chinese source form (header aliases, enum labels)."""
-    with translation.override(None):
-        return str(text)

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core import tasks
 from apps.core.imports import exporters, services
 from apps.core.imports.parsers import CellError
 from apps.core.imports.readers import EXTENSIONS
@@ -85,8 +85,6 @@ def upload(request, admin_site):
 
 def start_validation(run: ImportRun) -> None:
     """Validate an uploaded run now, or queue it for a worker if the file is large."""
-    from apps.core import tasks
-
     if run.background:
         transaction.on_commit(lambda: tasks.import_run_validate.delay(run_id=run.pk))
     else:
@@ -138,7 +136,6 @@ def confirm(request, admin_site, run_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("admin:core_importrun_review", run.pk)
-    from apps.core import tasks
 
     if run.background:
         transaction.on_commit(lambda: tasks.import_run_apply.delay(run_id=run.pk))
@@ -195,8 +192,3 @@ def export(request, admin_site, kind: str):
     return exporters.export_response(
         export_kind, filters=filters, file_format=file_format, language=language
     )
-
-
-def upload_url(kind: str | None = None) -> str:
-    url = reverse("admin:core_importrun_upload")
-    return f"{url}?kind={kind}" if kind else url

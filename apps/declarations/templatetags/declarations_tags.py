@@ -15,11 +15,6 @@ def enterprise_public_standards(enterprise):
     return {"standards": standards_of_enterprise_public(enterprise)}
 
 
-@register.filter
-def plain_decimal(value) -> str:
-    return decimal_text(value)
-
-
 _BADGE = {"stricter": "text-bg-success", "equal": "text-bg-secondary"}
 _BELOW_BADGE = {"national": "text-bg-danger", "international": "text-bg-warning"}
 _ROW = (

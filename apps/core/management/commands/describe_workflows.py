@@ -16,9 +16,12 @@ from apps.core.workflow import REGISTRY, SYSTEM
 MODULES = [
     "apps.declarations.services",
     "apps.enterprises.services",
-    "apps.experts.services",
-    "apps.evaluators.services",
-    "apps.leaders.services",
+    "apps.experts.services.profiles",
+    "apps.evaluators.services.agencies",
+    "apps.evaluators.services.schemes",
+    "apps.leaders.services.titles",
+    "apps.leaders.services.candidate_lists",
+    "apps.leaders.services.objections",
     "apps.supervision.services",
     "apps.incentives.services",
 ]

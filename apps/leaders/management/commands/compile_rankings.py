@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.leaders import selectors, services
+from apps.leaders import selectors
+from apps.leaders.services.rankings import rankings_compile_parallel
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         if workers is not None and workers < 1:
             raise CommandError("--workers must be at least 1")
         # Each share of the year is one transaction and three statements (docs/leaders.md).
-        rankings = services.rankings_compile_parallel(schemes=schemes, workers=workers)
+        rankings = rankings_compile_parallel(schemes=schemes, workers=workers)
         for item, ranking in zip(schemes, rankings, strict=True):
             candidates = ranking.entries.filter(candidate=True).count()
             self.stdout.write(

@@ -1,56 +1,24 @@
-import datetime
-from decimal import Decimal
+"""Evaluation schemes: saving and validating, the scheme workflow, expert review, comments,
+new versions and publishing results."""
 
-import rules
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
-from apps.accounts import services as accounts
-from apps.accounts.enums import Role
-from apps.catalog.models import Category, KeyArea
+from apps.catalog.models import Category
 from apps.core import audit
-from apps.core.workflow import SYSTEM, Workflow, forward_pairs
-from apps.declarations.models import Standard
-from apps.enterprises.models import Enterprise
+from apps.core.workflow import SYSTEM, Workflow, forward_pairs, require
 from apps.evaluators import selectors
-from apps.evaluators.enums import (
-    ApplicationStatus,
-    AssessmentDecision,
-    CriterionKind,
-    SchemeStatus,
-)
-from apps.evaluators.models import (
-    Agency,
-    AgencyMembership,
-    Assessment,
-    EvaluatorConflict,
-    KeyAreaApplication,
-    Scheme,
-    SchemeComment,
-    SchemeCriterion,
-    default_cutoff,
-)
-from apps.evaluators.validation import (
-    ONLY_APPROVED,
-    ONLY_QUALITATIVE,
-    OWN_AGENCY_ONLY,
-    REASON_REQUIRED,
-    REJECTED_FIRST,
-    CriterionData,
-    Problem,
-    scheme_problems,
-    score_problem,
-)
-from apps.experts import services as experts
+from apps.evaluators.enums import CriterionKind, SchemeStatus
+from apps.evaluators.models import Agency, Scheme, SchemeComment, SchemeCriterion, default_cutoff
+from apps.evaluators.validation import REASON_REQUIRED, CriterionData, Problem, scheme_problems
 from apps.experts.enums import Decision, ReviewKind
+from apps.experts.services.reviews import review_draw
 
-User = get_user_model()
-
-AGENCY_FIELDS = ["name", "kind", "contact_email", "qualifications"]
 SCHEME_FIELDS = [
     "name",
     "max_leaders",
@@ -61,166 +29,12 @@ SCHEME_FIELDS = [
 CRITERION_FIELDS = ["kind", "name", "weight", "baseline", "advanced", "leading"]
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not rules.has_perm(perm, actor, obj):
-        raise PermissionDenied
-
-
 class SchemeInvalid(ValidationError):
     """A scheme breaks validation rules; `problems` keeps where each one is."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__([problem.message for problem in problems])
         self.problems = problems
-
-
-# ---------------------------------------------------------------- agencies and evaluators
-
-
-@transaction.atomic
-def agency_save(
-    *,
-    uscc: str,
-    name: str,
-    kind: str,
-    contact_email: str = "",
-    qualifications: str = "",
-    actor,
-) -> tuple[Agency, bool]:
-    """Create or update an agency by USCC (staff registration and imports)."""
-    _require(actor, "evaluators.manage_agencies")
-    uscc = uscc.strip().upper()
-    agency = Agency.objects.select_for_update().filter(uscc=uscc).first()
-    created = agency is None
-    before = {} if created else audit.snapshot(agency, AGENCY_FIELDS)
-    agency = agency or Agency(uscc=uscc)
-    agency.name, agency.kind, agency.contact_email = name, kind, contact_email
-    agency.qualifications = qualifications
-    agency.full_clean()
-    changes = audit.diff(before, audit.snapshot(agency, AGENCY_FIELDS))
-    if created or changes:
-        agency.save()
-        audit.record(
-            actor=actor,
-            action="agency.create" if created else "agency.update",
-            target=agency,
-            changes=changes,
-        )
-    return agency, created
-
-
-@transaction.atomic
-def evaluator_save(
-    *, email: str, name: str, agency: Agency, actor, request=None
-) -> tuple[AgencyMembership, bool]:
-    """Make `email` an evaluator of `agency`: a new account (without a password: the person
-    gets the invitation mail with a link to set one) or an existing evaluator account."""
-    _require(actor, "evaluators.manage_agencies")
-    email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if user is None:
-        user = User(email=email, name=name, role=Role.EVALUATOR)
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-        accounts.invite_user(user=user, actor=actor, request=request)
-    elif user.role != Role.EVALUATOR:
-        raise ValidationError({"email": _("该邮箱已用于其他角色的账户")})
-    elif name and user.name != name:
-        user.name = name
-        user.save(update_fields=["name"])
-    membership = AgencyMembership.objects.select_for_update().filter(user=user).first()
-    if membership is None:
-        membership = AgencyMembership.objects.create(user=user, agency=agency)
-        audit.record(
-            actor=actor,
-            action="agency.member_add",
-            target=agency,
-            changes={"member": [None, email]},
-        )
-    elif membership.agency_id != agency.pk:
-        old = membership.agency
-        membership.agency = agency
-        membership.save(update_fields=["agency", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="agency.member_move",
-            target=agency,
-            changes={"member": [None, email], "from_agency": [old.uscc, agency.uscc]},
-        )
-    return membership, created
-
-
-@transaction.atomic
-def applications_submit(
-    *, agency: Agency, key_areas: list[KeyArea], qualifications: str, actor
-) -> list[KeyAreaApplication]:
-    """An agency applies to evaluate key areas, with its qualifications."""
-    _require(actor, "evaluators.act_for_agency", agency)
-    if not key_areas:
-        raise ValidationError({"key_areas": _("请至少选择一个重点领域")})
-    if not qualifications.strip():
-        raise ValidationError({"qualifications": _("请说明机构的资质与能力")})
-    taken = set(
-        KeyAreaApplication.objects.filter(agency=agency, key_area__in=key_areas).values_list(
-            "key_area_id", flat=True
-        )
-    )
-    if taken:
-        names = ", ".join(str(area) for area in key_areas if area.pk in taken)
-        raise ValidationError({"key_areas": _("已申请过：%(areas)s") % {"areas": names}})
-    applications = []
-    for key_area in key_areas:
-        application = KeyAreaApplication.objects.create(
-            agency=agency,
-            key_area=key_area,
-            qualifications=qualifications.strip(),
-            submitted_by=actor,
-        )
-        audit.record(actor=actor, action="application.submit", target=application)
-        applications.append(application)
-    return applications
-
-
-KEY_AREA_APPLICATION = Workflow(
-    "key_area_application",
-    ApplicationStatus,
-    noun=pgettext_lazy("workflow", "重点领域申请"),
-    transitions={
-        (ApplicationStatus.PENDING, ApplicationStatus.APPROVED): "evaluators.manage_agencies",
-        (ApplicationStatus.PENDING, ApplicationStatus.REFUSED): "evaluators.manage_agencies",
-    },
-    refusal_text=gettext_lazy("该申请已处理，不能再次处理"),
-)
-
-
-@transaction.atomic
-def application_decide(
-    *, application: KeyAreaApplication, approve: bool, actor, reason: str = ""
-) -> KeyAreaApplication:
-    application = KeyAreaApplication.objects.select_for_update().get(pk=application.pk)
-    target = ApplicationStatus.APPROVED if approve else ApplicationStatus.REFUSED
-    KEY_AREA_APPLICATION.check(application, target, actor)
-    if not approve and not reason.strip():
-        raise ValidationError({"reason": _("不予批准时必须填写理由")})
-    old = application.status
-    application.status = target
-    application.refusal_reason = "" if approve else reason.strip()
-    application.decided_by, application.decided_at = actor, timezone.now()
-    application.save(
-        update_fields=["status", "refusal_reason", "decided_by", "decided_at", "updated_at"]
-    )
-    audit.record(
-        actor=actor,
-        action="application.approve" if approve else "application.refuse",
-        target=application,
-        changes={"status": [old, target], **({"reason": [None, reason]} if not approve else {})},
-    )
-    return application
-
-
-# ---------------------------------------------------------------- schemes
 
 
 def criteria_of(scheme: Scheme) -> list[CriterionData]:
@@ -296,9 +110,9 @@ def scheme_save(
     )
     if actor is not None and status == SchemeStatus.DRAFT:  # an evaluator's draft
         if created:
-            _require(actor, "evaluators.act_for_agency", agency)
+            require(actor, "evaluators.act_for_agency", agency)
         else:
-            _require(actor, "evaluators.change_scheme", scheme)
+            require(actor, "evaluators.change_scheme", scheme)
             if scheme.status != SchemeStatus.DRAFT:
                 raise ValidationError(_("只有草稿状态的方案可以修改"))
         if not selectors.is_approved_for(agency, year, category):
@@ -307,7 +121,7 @@ def scheme_save(
                 % {"year": year, "category": category.name}
             )
     else:  # staff recording a scheme (the import: actor None)
-        _require(actor, "evaluators.manage_schemes")
+        require(actor, "evaluators.manage_schemes")
         if not created and scheme.status not in (SchemeStatus.DRAFT, SchemeStatus.APPROVED):
             raise ValidationError(
                 _("方案 %(code)s 正在评审流程中（%(status)s），不能由导入修改")
@@ -487,11 +301,11 @@ def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Sc
 def scheme_start_review(*, scheme: Scheme, size: int, actor, seed: int | None = None):
     """Draw the experts for a submitted scheme and move it to expert review. Experts from the
     agency's own organisation or who declared a conflict with it are never drawn."""
-    _require(actor, "evaluators.manage_schemes")
+    require(actor, "evaluators.manage_schemes")
     scheme = Scheme.objects.select_related("agency", "category").get(pk=scheme.pk)
     if scheme.status != SchemeStatus.SUBMITTED:
         raise ValidationError(_("只有已提交的方案可以送专家评审"))
-    review = experts.review_draw(
+    review = review_draw(
         target=scheme,
         kind=ReviewKind.SCHEME,
         title=str(scheme),
@@ -554,7 +368,7 @@ def scheme_new_version(*, scheme: Scheme, scheme_code: str, actor) -> Scheme:
     """An approved scheme is frozen; a change starts a new draft version that replaces it
     once approved."""
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    _require(actor, "evaluators.act_for_agency", scheme)
+    require(actor, "evaluators.act_for_agency", scheme)
     if scheme.status != SchemeStatus.APPROVED:
         raise ValidationError(_("只有已批准的方案可以创建新版本"))
     if Scheme.objects.filter(previous=scheme).exists():
@@ -594,7 +408,7 @@ def scheme_new_version(*, scheme: Scheme, scheme_code: str, actor) -> Scheme:
 def scheme_results_publish(*, scheme: Scheme, actor) -> Scheme:
     """From now on each enterprise sees its own assessments under this scheme. Called when the
     ranking is compiled."""
-    _require(actor, "evaluators.manage_schemes")
+    require(actor, "evaluators.manage_schemes")
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.status != SchemeStatus.APPROVED:
         raise ValidationError(_("只有已批准的方案可以公布评估结果"))
@@ -603,165 +417,3 @@ def scheme_results_publish(*, scheme: Scheme, actor) -> Scheme:
         scheme.save(update_fields=["results_published_at", "updated_at"])
         audit.record(actor=actor, action="scheme.results_publish", target=scheme)
     return scheme
-
-
-# ---------------------------------------------------------------- conflicts and scoring
-
-
-@transaction.atomic
-def evaluator_conflict_declare(
-    *, evaluator, enterprise: Enterprise, reason: str, actor
-) -> EvaluatorConflict:
-    if actor is not None and actor.pk != evaluator.pk:
-        _require(actor, "evaluators.manage_agencies")
-    if not reason.strip():
-        raise ValidationError({"reason": _("请说明利益冲突的原因")})
-    if EvaluatorConflict.objects.filter(evaluator=evaluator, enterprise=enterprise).exists():
-        raise ValidationError({"uscc": _("已声明过与该企业的利益冲突")})
-    conflict = EvaluatorConflict.objects.create(
-        evaluator=evaluator, enterprise=enterprise, reason=reason.strip()
-    )
-    audit.record(
-        actor=actor,
-        action="evaluator.conflict_declare",
-        target=conflict,
-        changes={"enterprise": [None, enterprise.uscc], "reason": [None, reason]},
-    )
-    return conflict
-
-
-def assessment_problem(*, scheme: Scheme, evaluator) -> str | None:
-    """Why `evaluator` may not score under `scheme` (shared with the import)."""
-    membership = getattr(evaluator, "agency_membership", None)
-    if membership is None or membership.agency_id != scheme.agency_id:
-        return str(OWN_AGENCY_ONLY)
-    return None
-
-
-def _check_scoring(*, scheme: Scheme, standard: Standard, evaluator, actor) -> None:
-    if actor is not None and actor.pk == evaluator.pk:
-        _require(actor, "evaluators.score_scheme", scheme)
-        if not selectors.entrants_for_evaluator(scheme, evaluator).filter(pk=standard.pk).exists():
-            # Not an entrant, or an enterprise the evaluator must not see: same answer.
-            raise PermissionDenied
-    else:
-        _require(actor, "evaluators.manage_schemes")
-        if problem := assessment_problem(scheme=scheme, evaluator=evaluator):
-            raise ValidationError({"evaluator_email": problem})
-    if scheme.status != SchemeStatus.APPROVED:
-        raise ValidationError(ONLY_APPROVED)
-
-
-@transaction.atomic
-def assessment_score(
-    *,
-    scheme: Scheme,
-    standard: Standard,
-    criterion: SchemeCriterion,
-    score: Decimal,
-    actor,
-    evaluator=None,
-) -> tuple[Assessment, bool]:
-    """Record (or change) an evaluator's score of one qualitative criterion. Returns
-    (assessment, changed)."""
-    evaluator = evaluator or actor
-    _check_scoring(scheme=scheme, standard=standard, evaluator=evaluator, actor=actor)
-    if criterion.scheme_id != scheme.pk or criterion.kind != CriterionKind.QUALITATIVE:
-        raise ValidationError({"criterion_code": ONLY_QUALITATIVE})
-    if problem := score_problem(score):
-        raise ValidationError({"score": problem})
-    if Assessment.objects.filter(
-        scheme=scheme, standard=standard, evaluator=evaluator, decision=AssessmentDecision.REJECT
-    ).exists():
-        raise ValidationError(REJECTED_FIRST)
-    assessment = (
-        Assessment.objects.select_for_update()
-        .filter(scheme=scheme, standard=standard, evaluator=evaluator, criterion=criterion)
-        .first()
-    )
-    old = assessment.score if assessment else None
-    if assessment is not None and assessment.score == score:
-        return assessment, False
-    if assessment is None:
-        assessment = Assessment(
-            scheme=scheme, standard=standard, evaluator=evaluator, criterion=criterion
-        )
-    assessment.score = score
-    assessment.full_clean()
-    assessment.save()
-    audit.record(
-        actor=actor,
-        action="assessment.score",
-        target=assessment,
-        changes={"score": [old, score], "evaluator": [None, evaluator.email]},
-    )
-    return assessment, True
-
-
-@transaction.atomic
-def assessment_reject(
-    *, scheme: Scheme, standard: Standard, reason: str, actor, evaluator=None
-) -> tuple[Assessment, bool]:
-    """The evaluator rejects the standard for this scheme; its scores by this evaluator are
-    withdrawn (the audit log keeps them)."""
-    evaluator = evaluator or actor
-    _check_scoring(scheme=scheme, standard=standard, evaluator=evaluator, actor=actor)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": REASON_REQUIRED})
-    mine = Assessment.objects.select_for_update().filter(
-        scheme=scheme, standard=standard, evaluator=evaluator
-    )
-    existing = mine.filter(decision=AssessmentDecision.REJECT).first()
-    if existing is not None and existing.reason == reason:
-        return existing, False
-    withdrawn = {
-        a.criterion.criterion_code: str(a.score)
-        for a in Assessment.objects.filter(
-            scheme=scheme,
-            standard=standard,
-            evaluator=evaluator,
-            decision=AssessmentDecision.ACCEPT,
-        ).select_related("criterion")
-    }
-    mine.filter(decision=AssessmentDecision.ACCEPT).delete()
-    assessment = existing or Assessment(
-        scheme=scheme, standard=standard, evaluator=evaluator, decision=AssessmentDecision.REJECT
-    )
-    old_reason = assessment.reason or None
-    assessment.reason = reason
-    assessment.full_clean()
-    assessment.save()
-    audit.record(
-        actor=actor,
-        action="assessment.reject",
-        target=assessment,
-        changes={
-            "reason": [old_reason, reason],
-            "evaluator": [None, evaluator.email],
-            **({"withdrawn_scores": [withdrawn, None]} if withdrawn else {}),
-        },
-    )
-    return assessment, True
-
-
-@transaction.atomic
-def assessment_unreject(*, scheme: Scheme, standard: Standard, actor) -> None:
-    """Withdraw the evaluator's rejection, so the standard can be scored."""
-    _check_scoring(scheme=scheme, standard=standard, evaluator=actor, actor=actor)
-    rejection = (
-        Assessment.objects.select_for_update()
-        .filter(
-            scheme=scheme, standard=standard, evaluator=actor, decision=AssessmentDecision.REJECT
-        )
-        .first()
-    )
-    if rejection is None:
-        return
-    audit.record(
-        actor=actor,
-        action="assessment.unreject",
-        target=rejection,
-        changes={"reason": [rejection.reason, None]},
-    )
-    rejection.delete()

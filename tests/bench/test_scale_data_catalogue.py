@@ -1,15 +1,15 @@
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
 from apps.catalog.models import Category, Indicator, KeyArea
-from apps.portal.management.commands.generate_scale_data import (
+from bench.scale_data import (
     CATEGORIES,
+    generate,
     generated_standard_count,
 )
 
-# The command runs VACUUM, which PostgreSQL refuses inside a transaction.
+# The generator runs VACUUM, which PostgreSQL refuses inside a transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -26,7 +26,7 @@ def _fingerprint() -> tuple:
 
 
 def test_national_catalogue_skewed_and_deterministic():
-    call_command("generate_scale_data", scale=0.0005, seed=7, stdout=None)
+    generate(scale=0.0005, seed=7, out=None)
     assert Category.objects.count() == CATEGORIES
     assert KeyArea.objects.values("category").distinct().count() == CATEGORIES
     assert not Category.objects.filter(indicators__isnull=True).exists()
@@ -40,9 +40,9 @@ def test_national_catalogue_skewed_and_deterministic():
     assert first[1] > 4 * generated_standard_count()  # about five values per standard
     indicators = Indicator.objects.count()
 
-    call_command("generate_scale_data", scale=0.0005, seed=7, replace=True, stdout=None)
+    generate(scale=0.0005, seed=7, replace=True, out=None)
     assert _fingerprint() == first
     assert Indicator.objects.count() == indicators  # the catalogue is kept, not duplicated
 
-    call_command("generate_scale_data", scale=0.0005, seed=8, replace=True, stdout=None)
+    generate(scale=0.0005, seed=8, replace=True, out=None)
     assert _fingerprint() != first

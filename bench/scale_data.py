@@ -1,6 +1,11 @@
 """Generate national-scale data for benchmarks: enterprises, declared standards and their
 indicator values, deterministically from a seed, written with COPY.
 
+    bench/scale_data.py [--scale S] [--seed N] [--replace]
+
+The benchmarks (bench/run.py, `make bench`) call `generate` themselves through
+`bench.common.ensure_scale_data`; the script is for loading a data set by hand.
+
 Scale 1.0 is the national platform at the end of 2023 (docs/domain.md): about 472,000 enterprises
 and 3.17 million standards in 240 categories (key areas) of very different sizes (Zipf), about
 16 million indicator values. The 19 demo categories are among the 240; the other 221 (codes
@@ -13,14 +18,22 @@ for any bulk import; the GIN index is rebuilt once after the load at large scale
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import io
 import random
+import sys
 import time
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+if __name__ == "__main__":  # run as a script: Django is set up before the models are imported
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.common import setup_django
+
+    setup_django()
+
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +41,7 @@ from django.utils import timezone
 from apps.catalog.models import Category, Indicator, KeyArea
 from apps.core.uscc import ALPHABET, check_character
 from apps.enterprises.enums import District
+from apps.portal.management.commands.seed_demo import Command as SeedDemo
 
 ENTERPRISES_PER_SCALE = 472_000
 STANDARDS_PER_SCALE = 3_170_000
@@ -233,23 +247,40 @@ def latin_code(serial: int) -> str:
     return "".join(reversed(out))
 
 
-class Command(BaseCommand):
-    help = "Generate enterprises, standards and indicator values at a given national scale."
+class ScaleDataError(Exception):
+    """The generator was asked for something it will not do (a bad scale, data present)."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="1.0 = national (3.17M)")
-        parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument(
-            "--replace", action="store_true", help="remove previously generated data first"
-        )
 
-    def handle(self, *args, scale: float, seed: int, replace: bool, **options):
+class _Lines:
+    """Progress lines to standard output (or nowhere)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        if self.stream is not None:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+
+def generate(*, scale: float = 1.0, seed: int = 1, replace: bool = False, out=sys.stdout) -> None:
+    """Generate enterprises, standards and indicator values at `scale` (1.0 = national,
+    3.17 million standards) from `seed`; `replace` removes previously generated data first.
+    Progress goes to `out` (None: silent)."""
+    _Generator(_Lines(out)).handle(scale=scale, seed=seed, replace=replace)
+
+
+class _Generator:
+    def __init__(self, stdout):
+        self.stdout = stdout
+
+    def handle(self, *, scale: float, seed: int, replace: bool) -> None:
         if scale <= 0:
-            raise CommandError("--scale must be positive")
+            raise ScaleDataError("--scale must be positive")
         started = time.monotonic()
         if generated_enterprise_count():
             if not replace:
-                raise CommandError("generated data already present: pass --replace")
+                raise ScaleDataError("generated data already present: pass --replace")
             self._remove()
         categories, category_weights = self._categories()
         n_enterprises = max(1, round(ENTERPRISES_PER_SCALE * scale))
@@ -282,8 +313,6 @@ class Command(BaseCommand):
         seed. Returns (id, name, sector) in a fixed order, and the weights skewing the
         number of standards per category."""
         if not Category.objects.filter(code__in=DEMO_CATEGORY_CODES).exists():
-            from apps.portal.management.commands.seed_demo import Command as SeedDemo
-
             SeedDemo()._catalogue()
         ensure_generated_catalogue()
         rows = list(
@@ -607,3 +636,22 @@ def without_secondary_indexes(cursor, table: str, out=None):
             out.write(
                 f"  {table}: indexes and constraints rebuilt in {time.monotonic() - started:.1f}s"
             )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = national (3.17M)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--replace", action="store_true", help="remove previously generated data first"
+    )
+    args = parser.parse_args(argv)
+    try:
+        generate(scale=args.scale, seed=args.seed, replace=args.replace)
+    except ScaleDataError as error:
+        parser.error(str(error))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 
 from apps.core.uscc import uscc_problem
@@ -7,6 +6,7 @@ from apps.declarations.models import IndicatorValue, Standard
 from apps.declarations.search import search_standards
 from apps.declarations.validators import infer_standard_type
 from apps.enterprises.models import Enterprise
+from bench.scale_data import ScaleDataError, generate
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def constraint_names():
 
 def test_generates_valid_searchable_deterministic_data():
     before = constraint_names()
-    call_command("generate_scale_data", scale=SCALE, seed=5)
+    generate(scale=SCALE, seed=5)
     assert Enterprise.objects.count() == 94
     assert Standard.objects.count() == 634
     assert constraint_names() == before  # indexes and constraints rebuilt as migrated
@@ -67,7 +67,7 @@ def test_generates_valid_searchable_deterministic_data():
         assert standard in search_standards(Standard.objects.all(), word)
 
     first = fingerprint()
-    with pytest.raises(CommandError, match="--replace"):
-        call_command("generate_scale_data", scale=SCALE, seed=5)
-    call_command("generate_scale_data", scale=SCALE, seed=5, replace=True)
+    with pytest.raises(ScaleDataError, match="--replace"):
+        generate(scale=SCALE, seed=5)
+    generate(scale=SCALE, seed=5, replace=True)
     assert fingerprint() == first
