@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.evaluators import views
+from apps.evaluators import score_upload_views, views
 
 app_name = "evaluators"
 urlpatterns = [
@@ -26,6 +26,31 @@ urlpatterns = [
         "workspace/evaluator/schemes/<int:pk>/scoring/<int:standard_pk>/",
         views.scoring_row,
         name="scoring_row",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/upload/",
+        score_upload_views.upload,
+        name="score_upload",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/template.csv",
+        score_upload_views.template,
+        name="score_template",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/",
+        score_upload_views.preview,
+        name="score_upload_preview",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/confirm/",
+        score_upload_views.confirm,
+        name="score_upload_confirm",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/cancel/",
+        score_upload_views.cancel,
+        name="score_upload_cancel",
     ),
     path("schemes/", views.public_schemes, name="public_schemes"),
     path("schemes/<str:code>/", views.scheme_public, name="scheme_public"),
