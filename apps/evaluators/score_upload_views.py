@@ -81,6 +81,11 @@ def preview(request, pk, run_id):
     return render(request, "evaluators/score_upload_preview.html", context)
 
 
+def _back_to_preview(request, scheme, run, message: str):
+    messages.error(request, message)
+    return redirect("evaluators:score_upload_preview", pk=scheme.pk, run_id=run.pk)
+
+
 @require_POST
 @rule_required("evaluators.view_workspace")
 def confirm(request, pk, run_id):
@@ -89,11 +94,10 @@ def confirm(request, pk, run_id):
     try:
         run = score_upload.score_upload_confirm(run=run, scheme=scheme, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("evaluators:score_upload_preview", pk=scheme.pk, run_id=run.pk)
+        return _back_to_preview(request, scheme, run, " ".join(error.messages))
     if run.status != Status.SUCCEEDED:
-        messages.error(request, _("未写入任何评分：数据在预览后发生了变化，请查看下列问题"))
-        return redirect("evaluators:score_upload_preview", pk=scheme.pk, run_id=run.pk)
+        message = _("未写入任何评分：数据在预览后发生了变化，请查看下列问题")
+        return _back_to_preview(request, scheme, run, message)
     messages.success(
         request, _("评分已导入：%(summary)s") % {"summary": score_upload.summary_message(run)}
     )
@@ -108,7 +112,6 @@ def cancel(request, pk, run_id):
     try:
         score_upload.score_upload_cancel(run=run, scheme=scheme, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("evaluators:score_upload_preview", pk=scheme.pk, run_id=run.pk)
+        return _back_to_preview(request, scheme, run, " ".join(error.messages))
     messages.info(request, _("已取消导入，未写入任何评分"))
     return redirect("evaluators:scoring", pk=scheme.pk)

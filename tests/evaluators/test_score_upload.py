@@ -20,21 +20,11 @@ from tests.factories.evaluators import (
     category_with_indicators,
     evaluator_user,
 )
+from tests.imports.conftest import media_in_tmp  # noqa: F401  (uploads go to a temporary folder)
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "scheme_code,uscc,standard_no,evaluator_email,criterion_code,score,decision,reason\n"
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
-        },
-    }
 
 
 @pytest.fixture
