@@ -24,6 +24,7 @@ from tests.imports.conftest import media_in_tmp  # noqa: F401  (uploads go to a 
 
 pytestmark = pytest.mark.django_db
 
+QUERIES_FOR_TEMPLATE = 7  # sign-in, scheme and its criteria, the rows and their scores
 HEADER = "scheme_code,uscc,standard_no,evaluator_email,criterion_code,score,decision,reason\n"
 
 
@@ -402,3 +403,17 @@ def test_score_upload_template_in_english(client, setup):
     response = client.get(reverse("evaluators:score_template", args=[setup["scheme"].pk]))
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0] == HEADER.strip()
+
+
+def test_score_upload_template_queries_do_not_grow_with_the_entrants(
+    client, setup, django_assert_num_queries
+):
+    s, ev = setup["scheme"], setup["evaluator"]
+    client.force_login(ev)
+    url = reverse("evaluators:score_template", args=[s.pk])
+    with django_assert_num_queries(QUERIES_FOR_TEMPLATE):
+        b"".join(client.get(url).streaming_content)
+    StandardFactory.create_batch(5, category=setup["category"])
+    with django_assert_num_queries(QUERIES_FOR_TEMPLATE):
+        body = b"".join(client.get(url).streaming_content)
+    assert len(body.decode("utf-8-sig").splitlines()) == 1 + 7 * 2
