@@ -87,10 +87,12 @@ class ImportRun(models.Model):
         APPLYING = "applying", _("写入中")
         SUCCEEDED = "succeeded", _("已导入")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     class Source(models.TextChoices):
         COMMAND = "command", _("命令行")
         ADMIN = "admin", _("管理后台")
+        WORKSPACE = "workspace", _("工作台")
 
     created_at = models.DateTimeField(_("开始时间"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -103,6 +105,11 @@ class ImportRun(models.Model):
         related_name="+",
     )
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    # An import made from a role's workspace (source `workspace`): which one (a registered
+    # `apps.core.imports.spec.Workspace`) and what it was limited to, e.g. {"scheme": 12}.
+    # Validation and writing narrow the kind to this scope again (services._kind_for).
+    workspace = models.CharField(_("工作台"), max_length=40, blank=True)
+    scope = models.JSONField(_("范围"), default=dict, blank=True)
     kind = models.CharField(_("数据类型"), max_length=40)
     file_name = models.CharField(_("文件名"), max_length=255)
     file = models.FileField(_("文件"), upload_to=import_file_path, blank=True)
@@ -134,6 +141,7 @@ class ImportRun(models.Model):
             self.Status.INVALID,
             self.Status.SUCCEEDED,
             self.Status.FAILED,
+            self.Status.CANCELLED,
         }
 
     @property

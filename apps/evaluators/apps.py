@@ -7,4 +7,5 @@ class EvaluatorsConfig(AppConfig):
     verbose_name = _("评估机构与评估方案")
 
     def ready(self):
-        from apps.evaluators import receivers  # noqa: F401  (connects the signal receivers)
+        # Connect the signal receivers; register the evaluators' score-upload workspace import.
+        from apps.evaluators import receivers, score_upload  # noqa: F401

@@ -126,3 +126,11 @@ class CommentForm(BootstrapFormMixin, forms.ModelForm):
 class ConflictForm(BootstrapFormMixin, forms.Form):
     uscc = UsccField(label=_("企业统一社会信用代码"))
     reason = forms.CharField(label=_("原因"), max_length=300)
+
+
+class ScoreUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("评分文件"),
+        help_text=_("CSV（UTF-8 或 GBK 编码）或 Excel（.xlsx）；第 1 行为表头，列同下载的模板。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

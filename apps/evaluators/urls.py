@@ -1,5 +1,6 @@
 from django.urls import path
 
+from apps.evaluators import score_upload_views
 from apps.evaluators.views import enterprise, public, scoring, staff, workspace
 
 app_name = "evaluators"
@@ -32,6 +33,31 @@ urlpatterns = [
         "workspace/evaluator/schemes/<int:pk>/scoring/<int:standard_pk>/",
         scoring.scoring_row,
         name="scoring_row",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/upload/",
+        score_upload_views.upload,
+        name="score_upload",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/template.csv",
+        score_upload_views.template,
+        name="score_template",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/",
+        score_upload_views.preview,
+        name="score_upload_preview",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/confirm/",
+        score_upload_views.confirm,
+        name="score_upload_confirm",
+    ),
+    path(
+        "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/cancel/",
+        score_upload_views.cancel,
+        name="score_upload_cancel",
     ),
     path("schemes/", public.public_schemes, name="public_schemes"),
     path("schemes/<str:code>/", public.scheme_public, name="scheme_public"),

@@ -335,6 +335,18 @@ def build_world() -> World:
         file_name="categories.csv",
         sha256="0" * 64,
     )
+    # An evaluator's score file for the approved scheme, checked and waiting for its confirm.
+    objects["score_upload"] = ImportRun.objects.create(
+        kind="assessments",
+        source="workspace",
+        workspace="evaluator_scores",
+        scope={"scheme": scheme_ranked.pk},
+        status="validated",
+        dry_run=True,
+        actor=eval_a,
+        file_name="scores.csv",
+        sha256="0" * 64,
+    )
     objects["totp_device"] = TOTPDevice.objects.create(user=admin, name="phone", confirmed=False)
     # One row of every model the admin lists, so each change, history and delete page exists.
     Group.objects.create(name="审核组")

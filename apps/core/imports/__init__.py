@@ -24,11 +24,13 @@ from apps.core.imports.spec import (
     ImportKind,
     SqlExport,
     StatusRule,
+    Workspace,
     export_kinds,
     get_export_kind,
     get_import_kind,
     import_kinds,
     register,
+    register_workspace,
 )
 
 __all__ = [
@@ -53,9 +55,11 @@ __all__ = [
     "StatusRule",
     "Text",
     "Uscc",
+    "Workspace",
     "export_kinds",
     "get_export_kind",
     "get_import_kind",
     "import_kinds",
     "register",
+    "register_workspace",
 ]

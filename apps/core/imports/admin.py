@@ -47,6 +47,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         "finished_at",
         "actor",
         "source",
+        "workspace",
+        "scope",
         "kind",
         "file_name",
         "size",

@@ -46,6 +46,7 @@ class PreviewRow:
     row: int
     action: str  # "new", "update" or "unchanged"
     key: list[str]
+    values: dict[str, str | None] = field(default_factory=dict)  # the kind's preview_values
 
 
 @dataclass
@@ -481,17 +482,22 @@ def _count(result: ImportResult, cursor) -> None:
 
 def _preview(result: ImportResult, kind: ImportKind, cursor, limit: int) -> None:
     keys = ", ".join(kind.key)
+    extra = "".join(f", ({expr})::text" for expr in kind.preview_values.values())
     cursor.execute(
         f"SELECT row_no, CASE WHEN _target_id IS NULL THEN 'new' WHEN _changed THEN 'update' "
-        f"ELSE 'unchanged' END, {keys} FROM {STAGE} ORDER BY row_no LIMIT %s",
+        f"ELSE 'unchanged' END, {keys}{extra} FROM {STAGE} ORDER BY row_no LIMIT %s",
         [limit],
     )
     parsers = [kind.column(name).parser for name in kind.key]
+    width = 2 + len(parsers)
     result.preview = [
         PreviewRow(
             row=record[0],
             action=record[1],
-            key=[parser.export(value) for parser, value in zip(parsers, record[2:], strict=True)],
+            key=[
+                parser.export(value) for parser, value in zip(parsers, record[2:width], strict=True)
+            ],
+            values=dict(zip(kind.preview_values, record[width:], strict=True)),
         )
         for record in cursor.fetchall()
     ]

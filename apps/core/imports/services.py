@@ -1,4 +1,5 @@
-"""Imports as recorded runs: every import (command line or admin) writes an `ImportRun`."""
+"""Imports as recorded runs: every import (command line, admin or a role's workspace) writes
+an `ImportRun`."""
 
 from __future__ import annotations
 
@@ -18,12 +19,16 @@ from django.utils.translation import gettext as _
 
 from apps.core import audit
 from apps.core.imports.engine import PREVIEW_ROWS, ImportResult, run_import
-from apps.core.imports.spec import get_import_kind
+from apps.core.imports.spec import ImportKind, get_import_kind, get_workspace
 from apps.core.models import ImportRun
 from apps.core.uploads import CSV, XLSX, check_upload, safe_filename
 
 IMPORT_PERMISSION = "core.import_data"
 Status = ImportRun.Status
+Source = ImportRun.Source
+# A workspace upload is validated and written inside the request (never in the background),
+# and its preview lists every row up to this many.
+WORKSPACE_PREVIEW_ROWS = 5000
 
 
 def background_threshold() -> int:
@@ -52,9 +57,24 @@ def import_run_progress(run: ImportRun) -> dict:
     return cache.get(progress_key(run.pk)) or {"stage": run.status, "percent": 0}
 
 
-def _check_permission(actor) -> None:
-    if actor is not None and not actor.has_perm(IMPORT_PERMISSION):
+def _check_permission(actor, run: ImportRun | None = None) -> None:
+    """Admin and command imports need `core.import_data`. A workspace run is acted on only by
+    the person who uploaded it (its workspace's service checked what they may import)."""
+    if actor is None:
+        return
+    if run is not None and run.source == Source.WORKSPACE:
+        if run.actor_id != actor.pk:
+            raise PermissionDenied
+    elif not actor.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied
+
+
+def _kind_for(run: ImportRun) -> ImportKind:
+    """The kind a run validates and writes: a workspace run's kind narrowed to its scope."""
+    kind = get_import_kind(run.kind)
+    if run.source == Source.WORKSPACE:
+        kind = get_workspace(run.workspace).narrow(kind, run.scope, run.actor)
+    return kind
 
 
 def _digest(chunks) -> tuple[str, int]:
@@ -76,11 +96,18 @@ def _record(run: ImportRun, result: ImportResult, *, status: str) -> ImportRun:
     run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
     run.error_count = len(result.problems) + result.omitted
     run.errors = "\n".join(result.error_lines())
-    run.preview = [{"row": row.row, "action": row.action, "key": row.key} for row in result.preview]
+    run.preview = [
+        {"row": row.row, "action": row.action, "key": row.key, **_values(row)}
+        for row in result.preview
+    ]
     run.finished_at = timezone.now()
     run.save()
     cache.delete(progress_key(run.pk))
     return run
+
+
+def _values(row) -> dict:
+    return {"values": row.values} if row.values else {}
 
 
 def _progress_reporter(run: ImportRun):
@@ -93,7 +120,8 @@ def _progress_reporter(run: ImportRun):
 
 
 def _execute(run: ImportRun, handle: BinaryIO, *, dry_run: bool) -> ImportResult:
-    kind = get_import_kind(run.kind)
+    kind = _kind_for(run)
+    preview_rows = WORKSPACE_PREVIEW_ROWS if run.source == Source.WORKSPACE else PREVIEW_ROWS
     try:
         return run_import(
             kind,
@@ -102,7 +130,7 @@ def _execute(run: ImportRun, handle: BinaryIO, *, dry_run: bool) -> ImportResult
             size=run.size,
             dry_run=dry_run,
             progress=_progress_reporter(run),
-            preview_rows=PREVIEW_ROWS if dry_run else 0,
+            preview_rows=preview_rows if dry_run else 0,
         )
     except Exception as error:
         run.status = Status.FAILED
@@ -183,8 +211,14 @@ def _audit_write(run: ImportRun, actor) -> None:
             "created": [None, run.created],
             "updated": [None, run.updated],
             "unchanged": [None, run.unchanged],
+            **_scope(run),
         },
     )
+
+
+def _scope(run: ImportRun) -> dict:
+    """A workspace run's audit entry says where it came from and what it was limited to."""
+    return {"scope": [None, {"workspace": run.workspace, **run.scope}]} if run.workspace else {}
 
 
 def import_upload(*, kind: str, upload: UploadedFile, actor) -> ImportRun:
@@ -193,25 +227,38 @@ def import_upload(*, kind: str, upload: UploadedFile, actor) -> ImportRun:
     _check_permission(actor)
     get_import_kind(kind)
     file_kind = check_import_upload(upload)
+    run = ImportRun(actor=actor, source=Source.ADMIN, kind=kind)
+    _store(run, upload, file_kind)
+    run.background = run.size > background_threshold()
+    run.save()
+    return run
+
+
+def workspace_upload(*, workspace: str, upload: UploadedFile, actor, scope: dict) -> ImportRun:
+    """Store a file uploaded from a role's workspace as a queued run of that workspace's kind,
+    narrowed to `scope`. The workspace's own service has checked that `actor` may import
+    there. Such files are validated and written inside the request, so they may be no larger
+    than the background threshold."""
+    kind = get_workspace(workspace).kind
+    file_kind = check_upload(upload, kinds=(CSV, XLSX), max_bytes=background_threshold())
+    run = ImportRun(
+        actor=actor, source=Source.WORKSPACE, kind=kind, workspace=workspace, scope=scope
+    )
+    _store(run, upload, file_kind)
+    run.save()
+    return run
+
+
+def _store(run: ImportRun, upload: UploadedFile, file_kind) -> None:
     file_name = safe_filename(upload.name, default="upload", max_length=200)
     if not file_name.lower().endswith(file_kind.extension):
         file_name += file_kind.extension
-    sha256, size = _digest(upload.chunks())
+    run.sha256, run.size = _digest(upload.chunks())
     upload.seek(0)
-    run = ImportRun(
-        actor=actor,
-        source=ImportRun.Source.ADMIN,
-        kind=kind,
-        file_name=file_name,
-        size=size,
-        sha256=sha256,
-        dry_run=True,
-        background=size > background_threshold(),
-        status=Status.QUEUED,
-    )
+    run.file_name = file_name
+    run.dry_run = True
+    run.status = Status.QUEUED
     run.file.save(file_name, upload, save=False)
-    run.save()
-    return run
 
 
 # Namespace of the session advisory locks a job holds on its run while it works on it.
@@ -256,14 +303,32 @@ def import_run_validate(*, run: ImportRun) -> ImportRun:
 
 
 def import_run_confirm(*, run: ImportRun, actor) -> ImportRun:
-    """Mark a validated upload for writing (the admin's confirm button)."""
-    _check_permission(actor)
+    """Mark a validated upload for writing (the admin's or a workspace's confirm button)."""
+    _check_permission(actor, run)
     updated = ImportRun.objects.filter(pk=run.pk, status=Status.VALIDATED).update(
         status=Status.CONFIRMED, dry_run=False, actor=actor
     )
     if not updated:
         raise ValidationError(_("只有校验通过且尚未确认的导入可以确认写入"))
     run.refresh_from_db()
+    return run
+
+
+def import_run_cancel(*, run: ImportRun, actor) -> ImportRun:
+    """Drop an upload that was validated but not written (a workspace's cancel button)."""
+    _check_permission(actor, run)
+    updated = ImportRun.objects.filter(
+        pk=run.pk, status__in=[Status.VALIDATED, Status.INVALID]
+    ).update(status=Status.CANCELLED, finished_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("只有尚未写入的导入可以取消"))
+    run.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action=f"import.{run.kind}.cancelled",
+        target=run,
+        changes={"file": [None, run.file_name], "sha256": [None, run.sha256]},
+    )
     return run
 
 

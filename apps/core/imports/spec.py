@@ -25,7 +25,13 @@ An import kind has:
   message for any other pair (CONTRACT.md §2, statuses move only forward; `StatusRule`).
 `target_may_exist`, optional, is SQL over the joins that is false where a staged row cannot
 have an existing target row (e.g. its standard has no values yet): the look-up is skipped.
+`preview_values`, optional, adds values to each previewed row beside its key: name -> SQL over
+the staged row (e.g. the new and the stored score).
 A kind whose rows cannot be merged in plain SQL overrides `write`.
+
+A `Workspace` is an import a role makes from its own pages rather than the admin: a
+registered kind narrowed, run by run, to what that person may write (e.g. an evaluator's
+scores of one scheme, `apps/evaluators/score_upload.py`).
 """
 
 from __future__ import annotations
@@ -192,6 +198,7 @@ class ImportKind(SqlExport):
     on_update: list[Field] = field(default_factory=list)
     status_rule: StatusRule | None = None
     target_may_exist: str = ""
+    preview_values: dict[str, str] = field(default_factory=dict)
     description: str = ""
     example: list[list[str]] = field(default_factory=list)
 
@@ -260,8 +267,38 @@ class ImportKind(SqlExport):
         )
 
 
+Narrow = Callable[[ImportKind, dict, Any], ImportKind]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """An import made from a role's workspace (not the admin, which needs `core.import_data`).
+    `narrow(kind, scope, actor)` returns the registered `kind` with the workspace's own rules
+    added for this person and scope (which rows they may write, as `stage_rules`); every
+    validation and every write of such a run uses the narrowed kind
+    (`apps.core.imports.services`), so those rules cannot be skipped. The workspace's service
+    checks that the person may use it at all before it stores an upload."""
+
+    name: str
+    kind: str
+    narrow: Narrow
+
+
 _IMPORTS: dict[str, ImportKind] = {}
 _EXPORTS: dict[str, ExportKind] = {}
+_WORKSPACES: dict[str, Workspace] = {}
+
+
+def register_workspace(workspace: Workspace) -> Workspace:
+    _WORKSPACES[workspace.name] = workspace
+    return workspace
+
+
+def get_workspace(name: str) -> Workspace:
+    try:
+        return _WORKSPACES[name]
+    except KeyError:
+        raise LookupError(_("未知的工作台导入“%(name)s”") % {"name": name}) from None
 
 
 def register(kind: ExportKind) -> ExportKind:
