@@ -142,6 +142,8 @@ def _value(field, value, related_names) -> str:
         labels = dict(field.flatchoices)
         return str(labels.get(value, _plain(value))) if value not in (None, "") else EMPTY
     if isinstance(field, models.ForeignKey) and value not in (None, ""):
+        if not str(value).isdigit():  # recorded by its name, not its key: shown as it is
+            return _plain(value)
         return related_names.get((field.related_model, str(value)), _("（已删除）"))
     if isinstance(field, models.BooleanField):
         return _plain(bool(value)) if value is not None else EMPTY

@@ -27,6 +27,9 @@ from .year_walk.people import Person, Walk
 AGENCY = "北京市家用电器标准化研究中心"
 AGENCY_USCC = make_uscc(90001, division="110105")
 SCHEME_CODE = "BJ-AC-2026"
+CATEGORY = "房间空气调节器"
+LIST_TITLE = f"{CATEGORY} 领跑者候选名单"
+LEADER_STANDARD, RIVAL_STANDARD = "Q/LPKT 001-2026", "Q/HXZL 002-2026"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +54,7 @@ def walk(page, monkeypatch):
     from django.utils import timezone
 
     year = timezone.localdate().year
-    category = category_with_indicators(code="C-AC", name="房间空气调节器")
+    category = category_with_indicators(code="C-AC", name=CATEGORY)
     KeyAreaFactory(year=year, category=category)
     people = {
         "staff": Person("staff@demo.leaders.cn", PASSWORD, "市局工作人员"),
@@ -114,7 +117,7 @@ def _year(walk):
     enterprise.signs_in_from_activation_mail(walk, p["leader"])
     enterprise.declares_and_publishes(
         walk,
-        standard_no="Q/LPKT 001-2026",
+        standard_no=LEADER_STANDARD,
         name="领跑节能房间空调器企业标准",
         product="变频房间空调器 LP-35",
         values={"EFF": "96", "NOISE": "36", "STANDBY": "0.4"},
@@ -123,7 +126,7 @@ def _year(walk):
     enterprise.signs_in_from_activation_mail(walk, p["rival"])
     enterprise.declares_and_publishes(
         walk,
-        standard_no="Q/HXZL 002-2026",
+        standard_no=RIVAL_STANDARD,
         name="华信静音房间空调器企业标准",
         product="静音房间空调器 HX-26",
         values={"EFF": "93", "NOISE": "37", "STANDBY": "0.5"},
@@ -164,4 +167,58 @@ def _year(walk):
     walk.days_pass(6)
     walk.sign_in(p["staff"], staff.LANDING)
     staff.approves_scheme(walk, SCHEME_CODE)
+    walk.sign_out()
+
+    # The evaluator scores both entrants; staff compile the ranking (the Celery job runs
+    # eagerly in tests), make the candidate list and send it to three experts.
+    walk.sign_in(p["evaluator"], evaluator.LANDING)
+    evaluator.scores_entrants(
+        walk, SCHEME_CODE, {LEADER_STANDARD: ("92", "90"), RIVAL_STANDARD: ("85", "88")}
+    )
+    walk.sign_out()
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.compiles_ranking(walk, SCHEME_CODE)
+    staff.makes_candidate_list_and_draws(walk, SCHEME_CODE, size=3)
+    walk.sign_out()
+    expert.drawn_experts_answer(
+        walk, title_has=LIST_TITLE, size=3, choice="同意", comments="候选依据充分"
+    )
+
+    # The public notice; a visitor objects against the second candidate; three experts find
+    # the objection not well-founded and staff dismiss it.
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.starts_notice(walk, CATEGORY)
+    walk.sign_out()
+    public.objects_during_notice(
+        walk,
+        category=CATEGORY,
+        standard_no=RIVAL_STANDARD,
+        name="北京某检测公司",
+        contact="objector@example.cn",
+        grounds="该标准声明的噪声值与我单位实测结果不符",
+    )
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.sends_objection_to_review(walk, CATEGORY, RIVAL_STANDARD, size=3)
+    walk.sign_out()
+    expert.drawn_experts_answer(
+        walk,
+        title_has="异议",
+        size=3,
+        choice="异议不成立",
+        comments="检测条件与标准规定不一致，实测结果不能否定声明值",
+    )
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.records_finding(
+        walk,
+        CATEGORY,
+        RIVAL_STANDARD,
+        outcome="异议不成立",
+        finding="经专家复核，异议人的检测条件与标准不符，异议不成立，保留候选资格。",
+    )
+    walk.sign_out()
+
+    # The notice ends; staff publish the leader list.
+    walk.days_pass(6)
+    walk.sign_in(p["staff"], staff.LANDING)
+    staff.publishes(walk, CATEGORY)
     walk.sign_out()

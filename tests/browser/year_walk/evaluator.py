@@ -57,3 +57,21 @@ def writes_and_submits_scheme(walk: Walk, *, scheme_code):
     page.click("main button:has-text('提交评审')")
     page.wait_for_selector("text=方案已提交")
     assert_human_words(page)
+
+
+def scores_entrants(walk: Walk, scheme_code: str, scores: dict):
+    """评估机构工作台 → 评分 of the approved scheme → each entrant's qualitative scores, saved
+    with Enter (htmx), until every row is done."""
+    page = walk.page
+    row = page.locator("main tr", has_text=scheme_code)
+    assert "已批准" in row.inner_text()
+    row.get_by_role("link", name="评分").click()
+    page.wait_for_selector(f"text=已完成 0 / {len(scores)}")
+    for done, (standard_no, values) in enumerate(scores.items(), start=1):
+        entrant = page.locator("main tbody tr", has_text=standard_no)
+        inputs = entrant.locator("input[type=number]")
+        for index, value in enumerate(values):
+            inputs.nth(index).fill(value)
+        inputs.nth(len(values) - 1).press("Enter")
+        page.wait_for_selector(f"text=已完成 {done} / {len(scores)}")
+    assert_human_words(page)

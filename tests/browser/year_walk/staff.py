@@ -70,3 +70,82 @@ def approves_scheme(walk: Walk, scheme_code: str):
     page.click("main button:has-text('批准并冻结')")
     page.wait_for_selector("text=方案已批准并冻结")
     assert_human_words(page)
+
+
+def compiles_ranking(walk: Walk, scheme_code: str):
+    """排行榜编制 → 编制 on the scheme's row; the job (Celery, eager in tests) shows 已完成;
+    the ranking's page lists the entrants as candidates."""
+    page = walk.page
+    walk.open_role_menu("排行榜编制")
+    row = page.locator(f"tr[data-scheme='{scheme_code}']")
+    row.locator("button:has-text('编制')").click()
+    page.wait_for_selector(f"tr[data-scheme='{scheme_code}'] >> text=已完成")
+    assert_human_words(page)
+    page.locator(f"tr[data-scheme='{scheme_code}'] a").click()
+    page.wait_for_selector("h1:has-text('企业标准排行榜')")
+    assert_human_words(page)
+
+
+def makes_candidate_list_and_draws(walk: Walk, scheme_code: str, *, size: int):
+    """候选名单 → 从排行榜生成候选名单 (the scheme by its name) → the list's page →
+    抽取专家."""
+    page = walk.page
+    walk.open_role_menu("候选名单")
+    option = page.locator("#id_scheme option", has_text=scheme_code)
+    page.select_option("#id_scheme", label=option.inner_text().strip())
+    page.click("main button:has-text('生成候选名单')")
+    page.wait_for_selector("text=候选名单已生成")
+    page.fill("#id_size", str(size))
+    page.click("main button:has-text('抽取专家')")
+    page.wait_for_selector("#list-status:has-text('专家评审中')")
+    assert_human_words(page)
+
+
+def opens_list(walk: Walk, list_title: str):
+    page = walk.page
+    walk.open_role_menu("候选名单")
+    page.locator("main tr", has_text=list_title).get_by_role("link").first.click()
+    page.wait_for_selector("#list-status")
+    assert_human_words(page)
+
+
+def starts_notice(walk: Walk, list_title: str):
+    page = walk.page
+    opens_list(walk, list_title)
+    assert "专家评审通过" in page.inner_text("#list-status")
+    page.click("main button:has-text('开始公示')")
+    page.wait_for_selector("#list-status:has-text('公示中')")
+    assert_human_words(page)
+
+
+def sends_objection_to_review(walk: Walk, list_title: str, standard_no: str, *, size: int):
+    """The list's page → 异议 → the objection → 抽取专家."""
+    page = walk.page
+    opens_list(walk, list_title)
+    page.locator("main tr", has_text=standard_no).get_by_role("link").first.click()
+    page.fill("#id_size", str(size))
+    page.click("main button:has-text('抽取专家')")
+    page.wait_for_selector("#objection-status:has-text('专家评审中')")
+    assert_human_words(page)
+
+
+def records_finding(walk: Walk, list_title: str, standard_no: str, *, outcome: str, finding):
+    """The objection's page shows the experts' opinions in their words; the finding form starts
+    from their majority; staff write the finding → 登记认定."""
+    page = walk.page
+    opens_list(walk, list_title)
+    page.locator("main tr", has_text=standard_no).get_by_role("link").first.click()
+    assert outcome in page.inner_text(".expert-opinion >> nth=0")
+    assert page.get_by_role("radio", name=outcome).is_checked()
+    page.fill("#id_finding", finding)
+    page.click("main button:has-text('登记认定')")
+    page.wait_for_selector("text=异议认定已登记")
+    assert_human_words(page)
+
+
+def publishes(walk: Walk, list_title: str):
+    page = walk.page
+    opens_list(walk, list_title)
+    page.click("main button:has-text('发布名单')")
+    page.wait_for_selector("text=领跑者名单已发布")
+    assert_human_words(page)
