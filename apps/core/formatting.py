@@ -162,6 +162,19 @@ def _action(entry, model) -> str:
     return entry.action
 
 
+def action_code_label(code: str) -> str:
+    """An action code in words without its entry ("revoke" → 撤销); the code itself when
+    there is no word for it (a status move reads as its status only beside its object)."""
+    _prefix, _dot, verb = code.rpartition(".")
+    return str(VERBS[verb]) if verb in VERBS else code
+
+
+def action_label(entry) -> str:
+    """What an audit entry did, in words ("撤销", "状态变为“公示中”"), as the history tables
+    show it; the action's code when there is no word for it."""
+    return _action(entry, entry.content_type.model_class())
+
+
 def describe(entries) -> list[dict]:
     """Each entry as {"entry", "actor", "action", "changes": [(label, old, new)]}, with the
     names of referenced objects looked up once per model for the whole list."""

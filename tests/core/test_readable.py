@@ -94,3 +94,13 @@ def test_the_history_table_shows_no_keys_or_ids(client, enterprise_user):
     assert "enterprise.update" not in history and "chaoyang" not in history
     assert "朝阳区 → 海淀区" in history
     assert f"→ {category.pk}<" not in history
+
+
+def test_the_admin_audit_list_shows_actions_in_words(client, admin_user, bureau_user):
+    standard = StandardFactory(standard_no="Q/READ 001-2026")
+    audit.record(actor=bureau_user, action="standard.abolish", target=standard, changes={})
+    client.force_login(admin_user)
+    page = client.get("/admin/core/auditentry/", {"q": "Q/READ"}).content.decode()
+    results = page[page.index('id="result_list"') :]
+    assert '<td class="field-action_words">废止</td>' in results
+    assert ">standard.abolish<" not in results  # nor in the filter by action

@@ -63,3 +63,36 @@ def declares_and_publishes(walk: Walk, *, standard_no, name, product, values):
     walk.open_role_menu("我的标准")
     row = page.locator("#my-standards tr", has_text=standard_no)
     assert "公开" in row.inner_text()
+
+
+def reads_leader_news(walk: Walk, standard_no: str):
+    """我的消息 → 企业消息通知: the 恭喜 message of the publication."""
+    page = walk.page
+    page.click("nav >> text=我的消息")
+    page.click("#enterprise-notices a")
+    page.wait_for_selector("main >> text=恭喜")
+    assert standard_no in page.inner_text("main")
+    assert_human_words(page)
+
+
+def applies_for_incentive(walk: Walk, programme: str, statement: str):
+    """激励政策申请 → 申请 on the programme → the statement and the documents → 提交申请."""
+    page = walk.page
+    walk.open_role_menu("激励政策申请")
+    page.locator("#open-programmes li", has_text=programme).get_by_role("link", name="申请").click()
+    page.fill("#id_statement", statement)
+    for index, name in enumerate(("营业执照", "贷款申请书")):
+        page.set_input_files(
+            f"#id_document_{index}",
+            {"name": f"{name}.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES},
+        )
+    page.click("main button:has-text('提交申请')")
+    page.wait_for_selector("text=申请已提交")
+    assert_human_words(page)
+
+
+def reads_incentive_decision(walk: Walk, reason: str):
+    page = walk.page
+    walk.open_role_menu("激励政策申请")
+    page.wait_for_selector("#applications >> text=已通过")
+    assert reason in page.inner_text("#applications")

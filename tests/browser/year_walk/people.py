@@ -74,9 +74,7 @@ class Walk:
             f"{m.to} {m.subject}" for m in mail.outbox
         )
         links = [
-            link.rstrip(".,)。，")
-            for link in LINK.findall(mails[-1].body)
-            if path_has in link
+            link.rstrip(".,)。，") for link in LINK.findall(mails[-1].body) if path_has in link
         ]
         assert links, f"no link with {path_has!r} in: {mails[-1].body}"
         return links[0]

@@ -149,3 +149,44 @@ def publishes(walk: Walk, list_title: str):
     page.click("main button:has-text('发布名单')")
     page.wait_for_selector("text=领跑者名单已发布")
     assert_human_words(page)
+
+
+def plans_spot_check(walk: Walk, year: int, *, failed_standard: str, passed_standard: str):
+    """监督抽查 → next year's draft with the offered seed → the plan → 批准计划 → one leader
+    standard passes, the other fails (text inconsistent with the declaration)."""
+    page = walk.page
+    walk.open_role_menu("监督抽查")
+    page.fill("#id_year", str(year))
+    page.fill("#id_rate", "0.5")
+    page.click("main button:has-text('生成草案')")
+    page.wait_for_selector("#commitment")
+    assert_human_words(page)
+    page.click("main button:has-text('批准计划')")
+    page.wait_for_selector(".badge:has-text('已批准')")
+    for standard_no, passed in ((passed_standard, "1"), (failed_standard, "0")):
+        row = page.locator("main tr", has_text=standard_no)
+        assert "领跑者标准" in row.inner_text()
+        row.locator("select[name=passed]").select_option(passed)
+        if passed == "0":
+            row.get_by_label("标准文本与声明内容不一致").check()
+        row.locator("button:has-text('登记')").click()
+        page.wait_for_selector("text=已登记检查结果")
+    assert_human_words(page)
+
+
+def revokes_by_hand(walk: Walk, standard_no: str, reason: str):
+    """领跑者称号 → search by the standard number → the title → the reason → 下一步：确认撤销 →
+    the confirmation → 确认撤销."""
+    page = walk.page
+    walk.open_role_menu("领跑者称号")
+    page.fill("#id_q", standard_no)
+    page.click("main button:has-text('查询')")
+    page.get_by_role("link", name=standard_no).click()
+    page.fill("#id_reason", reason)
+    page.click("main button:has-text('下一步：确认撤销')")
+    page.wait_for_selector("#revocation-reason-preview")
+    page.check("#id_confirm")
+    page.click("main button:has-text('确认撤销')")
+    page.wait_for_selector("text=领跑者称号已撤销")
+    assert "已撤销" in page.inner_text("#leader-status")
+    assert_human_words(page)
