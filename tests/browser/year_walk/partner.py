@@ -8,6 +8,7 @@ LANDING = "/partner/"
 
 def decides_application(walk: Walk, who: Person, enterprise_name: str, reason: str):
     page = walk.page
+    assert walk.mails_to(who.email, f"新的激励申请待审核：{enterprise_name}")
     walk.sign_in(who, LANDING)
     page.click(f"#partner-applications >> text={enterprise_name}")
     with page.expect_download() as download:
