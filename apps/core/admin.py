@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import audit
+from apps.core.formatting import action_code_label, action_label
 from apps.core.imports.admin import ImportRunAdmin
 from apps.core.models import AuditEntry, ImportRun
 
@@ -86,15 +87,36 @@ class ViewOnlyInline(admin.TabularInline):
         return False
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The audit list's filter by action, named in words where there is a word."""
+
+    title = _("操作")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEntry.objects.order_by("action").values_list("action", flat=True)
+        return [
+            (code, f"{action_code_label(code)}（{code.partition('.')[0]}）")
+            for code in codes.distinct()
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ViewOnlyAdmin):
     """The audit log is append-only (a database trigger refuses UPDATE and DELETE)."""
 
-    list_display = ["created_at", "actor", "action", "content_type", "object_repr"]
-    list_filter = ["action", "content_type"]
+    list_display = ["created_at", "actor", "action_words", "content_type", "object_repr"]
+    list_filter = [ActionFilter, "content_type"]
     search_fields = ["object_repr", "object_id", "actor__email"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "content_type"]
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_words(self, entry):
+        return action_label(entry)
 
 
 admin.site.register(ImportRun, ImportRunAdmin)

@@ -142,6 +142,8 @@ def _value(field, value, related_names) -> str:
         labels = dict(field.flatchoices)
         return str(labels.get(value, _plain(value))) if value not in (None, "") else EMPTY
     if isinstance(field, models.ForeignKey) and value not in (None, ""):
+        if not str(value).isdigit():  # recorded by its name, not its key: shown as it is
+            return _plain(value)
         return related_names.get((field.related_model, str(value)), _("（已删除）"))
     if isinstance(field, models.BooleanField):
         return _plain(bool(value)) if value is not None else EMPTY
@@ -158,6 +160,19 @@ def _action(entry, model) -> str:
         if label is not None:
             return str(_("状态变为“%(status)s”") % {"status": label})
     return entry.action
+
+
+def action_code_label(code: str) -> str:
+    """An action code in words without its entry ("revoke" → 撤销); the code itself when
+    there is no word for it (a status move reads as its status only beside its object)."""
+    _prefix, _dot, verb = code.rpartition(".")
+    return str(VERBS[verb]) if verb in VERBS else code
+
+
+def action_label(entry) -> str:
+    """What an audit entry did, in words ("撤销", "状态变为“公示中”"), as the history tables
+    show it; the action's code when there is no word for it."""
+    return _action(entry, entry.content_type.model_class())
 
 
 def describe(entries) -> list[dict]:

@@ -142,7 +142,34 @@ def application_submit(
                 "status": [None, application.status],
             },
         )
+    _tell_deciders(application)
     return application
+
+
+def _tell_deciders(application: Application) -> None:
+    """The application now waits on its provider: each of the provider's active users (and,
+    for a programme of the bureau's own department, every bureau staff member, who decide it
+    on the staff desk) gets a mail and a message linking the application."""
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.enums import Role
+    from apps.core import inbox
+    from apps.incentives.enums import ProviderKind
+
+    provider = application.programme.provider
+    people = list(
+        get_user_model().objects.filter(provider_membership__provider=provider, is_active=True)
+    )
+    if provider.kind == ProviderKind.BUREAU:
+        people += list(get_user_model().objects.filter(role=Role.BUREAU, is_active=True))
+    params = {"programme": application.programme.name, "enterprise": application.enterprise.name}
+    inbox.notify_people(
+        people=people,
+        subject=_("新的激励申请待审核：%(enterprise)s 申请“%(programme)s”") % params,
+        body=_("%(enterprise)s提交了“%(programme)s”的申请及申报材料，请审核并填写处理意见。")
+        % params,
+        path=reverse("incentives:application_detail", args=[application.pk]),
+    )
 
 
 @transaction.atomic

@@ -108,3 +108,16 @@ class BrokenBackend:
 
     def close(self):
         pass
+
+
+def test_an_enterprise_user_finds_the_enterprise_notices_from_my_messages(
+    client, enterprise_user, bureau_user
+):
+    """The programme's news (candidacy, publication, revocation, incentive decisions) goes to
+    the enterprise's 消息通知; 我的消息 of an enterprise user leads there, other roles' does
+    not."""
+    client.force_login(enterprise_user)
+    page = client.get("/notifications/").content.decode()
+    assert 'href="/workspace/notifications/"' in page
+    client.force_login(bureau_user)
+    assert "/workspace/notifications/" not in client.get("/notifications/").content.decode()

@@ -52,6 +52,24 @@ def test_history_reads_as_labels_and_names_not_keys_and_ids(bureau_user):
     assert changes["指标值"] == ("—", "EER：4.4")
 
 
+def test_a_reference_recorded_by_its_name_reads_as_that_name(bureau_user):
+    """An objection's audit entry records its candidate by name (the public may read the
+    notice long after): the history shows that name, not "（已删除）"."""
+    standard = StandardFactory()
+    deleted = CategoryFactory()
+    deleted_pk = deleted.pk
+    deleted.delete()
+    audit.record(
+        actor=None,
+        action="standard.edit_draft",
+        target=standard,
+        changes={"category": [deleted_pk, "房间空气调节器（C-AC）"]},
+    )
+    [row] = describe(audit.history_for(standard))
+    changes = {label: (before, after) for label, before, after in row["changes"]}
+    assert changes["类别"] == ("（已删除）", "房间空气调节器（C-AC）")
+
+
 def test_a_status_action_reads_as_the_status(bureau_user):
     standard = StandardFactory()
     audit.record(actor=None, action="standard.abolished", target=standard, changes={})
@@ -76,3 +94,13 @@ def test_the_history_table_shows_no_keys_or_ids(client, enterprise_user):
     assert "enterprise.update" not in history and "chaoyang" not in history
     assert "朝阳区 → 海淀区" in history
     assert f"→ {category.pk}<" not in history
+
+
+def test_the_admin_audit_list_shows_actions_in_words(client, admin_user, bureau_user):
+    standard = StandardFactory(standard_no="Q/READ 001-2026")
+    audit.record(actor=bureau_user, action="standard.abolish", target=standard, changes={})
+    client.force_login(admin_user)
+    page = client.get("/admin/core/auditentry/", {"q": "Q/READ"}).content.decode()
+    results = page[page.index('id="result_list"') :]
+    assert '<td class="field-action_words">废止</td>' in results
+    assert ">standard.abolish<" not in results  # nor in the filter by action

@@ -457,3 +457,23 @@ def test_services_check_the_rules_themselves(bureau_world, admin_user, firm):
         services.enterprise_pilot_add(enterprise=firm, tag="benchmarking", actor=users["partner"])
     application.refresh_from_db()
     assert application.status == "submitted" and not firm.pilots.exists()
+
+
+def test_a_submitted_application_tells_its_deciders(
+    upload, bureau_programme, bureau_user, django_capture_on_commit_callbacks
+):
+    """The application waits on its provider: the provider's users (for the bureau's own
+    programmes, bureau staff) get a mail linking it and a message in 我的消息."""
+    bank = ProviderFactory(name="北京通知测试银行")
+    officer, other_bank = partner_user(bank), partner_user()
+    credit = ProgrammeFactory(provider=bank)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submit(credit, leader_enterprise_user(), upload)
+        submit(bureau_programme, leader_enterprise_user(), upload)
+    [to_bank] = [m for m in mail.outbox if officer.email in m.to]
+    assert application.enterprise.name in to_bank.subject
+    assert f"/incentives/applications/{application.pk}/" in to_bank.body
+    assert not [m for m in mail.outbox if other_bank.email in m.to]
+    [to_staff] = [m for m in mail.outbox if bureau_user.email in m.to]
+    assert bureau_programme.name in to_staff.subject
+    assert officer.inbox.get().subject == to_bank.subject  # also in 我的消息
