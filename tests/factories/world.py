@@ -125,7 +125,7 @@ def build_world() -> World:
     eval_a = EvaluatorMembershipFactory(agency=agency_1).user
     eval_b = EvaluatorMembershipFactory(agency=agency_2).user
     bureau = UserFactory(role=Role.BUREAU, is_staff=True)
-    admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    admin = UserFactory(role=Role.EMERGENCY, is_staff=True, is_superuser=True)
     provider_x, provider_y = ProviderFactory(), ProviderFactory()
     partner = UserFactory(role=Role.PARTNER)
     provider_x.memberships.create(user=partner)
