@@ -104,7 +104,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_display = ["email", "name", "role", "is_active", "is_staff", "date_joined", "invited_at"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["email", "name"]
-    readonly_fields = ["invited_at"]
+    readonly_fields = ["invited_at", "last_login", "date_joined"]
     actions = ["send_invitation"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),

@@ -10,6 +10,7 @@
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -78,7 +79,8 @@ class PasswordHistoryValidator:
                 : self.count
             ]
         )
-        current = type(user).objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        User = get_user_model()
+        current = User.objects.filter(pk=user.pk).values_list("password", flat=True).first()
         return [current, *kept] if current else kept
 
     def validate(self, password, user=None):
