@@ -58,7 +58,23 @@ def bureau_user(db):
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    """The emergency superuser (role `emergency`): may open everything."""
+    return UserFactory(role=Role.EMERGENCY, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def system_admin(db):
+    return UserFactory(role=Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def security_admin(db):
+    return UserFactory(role=Role.SECURITY_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def audit_admin(db):
+    return UserFactory(role=Role.AUDIT_ADMIN, is_staff=True)
 
 
 @pytest.fixture

@@ -16,14 +16,18 @@ LANDING = {
     # activate; the menu leads on to agencies, experts, reviews, rankings, invitations.
     Role.BUREAU: "enterprises:registrations",
     Role.PARTNER: "incentives:partner_desk",
+    # The three administrators and the emergency superuser work in the admin site.
     Role.ADMINISTRATOR: "admin:index",
+    Role.SECURITY_ADMIN: "admin:index",
+    Role.AUDIT_ADMIN: "admin:core_auditentry_changelist",
+    Role.EMERGENCY: "admin:index",
 }
 
 
 def landing_url(user) -> str:
     name = LANDING.get(getattr(user, "role", None))
-    if name == "admin:index" and not user.is_staff:
-        name = LANDING[Role.BUREAU]  # an administrator the admin site would turn away
+    if name is not None and name.startswith("admin:") and not user.is_staff:
+        name = None  # an account the admin site would turn away: the home page
     if name is not None and user.is_active:
         try:
             return reverse(name)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.accounts.rules import is_staff_member
+from apps.accounts.enums import STAFF_ROLES
 
 STARTED = "_session_started"
 LAST_SEEN = "_session_last_seen"
@@ -50,9 +50,20 @@ class SessionExpiryMiddleware:
         return self.get_response(request)
 
 
+def two_factor_required(user) -> bool:
+    """Whether `OTP_REQUIRED_FOR_STAFF` applies to `user`: bureau staff, the three
+    administrators, the emergency superuser, and anyone else who may open the admin site."""
+    return bool(
+        settings.OTP_REQUIRED_FOR_STAFF
+        and user.is_authenticated
+        and (user.is_staff or user.is_superuser or user.role in STAFF_ROLES)
+    )
+
+
 class RequireStaffOTPMiddleware:
     """With `OTP_REQUIRED_FOR_STAFF`, staff and administrators reach no page but the two-factor
-    page (and signing out) until this session is verified with a TOTP code."""
+    page, where they enrol a device if they have none (so nobody is locked out), and signing
+    out, until this session is verified with a TOTP code."""
 
     ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz")
 
@@ -61,12 +72,7 @@ class RequireStaffOTPMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            settings.OTP_REQUIRED_FOR_STAFF
-            and user.is_authenticated
-            and (user.is_staff or is_staff_member(user))
-            and not user.is_verified()
-        ):
+        if two_factor_required(user) and not user.is_verified():
             allowed = {reverse("accounts:two_factor"), reverse("logout")}
             if request.path not in allowed and not request.path.startswith(self.ALLOWED_PREFIXES):
                 messages.warning(request, _("工作人员须先启用并通过两步验证。"))

@@ -1,9 +1,15 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.enums import Role
+from apps.accounts.enums import ADMIN_ROLES, Role
+
+# Roles that sign in to the admin site whatever else is set.
+ADMIN_SITE_ROLES = (*ADMIN_ROLES, Role.EMERGENCY)
 
 
 class UserManager(BaseUserManager):
@@ -23,8 +29,9 @@ class UserManager(BaseUserManager):
         return self._create(email, password, **fields)
 
     def create_superuser(self, email, password=None, **fields):
-        fields.update(is_staff=True, is_superuser=True, is_active=True)
-        fields.setdefault("role", Role.ADMINISTRATOR)
+        # The superuser is the emergency account (docs/security.md "Three administrators"):
+        # its own role, never one of the three administrators'.
+        fields.update(is_staff=True, is_superuser=True, is_active=True, role=Role.EMERGENCY)
         return self._create(email, password, **fields)
 
     def get_by_natural_key(self, email):
@@ -61,9 +68,58 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # The superuser holds every power: it is the emergency account and nothing else,
+            # so none of the three administrators is also a superuser.
+            models.CheckConstraint(
+                condition=Q(is_superuser=True, role=Role.EMERGENCY)
+                | (Q(is_superuser=False) & ~Q(role=Role.EMERGENCY)),
+                name="accounts_user_superuser_is_emergency",
+                violation_error_message=_(
+                    "应急超级管理员角色只属于超级用户账户，超级用户也只能是该角色"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=ADMIN_SITE_ROLES) | Q(is_staff=True),
+                name="accounts_user_administrators_are_staff",
+                violation_error_message=_("管理员账户须能登录管理后台"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def save(self, *args, **kwargs):
+        if self.role in ADMIN_SITE_ROLES:
+            self.is_staff = True
+        update_fields = kwargs.get("update_fields")
+        role_saved = update_fields is None or "role" in update_fields
+        if self.role in ADMIN_ROLES and self.pk and role_saved and self.holds_extra_permissions():
+            from apps.accounts.invariants import extra_permissions_message
+
+            raise ValidationError(extra_permissions_message())
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """The three administrators' invariant (三员分立), with an error on the role field."""
+        super().clean()
+        if self.is_superuser and self.role != Role.EMERGENCY:
+            raise ValidationError(
+                {"role": _("超级用户是应急账户，其角色只能是“应急超级管理员”，不能兼任其他角色")}
+            )
+        if self.role == Role.EMERGENCY and not self.is_superuser:
+            raise ValidationError(
+                {"role": _("“应急超级管理员”只属于超级用户账户（由 createsuperuser 创建）")}
+            )
+
+    def holds_extra_permissions(self) -> bool:
+        """Groups or direct permissions: powers from outside the account's role."""
+        return self.groups.exists() or self.user_permissions.exists()
+
+    @property
+    def holds_admin_role(self) -> bool:
+        """One of the three administrators (not the emergency superuser)."""
+        return self.role in ADMIN_ROLES
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
@@ -72,3 +128,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     def invitation_pending(self) -> bool:
         """An active account whose owner has never set a password (apps.accounts.services)."""
         return self.is_active and not self.has_usable_password()
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's earlier passwords, for `PasswordHistoryValidator`: a new
+    password may not be any of the last `PASSWORD_HISTORY_COUNT`. Written when a password is
+    saved (the validator's `password_changed`); only hashes, never the password."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField(_("密码哈希"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

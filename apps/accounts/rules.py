@@ -1,4 +1,9 @@
-"""Role predicates every app builds its permissions from."""
+"""Role predicates every app builds its permissions from.
+
+The three administrators (三员分立, docs/security.md "Three administrators") get their admin-site
+model permissions from `apps.accounts.permissions.AdministratorRoleBackend` (one table per
+role) and their other powers here; none of them runs the bureau's business (that is
+`is_staff_member`: bureau staff, and the emergency superuser)."""
 
 import rules
 
@@ -18,33 +23,44 @@ is_evaluator = _role(Role.EVALUATOR)
 is_expert = _role(Role.EXPERT)
 is_bureau_staff = _role(Role.BUREAU)
 is_partner = _role(Role.PARTNER)
-is_administrator = _role(Role.ADMINISTRATOR)
+# The three administrators.
+is_system_administrator = _role(Role.ADMINISTRATOR)
+is_security_administrator = _role(Role.SECURITY_ADMIN)
+is_audit_administrator = _role(Role.AUDIT_ADMIN)
+is_administrator = is_system_administrator  # the name the role had before the split
 
 
 @rules.predicate
 def is_superuser(user):
-    return bool(user and user.is_authenticated and user.is_superuser)
+    """The emergency account (every use audited: apps.accounts.audit_events)."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 
 
-# Bureau staff run the programme; administrators may do everything staff may.
-is_staff_member = is_bureau_staff | is_administrator | is_superuser
+# Bureau staff run the programme; the emergency superuser may do everything.
+is_staff_member = is_bureau_staff | is_superuser
 
 rules.add_perm("accounts.activate_user", is_staff_member)
 rules.add_perm("accounts.view_staff_pages", is_staff_member)
-# Send (again) the set-password invitation of an account that staff or an import created.
-rules.add_perm("accounts.invite_user", is_staff_member)
-# CSV/Excel imports and the admin's exports (apps.core.imports) are for staff only.
-rules.add_perm("core.import_data", is_staff_member)
-rules.add_perm("core.export_data", is_staff_member)
+# Send (again) the set-password invitation of an account that staff or an import created:
+# bureau staff for the accounts their work creates, the system administrator for any.
+rules.add_perm("accounts.invite_user", is_staff_member | is_system_administrator)
+# CSV/Excel imports and the admin's exports (apps.core.imports): staff and the system
+# administrator (configuration data).
+rules.add_perm("core.import_data", is_staff_member | is_system_administrator)
+rules.add_perm("core.export_data", is_staff_member | is_system_administrator)
 
-# Account security in the admin: staff lift login lockouts (delete the attempt) and remove a
-# lost phone's two-factor device so its owner can enrol again.
+# The security administrator: roles (and groups), lockouts, two-factor devices.
+rules.add_perm("accounts.change_role", is_security_administrator | is_superuser)
 for _perm in (
     "view_accessattempt",
-    "delete_accessattempt",
+    "delete_accessattempt",  # lifting a lockout
     "view_accesslog",
     "view_accessfailurelog",
 ):
-    rules.add_perm(f"axes.{_perm}", is_staff_member)
-rules.add_perm("otp_totp.view_totpdevice", is_staff_member)
-rules.add_perm("otp_totp.delete_totpdevice", is_staff_member)
+    rules.add_perm(f"axes.{_perm}", is_security_administrator | is_superuser)
+rules.add_perm("otp_totp.view_totpdevice", is_security_administrator | is_superuser)
+rules.add_perm("otp_totp.delete_totpdevice", is_security_administrator | is_superuser)
+
+# The audit administrator reads the audit log and exports it, nothing else.
+rules.add_perm("core.view_auditentry", is_audit_administrator | is_superuser)
+rules.add_perm("core.export_auditentry", is_audit_administrator | is_superuser)

@@ -29,6 +29,7 @@ from apps.accounts import selectors, services
 from apps.accounts.enums import Role
 from apps.accounts.forms import InvitationPasswordForm, PortalPasswordResetForm, TokenForm
 from apps.accounts.landing import landing_url
+from apps.accounts.middleware import two_factor_required
 from apps.accounts.tokens import invitation_token_generator
 from apps.core import ratelimit
 from apps.core.permissions import permission_required
@@ -144,7 +145,7 @@ def two_factor(request):
         "form": form,
         "device": device,
         "verified": user.is_verified(),
-        "required": settings.OTP_REQUIRED_FOR_STAFF and user.is_staff,
+        "required": two_factor_required(user),
     }
     if device is None:
         pending = services.totp_device_start(user=user)

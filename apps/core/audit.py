@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -14,6 +15,8 @@ from apps.core.models import AuditEntry
 
 def _plain(value: Any) -> Any:
     """JSON-safe form of a field value."""
+    if isinstance(value, (list, tuple, models.QuerySet)):  # many-to-many values
+        return [_plain(item) for item in value]
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, (Decimal, date, datetime)):
@@ -49,6 +52,32 @@ def record(
         content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         object_id=str(target.pk),
         object_repr=str(target)[:255],
+        changes={key: _plain_pair(value) for key, value in (changes or {}).items()},
+    )
+
+
+def record_event(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    subject: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """A security event (a sign-in, a refused request, an export): about `target`, else about
+    the signed-in actor, else, when there is no row to name (a failed sign-in for an unknown
+    address, a request refused to an anonymous visitor), filed under the accounts' type
+    without an object id, `subject` saying what it is about."""
+    if target is None and getattr(actor, "is_authenticated", False):
+        target = actor
+    if target is not None:
+        return record(actor=actor, action=action, target=target, changes=changes)
+    return AuditEntry.objects.create(
+        actor=None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        object_id="",
+        object_repr=subject[:255],
         changes={key: _plain_pair(value) for key, value in (changes or {}).items()},
     )
 

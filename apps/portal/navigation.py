@@ -55,7 +55,15 @@ BY_ROLE = {
         *EVALUATION_STAFF,
         ("admin:index", _("管理后台")),
     ],
+    # The three administrators (三员分立): each only its own pages.
     Role.ADMINISTRATOR: [
+        ("admin:index", _("管理后台")),
+        ("accounts:invitations", _("待接受的账户邀请")),
+    ],
+    Role.SECURITY_ADMIN: [("admin:index", _("管理后台"))],
+    Role.AUDIT_ADMIN: [("admin:core_auditentry_changelist", _("审计日志"))],
+    # The emergency superuser may open everything (and every change it makes is audited).
+    Role.EMERGENCY: [
         ("enterprises:registrations", _("待激活企业账户")),
         ("accounts:invitations", _("待接受的账户邀请")),
         ("enterprises:name_changes", _("企业名称变更审核")),

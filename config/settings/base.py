@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "apps.core.middleware.RequestBaseURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 403s, exports and the superuser's changes into the audit log (apps.accounts.audit_events)
+    "apps.accounts.audit_events.AuditTrailMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "apps.accounts.middleware.SessionExpiryMiddleware",
@@ -116,20 +118,14 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "apps.accounts.security.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # The three administrators' admin pages (docs/security.md "Three administrators").
+    "apps.accounts.permissions.AdministratorRoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: config/settings/security.py (the password policy).
 
 # Chinese first, English second. Source strings are written in Chinese (msgid), so the
 # primary language can never show a missing translation; locale/en holds the English.

@@ -22,13 +22,38 @@ AXES_LOCKOUT_CALLABLE = "apps.accounts.security.locked_out"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 
+# ---- Password policy (docs/security.md "Password policy") -------------------------------------
+# At least 10 characters of 3 of the 4 classes (lower, upper, digit, other), not a common
+# password, not all digits, not like the account's attributes, not containing the e-mail's
+# local part, and none of the last PASSWORD_HISTORY_COUNT passwords (the current included).
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_MIN_CHARACTER_CLASSES = env.int("PASSWORD_MIN_CHARACTER_CLASSES", default=3)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "apps.accounts.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CHARACTER_CLASSES},
+    },
+    {"NAME": "apps.accounts.passwords.EmailLocalPartValidator"},
+    {"NAME": "apps.accounts.passwords.PasswordHistoryValidator"},
+]
+
 # ---- Two-factor (django-otp, TOTP) ----------------------------------------------------------
 OTP_TOTP_ISSUER = "Beijing Leader Portal"
 # Staff delete a lost device in the admin, but nobody reads a device's secret there: with the
 # key or its QR code any staff member could generate another user's codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# When true, staff and administrators must enrol and verify a TOTP device before any page
-# past the login (apps.accounts.middleware.RequireStaffOTPMiddleware).
+# When true, bureau staff, the three administrators and the emergency superuser must enrol
+# and verify a TOTP device before any page past the login (the enrolment page excepted:
+# apps.accounts.middleware.RequireStaffOTPMiddleware). On by default in production
+# (config/settings/production.py); off in development and tests unless a test turns it on.
 OTP_REQUIRED_FOR_STAFF = env.bool("DJANGO_OTP_REQUIRED_FOR_STAFF", default=False)
 
 # ---- Sessions -------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ Users (`World.users`, keyed by role name):
     eval_b      evaluator of agency 2
     expert      an expert drawn for every review    expert_x   an appointed expert never drawn
     bureau      bureau staff (is_staff)             partner    a user of provider X
-    admin       administrator (superuser)
+    admin       the emergency superuser (role `emergency`)
+    sysadm      the system administrator         secadm     the security administrator
+    audadm      the audit administrator (三员分立: docs/security.md "Three administrators")
 
 Objects (`World.objects`, keyed by a short state name) are listed in `build_world`.
 """
@@ -76,6 +78,9 @@ ROLES = (
     "bureau",
     "partner",
     "admin",
+    "sysadm",
+    "secadm",
+    "audadm",
 )
 
 
@@ -132,7 +137,7 @@ def build_world() -> World:
     eval_a = EvaluatorMembershipFactory(agency=agency_1).user
     eval_b = EvaluatorMembershipFactory(agency=agency_2).user
     bureau = UserFactory(role=Role.BUREAU, is_staff=True)
-    admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    admin = UserFactory(role=Role.EMERGENCY, is_staff=True, is_superuser=True)
     provider_x, provider_y = ProviderFactory(), ProviderFactory()
     partner = UserFactory(role=Role.PARTNER)
     provider_x.memberships.create(user=partner)
@@ -145,6 +150,9 @@ def build_world() -> World:
         bureau=bureau,
         partner=partner,
         admin=admin,
+        sysadm=UserFactory(role=Role.ADMINISTRATOR),
+        secadm=UserFactory(role=Role.SECURITY_ADMIN),
+        audadm=UserFactory(role=Role.AUDIT_ADMIN),
     )
     EvaluatorConflict.objects.create(evaluator=eval_a, enterprise=enterprise_b, reason="亲属任职")
 

@@ -24,6 +24,8 @@ def test_seed_demo_loads_catalogue_enterprises_and_accounts():
     User = get_user_model()
     assert set(User.objects.values_list("role", flat=True)) == {
         "administrator",
+        "security_admin",
+        "audit_admin",
         "bureau",
         "enterprise",
         "evaluator",
@@ -31,6 +33,17 @@ def test_seed_demo_loads_catalogue_enterprises_and_accounts():
         "partner",
     }
     assert User.objects.get(email="enterprise@demo.leaders.cn").check_password("Demo-Leader-2026")
+    # The three administrators (三员分立), none of them a superuser.
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert dict(
+        User.objects.filter(
+            role__in=["administrator", "security_admin", "audit_admin"]
+        ).values_list("email", "role")
+    ) == {
+        "admin@demo.leaders.cn": "administrator",
+        "security@demo.leaders.cn": "security_admin",
+        "audit@demo.leaders.cn": "audit_admin",
+    }
 
 
 def test_every_demo_account_and_every_demo_expert_signs_in(client):
@@ -42,7 +55,7 @@ def test_every_demo_account_and_every_demo_expert_signs_in(client):
     assert all(expert.user is not None for expert in experts)
     assert {expert.user.email for expert in experts} == {expert.email for expert in experts}
     users = get_user_model().objects.all()
-    assert users.count() == 15
+    assert users.count() == 17
     for user in users:
         response = client.post(
             "/accounts/login/", {"username": user.email, "password": "Demo-Leader-2026"}
@@ -67,7 +80,21 @@ def test_seed_demo_once_adds_the_accounts_an_older_load_lacked():
     assert liu is not None and liu.check_password("Demo-Leader-2026")
     chen.refresh_from_db()
     assert chen.check_password("Demo-Leader-2026")
-    assert User.objects.count() == 15
+    assert User.objects.count() == 17
+
+
+def test_seed_demo_once_turns_an_older_superuser_administrator_into_the_system_administrator():
+    call_command("seed_demo", enterprises=5)
+    User = get_user_model()
+    # A database loaded before the three administrators (the migration made its superuser
+    # the emergency account), and without the two new administrators.
+    User.objects.filter(email__in=["security@demo.leaders.cn", "audit@demo.leaders.cn"]).delete()
+    User.objects.filter(email="admin@demo.leaders.cn").update(role="emergency", is_superuser=True)
+    call_command("seed_demo", enterprises=5, once=True)
+    admin = User.objects.get(email="admin@demo.leaders.cn")
+    assert (admin.role, admin.is_superuser, admin.is_staff) == ("administrator", False, True)
+    assert User.objects.filter(role="security_admin").count() == 1
+    assert User.objects.filter(role="audit_admin").count() == 1
 
 
 def test_seed_demo_is_idempotent():
@@ -76,8 +103,9 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo", enterprises=5, once=True)
     assert Enterprise.objects.count() == 5
     assert Indicator.objects.count() == 58
-    # one per role, three more deciders of incentive programmes, the six other experts
-    assert get_user_model().objects.count() == 15
+    # one per role (three administrators), three more deciders of incentive programmes, the
+    # six other experts
+    assert get_user_model().objects.count() == 17
 
 
 def test_seed_demo_loads_incentives_and_news():

@@ -58,8 +58,8 @@ def test_lockout_is_per_account_and_address(client, settings):
     assert from_elsewhere.status_code == 302
 
 
-@pytest.mark.parametrize("staff", ["bureau_user", "admin_user"])
-def test_staff_lift_a_lock_in_the_admin(client, staff, settings, request):
+@pytest.mark.parametrize("staff", ["security_admin", "admin_user"])
+def test_the_security_administrator_lifts_a_lock_in_the_admin(client, staff, settings, request):
     user = UserFactory()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, user.email, "wrong-password")
@@ -71,8 +71,17 @@ def test_staff_lift_a_lock_in_the_admin(client, staff, settings, request):
         reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
+    unlock = AuditEntry.objects.get(action="security.unlock")
+    assert unlock.actor == request.getfixturevalue(staff)
+    assert unlock.object_id == str(user.pk)
     client.logout()
     assert _login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_bureau_staff_no_longer_touch_lockouts_or_devices(client, bureau_user):
+    client.force_login(bureau_user)
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
+    assert client.get(reverse("admin:otp_totp_totpdevice_changelist")).status_code == 403
 
 
 def test_success_resets_the_failure_count(client, settings):
@@ -224,13 +233,17 @@ def test_staff_must_verify_when_the_setting_requires_it(client, settings, bureau
     assert client.get("/staff/registrations/").status_code == 200
 
 
-def test_staff_remove_a_lost_device_so_the_owner_can_enrol_again(client, bureau_user):
+def test_the_security_administrator_removes_a_lost_device_so_the_owner_can_enrol_again(
+    client, security_admin
+):
     user = UserFactory(role=Role.EVALUATOR)
     device = _enrol(client, user)
-    client.force_login(bureau_user)
+    client.force_login(security_admin)
     url = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(user=user).exists()
+    reset = AuditEntry.objects.get(action="security.two_factor_reset")
+    assert (reset.actor, reset.object_id) == (security_admin, str(user.pk))
     client.force_login(user)
     assert "<svg" in client.get(reverse("accounts:two_factor")).content.decode()
 
@@ -350,13 +363,13 @@ def test_a_forged_forwarded_header_is_not_an_address(client, rf, settings):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.BUREAU, Role.ADMINISTRATOR])
+@pytest.mark.parametrize("role", [Role.SECURITY_ADMIN, Role.EMERGENCY])
 def test_admin_never_shows_a_two_factor_secret(client, role):
     # Found by the permission matrix: staff, who may delete a lost device, could open its
     # key and QR code and so generate the owner's codes.
     owner = UserFactory(role=Role.EVALUATOR)
     device = TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
-    staff = UserFactory(role=role, is_staff=True, is_superuser=role == Role.ADMINISTRATOR)
+    staff = UserFactory(role=role, is_staff=True, is_superuser=role == Role.EMERGENCY)
     client.force_login(staff)
     for view in ("config", "qrcode"):
         url = reverse(f"admin:otp_totp_totpdevice_{view}", args=[device.pk])

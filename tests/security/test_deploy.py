@@ -10,7 +10,11 @@ from django.conf import settings
 
 def _production(*args):
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_OTP_REQUIRED_FOR_STAFF")
+        },
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "leaders.beijing.example",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/x"),
@@ -47,3 +51,11 @@ def test_production_cookies_and_hsts():
         "True",
         "False",
     ]
+
+
+def test_production_requires_two_factor_for_staff_by_default():
+    code = "from django.conf import settings as s; print(s.OTP_REQUIRED_FOR_STAFF)"
+    result = _production("shell", "-c", code)
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
+    # Development and tests leave it off unless a test turns it on.
+    assert settings.OTP_REQUIRED_FOR_STAFF is False

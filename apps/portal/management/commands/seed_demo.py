@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.enums import Role
+from apps.accounts.enums import ADMIN_ROLES, STAFF_ROLES, Role
 from apps.catalog import services as catalog
 from apps.catalog.models import Category
 from apps.core.imports.services import import_file
@@ -28,6 +28,8 @@ from apps.news import demo as news_demo
 DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo"
 DEMO_PASSWORD = "Demo-Leader-2026"
 DEMO_ACCOUNTS = [
+    # The system administrator, the first of the three administrators (三员分立,
+    # docs/security.md); the other two follow the partners. None is a superuser.
     ("admin@demo.leaders.cn", "系统管理员", Role.ADMINISTRATOR),
     ("staff@demo.leaders.cn", "市局工作人员", Role.BUREAU),
     ("enterprise@demo.leaders.cn", "企业填报员", Role.ENTERPRISE),
@@ -38,6 +40,8 @@ DEMO_ACCOUNTS = [
     ("procurement@demo.leaders.cn", "政府采购中心审核员", Role.PARTNER),
     ("award@demo.leaders.cn", "质量奖办公室审核员", Role.PARTNER),
     ("funds@demo.leaders.cn", "专项基金审核员", Role.PARTNER),
+    ("security@demo.leaders.cn", "安全管理员", Role.SECURITY_ADMIN),
+    ("audit@demo.leaders.cn", "审计管理员", Role.AUDIT_ADMIN),
     # Every other expert of the demo pool: a draw picks any of them, and each must be able
     # to sign in and answer.
     *(
@@ -189,11 +193,15 @@ class Command(BaseCommand):
                 defaults={
                     "name": name,
                     "role": role,
-                    "is_staff": role in (Role.BUREAU, Role.ADMINISTRATOR),
-                    "is_superuser": role == Role.ADMINISTRATOR,
+                    "is_staff": role in STAFF_ROLES,
                 },
             )
             added += created
+            if role in ADMIN_ROLES and user.is_superuser:
+                # A database loaded before the three administrators: its demo administrator
+                # was the superuser. It becomes the system administrator, without the flag.
+                user.role, user.is_superuser, user.is_staff = role, False, True
+                user.save(update_fields=["role", "is_superuser", "is_staff"])
             if created or not user.has_usable_password():
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
