@@ -6,6 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production
 
 WORKDIR /app
+# The certificate PDF embeds a subset of this TrueType CJK font (settings.CERTIFICATE_FONT).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-arphic-uming \
+ && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 

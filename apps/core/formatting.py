@@ -99,6 +99,11 @@ def plain_number(value) -> str:
     return "0" if text in {"-0", "0"} else text
 
 
+def megabytes(size: int) -> str:
+    """A file size in MB to one decimal, as people write it: 200, 2.5."""
+    return plain_number(round(Decimal(size) / 2**20, 1))
+
+
 def _field(model, name):
     """The target's own (concrete) field of that name; None for keys of their own."""
     try:

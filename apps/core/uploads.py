@@ -33,6 +33,8 @@ from django.http import FileResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from apps.core.formatting import megabytes
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -127,8 +129,8 @@ def check_upload(upload, *, kinds: tuple[FileKind, ...], max_bytes: int) -> File
     size = upload.size
     if size is None or size > max_bytes:
         raise ValidationError(
-            _("文件过大（%(size).1f MB）：不能超过 %(limit)d MB")
-            % {"size": (size or 0) / 2**20, "limit": max_bytes // 2**20},
+            _("文件过大（%(size)s MB）：不能超过 %(limit)d MB")
+            % {"size": megabytes(size or 0), "limit": max_bytes // 2**20},
             code="file_size",
         )
     if size == 0:

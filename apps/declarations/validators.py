@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import uploads
+from apps.core.formatting import megabytes
 from apps.declarations.enums import StandardType
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -156,8 +157,8 @@ def validate_pdf(upload) -> None:
         raise ValidationError(_("上传的文件是空的"), code="empty")
     if size > MAX_TEXT_BYTES:
         raise ValidationError(
-            _("标准文本不能超过 %(limit)d MB，当前文件为 %(size).1f MB")
-            % {"limit": MAX_TEXT_BYTES // (1024 * 1024), "size": size / (1024 * 1024)},
+            _("标准文本不能超过 %(limit)d MB，当前文件为 %(size)s MB")
+            % {"limit": MAX_TEXT_BYTES // (1024 * 1024), "size": megabytes(size)},
             code="too_large",
         )
     if uploads.kind_by_content(upload, (uploads.PDF,)) is None:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from apps.core import uploads
+from apps.core.formatting import megabytes
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 KINDS = (uploads.PDF, uploads.PNG, uploads.JPEG)  # decided by content (apps/core/uploads)
@@ -19,11 +20,11 @@ def inspect_upload(upload, *, label: str) -> tuple[str, str]:
         raise ValidationError(_("“%(label)s”：上传的文件是空的") % {"label": label})
     if size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
-            _("“%(label)s”：文件不能超过 %(limit)d MB，当前为 %(size).1f MB")
+            _("“%(label)s”：文件不能超过 %(limit)d MB，当前为 %(size)s MB")
             % {
                 "label": label,
                 "limit": MAX_DOCUMENT_BYTES // (1024 * 1024),
-                "size": size / (1024 * 1024),
+                "size": megabytes(size),
             }
         )
     kind = uploads.kind_by_content(upload, KINDS)

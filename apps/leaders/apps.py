@@ -7,4 +7,4 @@ class LeadersConfig(AppConfig):
     verbose_name = _("排行榜与领跑者")
 
     def ready(self):
-        from apps.leaders import receivers  # noqa: F401  (connects the signal receivers)
+        from apps.leaders import checks, receivers  # noqa: F401  (registers checks, receivers)

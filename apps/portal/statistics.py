@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.catalog.enums import Sector
+from apps.core.formatting import plain_number
 from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus
 from apps.declarations.models import Standard
 from apps.enterprises.enums import District
@@ -39,10 +40,11 @@ COMPUTE_LOCK_ID = 0x5354_4154  # "STAT"
 
 
 def _percent(part: int, whole: int) -> str:
+    """To one decimal, written as people write it: 50, 33.3, 0 (formatting.plain_number)."""
     if not whole:
-        return "0.0"
+        return "0"
     value = Decimal(part * 100) / Decimal(whole)
-    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return plain_number(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _district_label(code: str) -> str:

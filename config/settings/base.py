@@ -298,4 +298,11 @@ RANKING_COMPILE_WORKERS = env.int("RANKING_COMPILE_WORKERS", default=2)
 
 PORTAL_NAME = _("北京市企业标准“领跑者”服务平台")
 
+# The certificate PDF embeds (a subset of) this TrueType CJK font: Debian's fonts-arphic-uming
+# (AR PL UMing, a Song/Ming face), installed by the Dockerfile and .ci/run. Noto CJK (also
+# installed, for the browser) has PostScript outlines, which reportlab cannot embed. In a .ttc
+# collection, CERTIFICATE_FONT_INDEX picks the face (0 = UMing CN, simplified Chinese).
+CERTIFICATE_FONT = env.str("CERTIFICATE_FONT", default="/usr/share/fonts/truetype/arphic/uming.ttc")
+CERTIFICATE_FONT_INDEX = env.int("CERTIFICATE_FONT_INDEX", default=0)
+
 from config.settings.security import *  # noqa: E402, F403

@@ -120,7 +120,7 @@ def test_headline(data):
     assert figures["headline"] == {
         "enterprises": 5,
         "declaring": 4,
-        "coverage": "80.0",
+        "coverage": "80",
         "standards": 5,
         "active_leaders": 2,
     }
@@ -139,10 +139,10 @@ def test_coverage_by_year_and_sector(data):
 def test_coverage_by_district(data):
     rows = section(statistics.statistics_compute(), "coverage_district")["rows"]
     by_name = {row[0]: row[1:] for row in rows}
-    assert by_name["海淀区"] == [2, 2, "100.0", 3]
-    assert by_name["朝阳区"] == [2, 1, "50.0", 1]
-    assert by_name["未填写"] == [1, 1, "100.0", 1]
-    assert by_name["东城区"] == [0, 0, "0.0", 0]
+    assert by_name["海淀区"] == [2, 2, "100", 3]
+    assert by_name["朝阳区"] == [2, 1, "50", 1]
+    assert by_name["未填写"] == [1, 1, "100", 1]
+    assert by_name["东城区"] == [0, 0, "0", 0]
 
 
 def test_leaders_by_sector_and_district(data):

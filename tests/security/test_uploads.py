@@ -348,7 +348,7 @@ def test_an_oversized_standard_text_is_refused_before_the_body_is_read(client_fo
     )
     assert response.status_code == 413
     page = response.content.decode()
-    assert "上传的内容过大（200.0 MB）：此页面最多接受 21 MB" in page
+    assert "上传的内容过大（200 MB）：此页面最多接受 21 MB" in page
     assert response["Connection"] == "close"
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core import tasks
+from apps.core.formatting import plain_number
 from apps.core.imports import exporters, services
 from apps.core.imports.parsers import CellError
 from apps.core.imports.readers import EXTENSIONS
@@ -78,7 +79,7 @@ def upload(request, admin_site):
         title=_("导入数据"),
         form=form,
         kinds=import_kinds(),
-        threshold_mb=services.background_threshold() / 2**20,
+        threshold_mb=plain_number(services.background_threshold() / 2**20),
     )
     return TemplateResponse(request, "admin/core/importrun/upload.html", context)
 

@@ -1,0 +1,16 @@
+"""System checks of the leaders app: `manage.py check` warns when the certificate font is
+missing, before the first certificate download fails."""
+
+from django.core.checks import Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+
+@register()
+def certificate_font(app_configs, **kwargs):
+    from apps.leaders import certificate
+
+    try:
+        certificate.font()
+    except ImproperlyConfigured as error:
+        return [Warning(str(error), id="leaders.W001")]
+    return []
