@@ -1,11 +1,13 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+import os
 from datetime import timedelta
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, database_url, env, redis_url
+from config.storage import media_storage
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -191,10 +193,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded standard texts live outside the web root and are served by permission-checked
     # views, never by the static server.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")},
-    },
+    # MEDIA_STORAGE=s3 puts them in an S3-compatible bucket shared by every server
+    # (config/storage.py, docs/scaling.md "Shared media").
+    "default": media_storage(os.environ, default_root=BASE_DIR / ".local" / "media"),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
