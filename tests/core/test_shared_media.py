@@ -92,19 +92,13 @@ def test_objection_evidence_is_stored_and_served_through_the_storage(client_for,
 
 
 def test_incentive_documents_are_stored_and_served_through_the_storage(client_for):
-    from apps.incentives import services as incentive_services
-    from tests.factories.incentives import ProgrammeFactory, leader_enterprise_user, partner_user
+    from tests.factories.incentives import bank_credit_application
 
-    programme = ProgrammeFactory(code="bank-credit")
-    applicant, partner = leader_enterprise_user(), partner_user(programme.provider)
-    application = incentive_services.application_submit(
-        programme=programme,
-        enterprise=applicant.membership.enterprise,
-        documents={
+    application, partner = bank_credit_application(
+        {
             "营业执照": SimpleUploadedFile("执照.png", PNG),
             "贷款申请书": SimpleUploadedFile("申请书.pdf", PDF_BYTES),
-        },
-        actor=applicant,
+        }
     )
     image = application.documents.get(name="营业执照")
     assert stored(image.file.name) == PNG
