@@ -248,8 +248,9 @@ def referenced_media_files() -> list[str]:
     return names
 
 
-def _portal_defaults() -> tuple[str, str]:
-    """The database URL and MEDIA_ROOT the portal itself uses, with the same defaults."""
+def _portal_defaults() -> tuple[str, str | None]:
+    """The database URL and MEDIA_ROOT the portal itself uses, with the same defaults (no
+    folder when the media are in object storage, MEDIA_STORAGE=s3)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
@@ -257,9 +258,19 @@ def _portal_defaults() -> tuple[str, str]:
     from config.env import database_url
 
     django.setup()
-    from django.core.files.storage import default_storage  # after setup: reads STORAGES
+    from django.core.files.storage import FileSystemStorage, default_storage  # after setup
 
+    if not isinstance(default_storage, FileSystemStorage):
+        return database_url(), None
     return database_url(), str(default_storage.location)
+
+
+def missing_in_storage(names: list[str]) -> list[str]:
+    """Files the database names that the portal's storage does not have (object storage:
+    the bucket is backed up by its own versioning or replication, not by this script)."""
+    from django.core.files.storage import default_storage
+
+    return sorted(name for name in names if not default_storage.exists(name))
 
 
 def main(argv=None) -> int:
@@ -269,18 +280,27 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the restored database")
     args = parser.parse_args(argv)
     default_url, default_media = _portal_defaults()
-    media = Path(args.media or default_media)
-    report = check(
-        args.database_url or default_url,
-        media,
-        keep=args.keep,
-        referenced_files=referenced_media_files(),
-    )
+    if args.media or default_media:
+        media = Path(args.media or default_media)
+        report = check(
+            args.database_url or default_url,
+            media,
+            keep=args.keep,
+            referenced_files=referenced_media_files(),
+        )
+    else:  # object storage: the database is checked here, the files only for presence
+        media = "object storage (MEDIA_STORAGE=s3)"
+        names = referenced_media_files()
+        report = check(args.database_url or default_url, None, keep=args.keep)
+        missing = missing_in_storage(names)
+        present = len(names) - len(missing)
+        report["media"] = {"files": present, "missing": missing, "ok": not missing}
+        report["ok"] = report["ok"] and not missing
     width = max(len(t.table) for t in report["tables"])
     for t in report["tables"]:
         mark = "ok" if t.ok else "MISMATCH"
         print(f"{t.table:<{width}}  {t.rows:>9} rows  {t.checksum[:12]}  {mark}")
-    print(f"media folder: {media}")
+    print(f"media: {media}")
     for name in report["media"]["missing"]:
         print(f"media file named by the database but missing: {name}")
     print(

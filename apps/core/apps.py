@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         from apps.core.audit_archive import check_retention
 
         check_retention()
+        from apps.core import replicas  # noqa: F401  (registers its system check)

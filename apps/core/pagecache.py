@@ -32,6 +32,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from apps.core import replicas
+
 GENERATION_KEY = "pagecache:generation"
 TIMEOUT = 300  # seconds: bounds the staleness of figures with no invalidating event
 PLACEHOLDER = "__pagecache_csrf_token__"
@@ -62,7 +64,12 @@ def cacheable(request) -> bool:
     if request.user.is_authenticated:
         return False
     cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+    # A browser pinned to the primary after its own write (apps/core/replicas.py) must see it.
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and replicas.PIN_COOKIE not in cookies
+    )
 
 
 MAX_PARAM_LENGTH = 64  # longer values are nobody's page: rendered, not cached

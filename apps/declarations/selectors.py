@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.models import Category, Indicator
 from apps.core.prepared import PreparedStatement
+from apps.core.replicas import read_connection
 from apps.declarations import benchmarking, synonyms
 from apps.declarations.enums import PUBLIC_STATUSES, StandardStatus, VersionStatus
 from apps.declarations.models import IndicatorValue, Standard, StandardVersion
@@ -52,7 +53,8 @@ def primary_key_order():
     """Run the scanned plan as written: standards in primary-key order, stopped at the LIMIT.
     The planner, misjudging how rare the per-row filter is, may otherwise prefer to filter
     the whole table and sort it (seconds instead of milliseconds)."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    reader = read_connection(Standard)  # the replica the request reads, if any
+    with transaction.atomic(using=reader.alias), reader.cursor() as cursor:
         cursor.execute("SET LOCAL enable_sort = off")
         try:
             yield
@@ -103,7 +105,7 @@ class StandardSearch:
         limit = self.cap + 1
         if not self.q:
             return self.base.order_by()[:limit].count(), True
-        with connection.cursor() as cursor:
+        with read_connection(Standard).cursor() as cursor:
             cursor.execute(
                 "SELECT (SELECT id FROM declarations_standard ORDER BY id DESC "
                 "OFFSET %s LIMIT 1), "
@@ -389,7 +391,8 @@ def standard_page(pk: int) -> StandardPage | None:
     """What the detail page shows (any status: the view checks who may see it), or None."""
     if not 0 < pk < 2**63:  # no such id (and not a bigint: the database would refuse it)
         return None
-    with connection.cursor() as cursor:
+    # A public page: read where the router sends this request's reads (a replica, if any).
+    with read_connection(Standard).cursor() as cursor:
         _STANDARD_PAGE.execute(
             cursor, [pk, VersionStatus.PUBLISHED.value, VersionStatus.SUPERSEDED.value]
         )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Q
 
+from apps.core.replicas import read_connection
 from apps.core.uscc import normalize_uscc, uscc_problem
+from apps.declarations.models import Synonym
 from apps.declarations.search import SELECTIVE_TERMS, normalize_query, normalize_term
 
 # One round trip for everything a search needs before its plan: the synonyms of q, each
@@ -68,7 +69,7 @@ def expand(q: str | None) -> Expansion:
     q = normalize_query(q)
     if not q:
         return Expansion(q)
-    with connection.cursor() as cursor:
+    with read_connection(Synonym).cursor() as cursor:
         cursor.execute(
             _EXPAND,
             {

@@ -1,11 +1,13 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+import os
 from datetime import timedelta
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, database_url, env, redis_url
+from config.storage import media_storage
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "apps.core.replicas.ReplicaReadsMiddleware",  # around everything that reads the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "apps.core.middleware.UploadSizeLimitMiddleware",  # before anything reads the body
@@ -102,6 +105,50 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # JIT compilation costs hundreds of milliseconds on short web queries that the planner
 # merely estimates as large (a LIMIT that stops early); an interactive portal never gains.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Streaming replicas of the primary, read by the public pages (apps/core/replicas.py,
+# docs/scaling.md "Read replicas"): one alias each, `replica1`, `replica2`, ...
+DATABASE_REPLICAS = []
+for _index, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        ATOMIC_REQUESTS=False,
+        # Tests read the replicas as the test database itself (unless a test starts a real one).
+        TEST={"MIRROR": "default"},
+    )
+    _replica.setdefault("OPTIONS", {}).update(
+        options="-c jit=off",
+        # A replica host that does not answer must not hold a request for long.
+        connect_timeout=env.int("REPLICA_CONNECT_TIMEOUT", default=2),
+    )
+    DATABASES[f"replica{_index}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_index}")
+DATABASE_ROUTERS = ["apps.core.replicas.ReplicaRouter"]
+# A browser that wrote reads from the primary for this long (read-your-writes).
+REPLICA_PIN_SECONDS = env.float("REPLICA_PIN_SECONDS", default=10.0)
+# A replica further behind than this is skipped (reads go to the primary until it catches up).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+# Each process asks each replica for its health (reachable, streaming, lag) this often.
+REPLICA_HEALTH_CHECK_SECONDS = env.float("REPLICA_HEALTH_CHECK_SECONDS", default=2.0)
+# GET/HEAD under these paths may read a replica ("/" alone: the home page only).
+REPLICA_READ_PATHS = (
+    "/",
+    "/standards/",
+    "/enterprises/",
+    "/schemes/",
+    "/leaders/",
+    "/rankings/",
+    "/notices/",
+    "/spotchecks/",
+    "/incentives/",
+    "/news/",
+    "/statistics/",
+    "/api/v1/standards/",
+    "/api/v1/enterprises/",
+    "/api/v1/leaders/",
+    "/api/v1/rankings/",
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url()
@@ -142,10 +189,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded standard texts live outside the web root and are served by permission-checked
     # views, never by the static server.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")},
-    },
+    # MEDIA_STORAGE=s3 puts them in an S3-compatible bucket shared by every server
+    # (config/storage.py, docs/scaling.md "Shared media").
+    "default": media_storage(os.environ, default_root=BASE_DIR / ".local" / "media"),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

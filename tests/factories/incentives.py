@@ -68,6 +68,22 @@ def leader_enterprise_user(**leader_kwargs):
     return membership.user
 
 
+def bank_credit_application(documents: dict):
+    """(application, partner user who decides it): a leader's application to a `bank-credit`
+    programme with `documents` ({name: upload}), submitted through the service."""
+    from apps.incentives import services
+
+    programme = ProgrammeFactory(code="bank-credit")
+    applicant, partner = leader_enterprise_user(), partner_user(programme.provider)
+    application = services.application_submit(
+        programme=programme,
+        enterprise=applicant.membership.enterprise,
+        documents=documents,
+        actor=applicant,
+    )
+    return application, partner
+
+
 class EnterprisePilotFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = EnterprisePilot
