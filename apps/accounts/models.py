@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import ADMIN_ROLES, Role
+from apps.accounts.invariants import extra_permissions_message
 
 # Roles that sign in to the admin site whatever else is set.
 ADMIN_SITE_ROLES = (*ADMIN_ROLES, Role.EMERGENCY)
@@ -95,8 +96,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         update_fields = kwargs.get("update_fields")
         role_saved = update_fields is None or "role" in update_fields
         if self.role in ADMIN_ROLES and self.pk and role_saved and self.holds_extra_permissions():
-            from apps.accounts.invariants import extra_permissions_message
-
             raise ValidationError(extra_permissions_message())
         super().save(*args, **kwargs)
 

@@ -15,6 +15,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import PasswordHistory
+
 # Shorter local parts ("li@...") would refuse too many good passwords.
 MIN_LOCAL_PART = 3
 
@@ -70,7 +72,6 @@ class PasswordHistoryValidator:
         return self._count if self._count is not None else settings.PASSWORD_HISTORY_COUNT
 
     def _hashes(self, user) -> list[str]:
-        from apps.accounts.models import PasswordHistory
 
         if user is None or user.pk is None or self.count <= 0:
             return []
@@ -94,7 +95,6 @@ class PasswordHistoryValidator:
     def password_changed(self, password, user=None):
         """Keep the new hash (Django calls this when a set password is saved), and only the
         last `count` of them."""
-        from apps.accounts.models import PasswordHistory
 
         if user is None or user.pk is None or not user.has_usable_password():
             return

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core import audit
 from apps.core.formatting import action_code_label, action_label
 from apps.core.imports.admin import ImportRunAdmin
+from apps.core.imports.exporters import stream_csv
 from apps.core.models import AuditEntry, ImportRun
 
 
@@ -143,8 +144,6 @@ class AuditEntryAdmin(ViewOnlyAdmin):
     def export_view(self, request):
         """The entries the list shows with the same query string, oldest first, as CSV
         (formula cells neutralised). The download itself is audited (`data.export`)."""
-        from apps.core.imports.exporters import stream_csv
-
         if not request.user.has_perm("core.export_auditentry"):
             raise PermissionDenied
         try:

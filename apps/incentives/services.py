@@ -2,6 +2,7 @@ import secrets
 from datetime import date
 
 import rules
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -9,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from apps.core import audit
+from apps.accounts.enums import Role
+from apps.core import audit, inbox
 from apps.core.uploads import stored_files
 from apps.core.workflow import Workflow
 from apps.incentives import eligibility
 from apps.incentives.documents import document_filename, inspect_upload
-from apps.incentives.enums import ApplicationStatus, PilotTag
+from apps.incentives.enums import ApplicationStatus, PilotTag, ProviderKind
 from apps.incentives.models import (
     Application,
     ApplicationDocument,
@@ -150,12 +152,6 @@ def _tell_deciders(application: Application) -> None:
     """The application now waits on its provider: each of the provider's active users (and,
     for a programme of the bureau's own department, every bureau staff member, who decide it
     on the staff desk) gets a mail and a message linking the application."""
-    from django.contrib.auth import get_user_model
-
-    from apps.accounts.enums import Role
-    from apps.core import inbox
-    from apps.incentives.enums import ProviderKind
-
     provider = application.programme.provider
     people = list(
         get_user_model().objects.filter(provider_membership__provider=provider, is_active=True)

@@ -4,11 +4,11 @@ missing, before the first certificate download fails."""
 from django.core.checks import Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.leaders import certificate
+
 
 @register()
 def certificate_font(app_configs, **kwargs):
-    from apps.leaders import certificate
-
     try:
         certificate.font()
     except ImproperlyConfigured as error:

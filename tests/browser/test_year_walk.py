@@ -72,7 +72,7 @@ def walk(page, monkeypatch):
     UserFactory(
         email=people["admin"].email,
         name=people["admin"].name,
-        role=Role.ADMINISTRATOR,
+        role=Role.EMERGENCY,
         is_staff=True,
         is_superuser=True,
     )

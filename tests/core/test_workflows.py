@@ -210,7 +210,7 @@ def test_the_one_permission_check(who, options, allowed, enterprise_user, bureau
     actor = {
         "system": None,
         "enterprise": enterprise_user,
-        "superuser": UserFactory(is_superuser=True, is_staff=True),
+        "superuser": UserFactory(role="emergency", is_superuser=True, is_staff=True),
         "other": bureau_user,
     }[who]
     try:

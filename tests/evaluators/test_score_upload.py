@@ -24,7 +24,7 @@ from tests.imports.conftest import media_in_tmp  # noqa: F401  (uploads go to a 
 
 pytestmark = pytest.mark.django_db
 
-QUERIES_FOR_TEMPLATE = 7  # sign-in, scheme and its criteria, the rows and their scores
+QUERIES_FOR_TEMPLATE = 8  # sign-in, scheme and its criteria, the rows and their scores
 HEADER = "scheme_code,uscc,standard_no,evaluator_email,criterion_code,score,decision,reason\n"
 
 

@@ -14,7 +14,8 @@ import subprocess
 
 import pytest
 
-from apps.leaders import certificate, services
+from apps.leaders import certificate
+from apps.leaders.services import titles as services
 from tests.factories.leaders import LeaderFactory
 from tests.pdftext import pdf_fonts, pdf_lines
 

@@ -36,7 +36,7 @@ from apps.core.models import AuditEntry
 from apps.enterprises import services as enterprises
 from apps.incentives import services as incentives
 from apps.leaders import notifications as leader_notifications
-from apps.leaders import services as leaders
+from apps.leaders.services import titles as leaders
 from apps.supervision import services as supervision
 from tests.factories.world import ROLES, build_world
 from tests.security.test_permission_matrix import TABLE, _kwargs, admin_rows, path_of
@@ -46,7 +46,8 @@ pytestmark = pytest.mark.django_db
 # Routes whose answers are for machines, not people (see the module docstring).
 MACHINE_ROUTES = re.compile(
     r"^(api/|healthz|i18n/|admin/jsi18n/|admin/autocomplete/"
-    r"|admin/core/importrun/(template|export)/|admin/core/importrun/<int:run_id>/errors\.csv)"
+    r"|admin/core/importrun/(template|export)/|admin/core/importrun/<int:run_id>/errors\.csv"
+    r"|workspace/evaluator/schemes/<int:pk>/scores/template\.csv)"
 )
 # Django's admin site: its model pages speak Django's and the third-party apps' vocabulary
 # (django-otp's and axes' English help texts, field keys and the audit log's action keys,

@@ -560,35 +560,35 @@ TABLE = [
     # The evaluators' score upload (apps/evaluators/score_upload_views.py): as the scoring
     # page, only an evaluator of the scheme's agency; a run only by the evaluator who made it.
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/upload/", "scheme approved",
-        (LOGIN, 403,   403,   200,   404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   200,   404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/upload/", "scheme draft",
-        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/upload/", "scheme of agency 2",
-        (LOGIN, 403,   403,   404,   200,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   404,   200,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("POST", "workspace/evaluator/schemes/<int:pk>/scores/upload/", "scheme approved",
-        (LOGIN, 403,   403,   SKIP,  404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   SKIP,  404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("POST", "workspace/evaluator/schemes/<int:pk>/scores/upload/", "scheme of agency 2",
-        (LOGIN, 403,   403,   404,   SKIP,  403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   404,   SKIP,  403,   403,   403,   403,   403,   403,   403,   403)),
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/template.csv", "scheme approved",
-        (LOGIN, 403,   403,   200,   404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   200,   404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/template.csv", "scheme draft",
-        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/", "scheme approved, score upload",  # noqa: E501
-        (LOGIN, 403,   403,   200,   404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   200,   404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/", "scheme of agency 2, score upload",  # noqa: E501
-        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/confirm/", "scheme approved, score upload",  # noqa: E501
-        (405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
+        (405,   405,   405,   405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
     ("POST", "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/confirm/", "scheme approved, score upload",  # noqa: E501
-        (LOGIN, 403,   403,   SKIP,  404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   SKIP,  404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("POST", "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/confirm/", "scheme of agency 2, score upload",  # noqa: E501
-        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("GET", "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/cancel/", "scheme approved, score upload",  # noqa: E501
-        (405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
+        (405,   405,   405,   405,   405,   405,   405,   405,   405,   405,   405,   405,   405)),
     ("POST", "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/cancel/", "scheme approved, score upload",  # noqa: E501
-        (LOGIN, 403,   403,   SKIP,  404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   SKIP,  404,   403,   403,   403,   403,   403,   403,   403,   403)),
     ("POST", "workspace/evaluator/schemes/<int:pk>/scores/upload/<int:run_id>/cancel/", "scheme of agency 2, score upload",  # noqa: E501
-        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403)),
+        (LOGIN, 403,   403,   404,   404,   403,   403,   403,   403,   403,   403,   403,   403)),
 
     ("GET", "schemes/", None,
         (200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200)),

@@ -1,4 +1,6 @@
 """The import engine: stream a file into a staging table, validate, merge; all or nothing.
+Longer than 500 lines because the stages share one staging table and its SQL; split, each
+part would need the others' column plans.
 
 1. The file is read one row at a time (`readers.RowSource`); each cell is trimmed and parsed
    by its column's parser, and the parsed row is streamed with `COPY` into a temporary
