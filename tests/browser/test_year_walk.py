@@ -62,9 +62,9 @@ def walk(page, monkeypatch):
         "staff": Person("staff@demo.leaders.cn", PASSWORD, "市局工作人员"),
         "admin": Person("admin@demo.leaders.cn", PASSWORD, "系统管理员"),
         "partner": Person("partner@demo.leaders.cn", PASSWORD, "合作银行客户经理"),
-        "leader": Person("lingpao@example.cn", "Lingpao-Walk-2026", "王领跑"),
-        "rival": Person("huaxin@example.cn", "Huaxin-Walk-2026", "李华信"),
-        "evaluator": Person("pinggu@example.cn", "Pinggu-Walk-2026", "赵评估"),
+        "leader": Person("lingpao@example.cn", "Walk-Leader-2026", "王领跑"),
+        "rival": Person("huaxin@example.cn", "Walk-Rival-2026", "李华信"),
+        "evaluator": Person("pinggu@example.cn", "Walk-Evaluator-2026", "赵评估"),
     }
     UserFactory(
         email=people["staff"].email, name=people["staff"].name, role=Role.BUREAU, is_staff=True

@@ -65,7 +65,7 @@ def scores_entrants(walk: Walk, scheme_code: str, scores: dict):
     page = walk.page
     row = page.locator("main tr", has_text=scheme_code)
     assert "已批准" in row.inner_text()
-    row.get_by_role("link", name="评分").click()
+    row.get_by_role("link", name="评分", exact=True).click()
     page.wait_for_selector(f"text=已完成 0 / {len(scores)}")
     for done, (standard_no, values) in enumerate(scores.items(), start=1):
         entrant = page.locator("main tbody tr", has_text=standard_no)
