@@ -16,7 +16,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # Static files and translations are built into the image; the values below exist only so
 # settings load during the build (nothing connects to them).
-RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build \
+RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build PII_ENCRYPTION_KEY=00000000000000000000000000000000 \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     sh -c "python manage.py compile_translations && python manage.py collectstatic --noinput -v 0" \
  && useradd --create-home --uid 10001 portal \

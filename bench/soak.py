@@ -249,6 +249,7 @@ async def objection_post(client: Client, notice: int, rng: random.Random):
         "name": f"压力测试{rng.randint(1, 999)}",
         "contact": "soak@example.cn",
         "grounds": "压力测试提交的异议，请忽略。",
+        "privacy_consent": "on",
     }
     body = "&".join(f"{k}={quote(v)}" for k, v in fields.items()).encode()
     status, _cookies, _content = await client.request(

@@ -1,3 +1,5 @@
+from functools import partial
+
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin, messages
@@ -6,6 +8,7 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OTPTOTPDeviceAdmin
@@ -15,8 +18,9 @@ from apps.accounts import services
 from apps.accounts.enums import ADMIN_ROLES, BUSINESS_ROLES, Role
 from apps.accounts.invariants import extra_permissions_message
 from apps.accounts.models import ADMIN_SITE_ROLES, User
+from apps.accounts.privacy_views import personal_data_view
 from apps.core import audit
-from apps.core.admin import AuditedModelAdmin
+from apps.core.admin import AuditedModelAdmin, PersonalFieldsAdminMixin
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -91,7 +95,7 @@ SHOWN = [
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+class UserAdmin(PersonalFieldsAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
     """Accounts. The system administrator creates accounts (with a business role), edits
     and deactivates them and may set a business account's password; the security
     administrator changes roles and groups; the accounts of the three administrators and of
@@ -100,6 +104,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     add_form = UserCreationForm
     form = UserChangeForm
+    # The phone is decrypted for the system administrator, not for the security administrator.
+    personal_fields = {"phone": "accounts.view_contact_details"}
     ordering = ["email"]
     list_display = ["email", "name", "role", "is_active", "is_staff", "date_joined", "invited_at"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -121,6 +127,24 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             },
         ),
     )
+
+    # ---- a person's request about their data (apps.accounts.privacy_views)
+
+    def get_urls(self):
+        personal_data = path(
+            "<path:object_id>/personal-data/",
+            self.admin_site.admin_view(partial(personal_data_view, self)),
+            name="accounts_user_personal_data",
+        )
+        return [personal_data, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.user.has_perm("accounts.handle_personal_data"):
+            extra_context = {
+                **(extra_context or {}),
+                "personal_data_url": reverse("admin:accounts_user_personal_data", args=[object_id]),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     # ---- who may do what
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import ADMIN_ROLES, Role
 from apps.accounts.invariants import extra_permissions_message
+from apps.core.crypto import EncryptedTextField
 
 # Roles that sign in to the admin site whatever else is set.
 ADMIN_SITE_ROLES = (*ADMIN_ROLES, Role.EMERGENCY)
@@ -44,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("邮箱"), unique=True)
     name = models.CharField(_("姓名"), max_length=100, blank=True)
-    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    phone = EncryptedTextField(_("电话"), max_length=30, blank=True)  # SM4 at rest
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
     is_active = models.BooleanField(
         _("已激活"),
@@ -59,6 +60,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("最近一次发送设置密码邀请的时间；只有最近一封邀请中的链接有效。"),
     )
+    # When the person agreed to the privacy notice of the form that collected their data
+    # (enterprise self-registration); None for accounts made by staff.
+    privacy_consent_at = models.DateTimeField(_("同意个人信息处理说明时间"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -49,6 +49,16 @@ rules.add_perm("accounts.invite_user", is_staff_member | is_system_administrator
 rules.add_perm("core.import_data", is_staff_member | is_system_administrator)
 rules.add_perm("core.export_data", is_staff_member | is_system_administrator)
 
+# Personal information (docs/security.md "Personal information"). Phone numbers (accounts,
+# enterprise contacts, experts, commenters) are decrypted for bureau staff, who contact people
+# for the programme, and for the system administrator, who keeps accounts and the roster in
+# the admin; not for the security or audit administrator, partners, evaluators or experts.
+rules.add_perm("accounts.view_contact_details", is_staff_member | is_system_administrator)
+# A person's request to export or delete their data: the security administrator (policies),
+# not bureau staff, whose own decisions (objections, draws, scores) such a request may touch,
+# nor the system administrator, who edits the accounts themselves.
+rules.add_perm("accounts.handle_personal_data", is_security_administrator | is_superuser)
+
 # The security administrator: roles (and groups), lockouts, two-factor devices.
 rules.add_perm("accounts.change_role", is_security_administrator | is_superuser)
 for _perm in (

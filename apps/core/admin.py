@@ -36,6 +36,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
             for name in form.changed_data
             if not _secret(form, name)
         }
+        for name, pair in changes.items():
+            if audit.is_personal(type(obj), name):
+                changes[name] = [audit.masked(value) for value in pair]
         audit.record(
             actor=request.user,
             action="admin.change" if change else "admin.create",
@@ -66,6 +69,42 @@ class AuditedModelAdmin(admin.ModelAdmin):
             "entries": audit.history_for(obj),
         }
         return TemplateResponse(request, "admin/audit_history.html", context)
+
+
+class PersonalFieldsAdminMixin:
+    """Personal fields (docs/security.md "Personal information") shown only to whom needs
+    them: `personal_fields` maps a field to the permission that sees it; without it the field
+    is left out of the page, the form, the list and the search. Blind index columns
+    (`hidden_fields`) are never shown."""
+
+    personal_fields: dict[str, str] = {}
+    hidden_fields: tuple[str, ...] = ()
+
+    def _hidden(self, request) -> set[str]:
+        return {
+            *self.hidden_fields,
+            *(
+                name
+                for name, perm in self.personal_fields.items()
+                if not request.user.has_perm(perm)
+            ),
+        }
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = self._hidden(request)
+        fieldsets = super().get_fieldsets(request, obj)
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in fieldsets
+        ]
+
+    def get_list_display(self, request):
+        hidden = self._hidden(request)
+        return [name for name in super().get_list_display(request) if name not in hidden]
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = self._hidden(request)
+        return [name for name in super().get_readonly_fields(request, obj) if name not in hidden]
 
 
 class ViewOnlyAdmin(AuditedModelAdmin):

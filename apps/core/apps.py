@@ -13,4 +13,10 @@ class CoreConfig(AppConfig):
         from apps.core.audit_archive import check_retention
 
         check_retention()
-        from apps.core import replicas  # noqa: F401  (registers its system check)
+        from apps.core import (
+            crypto,  # noqa: F401  (registers the key checks)
+            replicas,  # noqa: F401  (registers its system check)
+        )
+
+        # Each app lists the personal data it keeps in `apps/<app>/personal_data.py`.
+        autodiscover_modules("personal_data")

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from apps.core.crypto import MASK, EncryptedTextField
 from apps.core.models import AuditEntry
 
 
@@ -26,8 +28,46 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def is_personal(model, name: str) -> bool:
+    """An encrypted personal field: the audit log says that it changed, never its value
+    (the log is kept for years and read by the audit administrator)."""
+    try:
+        return isinstance(model._meta.get_field(name), EncryptedTextField)
+    except FieldDoesNotExist:  # a form-only field, a property
+        return False
+
+
+class Masked(str):
+    """An encrypted field's value in a snapshot: reads and is stored as ****** ("" when
+    empty), yet compares by the hidden value, so `diff` still sees that it changed."""
+
+    def __new__(cls, secret):
+        masked = super().__new__(cls, MASK if secret else "")
+        masked.secret = secret
+        return masked
+
+    def __eq__(self, other):
+        if isinstance(other, Masked):
+            return self.secret == other.secret
+        return str.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
+def masked(value: Any) -> Any:
+    return Masked(value)
+
+
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
-    return {name: _plain(getattr(instance, name)) for name in fields}
+    return {
+        name: masked(getattr(instance, name))
+        if is_personal(type(instance), name)
+        else _plain(getattr(instance, name))
+        for name in fields
+    }
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -45,13 +85,16 @@ def record(
     action: str,
     target: models.Model,
     changes: dict[str, Any] | None = None,
+    object_repr: str | None = None,
 ) -> AuditEntry:
+    """`object_repr` replaces `str(target)` where that would name a person whose data is
+    being deleted."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         object_id=str(target.pk),
-        object_repr=str(target)[:255],
+        object_repr=(str(target) if object_repr is None else object_repr)[:255],
         changes={key: _plain_pair(value) for key, value in (changes or {}).items()},
     )
 

@@ -61,6 +61,10 @@ VERBS = {
     "member_add": _("添加评估人员"),
     "two_factor_enabled": _("启用两步验证"),
     "two_factor_disabled": _("停用两步验证"),
+    "personal_data_export": _("导出个人信息"),
+    "personal_data_erase": _("删除个人信息"),
+    "personal_data_purge": _("到期删除异议人个人信息"),
+    "profile_update": _("更新联系方式"),
 }
 # Keys of `changes` that are not fields of the target.
 KEYS = {
@@ -81,6 +85,11 @@ KEYS = {
     "created": _("新增"),
     "updated": _("更新"),
     "file": _("文件"),
+    "outcome": _("结果"),
+    "obligations": _("须保留的记录"),
+    "format": _("格式"),
+    "sections": _("内容"),
+    "fields": _("字段"),
 }
 EMPTY = "—"
 

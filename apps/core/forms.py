@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapFormMixin:
@@ -35,3 +36,14 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+class PrivacyConsentField(forms.BooleanField):
+    """The box a person ticks to agree to the page's privacy notice (`core/privacy.py`); the
+    form does not pass without it, and the service records when it was ticked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("我已阅读并同意本页的《个人信息处理说明》"))
+        kwargs.setdefault("required", True)
+        super().__init__(**kwargs)
+        self.error_messages["required"] = _("请阅读并同意个人信息处理说明后再提交")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin
+from apps.core.admin import AuditedModelAdmin, PersonalFieldsAdminMixin, ViewOnlyAdmin
 from apps.core.imports.admin import ImportExportMixin
 from apps.enterprises.models import Enterprise, EnterpriseMembership, EnterpriseNameChange
 
@@ -14,8 +14,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ImportExportMixin, AuditedModelAdmin):
+class EnterpriseAdmin(ImportExportMixin, PersonalFieldsAdminMixin, AuditedModelAdmin):
     import_kind = "enterprises"
+    personal_fields = {"contact_phone": "accounts.view_contact_details"}
     list_display = ["uscc", "name", "district", "industry_code", "is_public"]
     list_filter = ["district", "is_public"]
     search_fields = ["uscc", "name"]

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, PrivacyConsentField
 from apps.core.uscc import normalize_uscc, validate_uscc
 from apps.enterprises.enums import District
 from apps.enterprises.models import Enterprise
@@ -19,6 +19,7 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("邮箱（登录名）"))
     password1 = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("确认密码"), widget=forms.PasswordInput, strip=False)
+    privacy_consent = PrivacyConsentField()
 
     def clean_uscc(self):
         value = normalize_uscc(self.cleaned_data["uscc"])

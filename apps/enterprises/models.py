@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.crypto import EncryptedTextField
 from apps.core.models import TimeStampedModel
 from apps.core.uscc import is_beijing, validate_uscc
 from apps.enterprises.enums import District, MembershipStatus, NameChangeStatus
@@ -16,7 +17,7 @@ class Enterprise(TimeStampedModel):
     industry_code = models.CharField(_("行业代码"), max_length=10, blank=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), max_length=30, blank=True)  # SM4 at rest
     # An enterprise created by a self-registration stays off public pages and the public API
     # until bureau staff activate that registration (docs/security.md, "Unreviewed names").
     is_public = models.BooleanField(_("公开"), default=True, db_default=True)

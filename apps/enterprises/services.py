@@ -38,15 +38,20 @@ def enterprise_register(
     contact_name: str,
     uscc: str,
     enterprise_name: str,
+    consented: bool,
     district: str = "",
     contact_phone: str = "",
 ) -> EnterpriseMembership | None:
     """Self-registration: an inactive user, its enterprise (new or existing) and a pending
-    membership that bureau staff must activate before the user can log in.
+    membership that bureau staff must activate before the user can log in. The applicant
+    must have agreed to the page's privacy notice (`consented`); the time is kept on the
+    account (`privacy_consent_at`).
 
     An address that already has an account gets no error (that would tell anyone which
     addresses are registered): its owner is told by mail instead, and None is returned; the
     page the applicant sees is the same either way."""
+    if not consented:
+        raise ValidationError({"privacy_consent": _("请阅读并同意个人信息处理说明后再提交")})
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         make_password(password)  # the same work as a new account: no timing difference
@@ -67,6 +72,7 @@ def enterprise_register(
         phone=contact_phone,
         role=Role.ENTERPRISE,
         is_active=False,
+        privacy_consent_at=timezone.now(),
     )
     user.set_password(password)
     user.full_clean()

@@ -8,7 +8,7 @@ from apps.core import audit
 from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required
 from apps.core.ratelimit import rate_limit
-from apps.enterprises import selectors, services
+from apps.enterprises import personal_data, selectors, services
 from apps.enterprises.forms import EnterpriseProfileForm, MembershipDecisionForm, RegistrationForm
 from apps.enterprises.models import EnterpriseMembership, EnterpriseNameChange
 
@@ -27,12 +27,17 @@ def register(request):
                 uscc=data["uscc"],
                 enterprise_name=data["enterprise_name"],
                 district=data["district"],
+                consented=data["privacy_consent"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             return render(request, "enterprises/register_done.html", {"email": data["email"]})
-    return render(request, "enterprises/register.html", {"form": form})
+    return render(
+        request,
+        "enterprises/register.html",
+        {"form": form, "notice": personal_data.registration_notice()},
+    )
 
 
 def public_profile(request, uscc):

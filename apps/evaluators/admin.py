@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin, ViewOnlyInline
+from apps.core.admin import (
+    AuditedModelAdmin,
+    PersonalFieldsAdminMixin,
+    ViewOnlyAdmin,
+    ViewOnlyInline,
+)
 from apps.evaluators.models import (
     Agency,
     AgencyMembership,
@@ -62,7 +67,8 @@ class SchemeAdmin(ViewOnlyAdmin):
 
 
 @admin.register(SchemeComment)
-class SchemeCommentAdmin(AuditedModelAdmin):
+class SchemeCommentAdmin(PersonalFieldsAdminMixin, AuditedModelAdmin):
+    personal_fields = {"contact": "accounts.view_contact_details"}
     list_display = ["scheme", "author_name", "created_at"]
     search_fields = ["scheme__scheme_code", "author_name", "text"]
     list_select_related = ["scheme"]

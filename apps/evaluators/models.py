@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category, Indicator, KeyArea
+from apps.core.crypto import EncryptedTextField
 from apps.core.models import TimeStampedModel
 from apps.core.uscc import validate_uscc
 from apps.declarations.models import Standard
@@ -290,7 +291,7 @@ class SchemeComment(TimeStampedModel):
         Scheme, verbose_name=_("评估方案"), on_delete=models.CASCADE, related_name="comments"
     )
     author_name = models.CharField(_("姓名或单位"), max_length=100)
-    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+    contact = EncryptedTextField(_("联系方式"), max_length=100, blank=True)  # SM4 at rest
     text = models.TextField(_("意见"), max_length=5000)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

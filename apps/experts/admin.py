@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import AuditedModelAdmin, ViewOnlyInline
+from apps.core.admin import AuditedModelAdmin, PersonalFieldsAdminMixin, ViewOnlyInline
 from apps.experts.models import Expert, ExpertConflict, Review, ReviewMember
 
 
@@ -10,7 +10,8 @@ class ConflictInline(admin.TabularInline):
 
 
 @admin.register(Expert)
-class ExpertAdmin(AuditedModelAdmin):
+class ExpertAdmin(PersonalFieldsAdminMixin, AuditedModelAdmin):
+    personal_fields = {"phone": "accounts.view_contact_details"}
     list_display = ["name", "email", "organisation", "status", "term_ends_on"]
     list_filter = ["status", "specialties"]
     search_fields = ["name", "email", "organisation", "organisation_uscc"]

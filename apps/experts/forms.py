@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, PrivacyConsentField
 from apps.core.uscc import normalize_uscc, validate_uscc
 from apps.experts.enums import DECISIONS_BY_KIND, ExpertRole, ExpertStatus, ReviewKind
 
@@ -25,6 +25,7 @@ class ExpertForm(BootstrapFormMixin, forms.Form):
     organisation = forms.CharField(label=_("单位"), max_length=200)
     organisation_uscc = UsccField(label=_("单位统一社会信用代码"), required=False)
     title = forms.CharField(label=_("职称"), max_length=100, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     specialties = forms.ModelMultipleChoiceField(
         label=_("专业领域"), queryset=Category.objects.order_by("code"), required=False
     )
@@ -37,6 +38,18 @@ class ExpertForm(BootstrapFormMixin, forms.Form):
     recommendation = forms.CharField(
         label=_("推荐理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class ProfileForm(BootstrapFormMixin, forms.Form):
+    """The expert's own contact phone, on the workspace, with the roster's privacy notice."""
+
+    phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        required=False,
+        help_text=_("工作人员通知评审任务时使用，不公开。"),
+    )
+    privacy_consent = PrivacyConsentField()
 
 
 class StatusForm(BootstrapFormMixin, forms.Form):

@@ -150,6 +150,7 @@ EXPERTS = register(
         on_insert={
             **TIMESTAMPS_ON_INSERT,
             "recommendation": "''",
+            "phone": "''",  # encrypted, kept by staff and the expert, not imported
             "user_id": USER_FOR_EMAIL,
             "appointed_on": "CASE WHEN st._f_status = 'appointed' THEN current_date END",
             "retired_on": "CASE WHEN st._f_status = 'retired' THEN current_date END",

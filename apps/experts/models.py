@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category
+from apps.core.crypto import EncryptedTextField
 from apps.core.models import TimeStampedModel
 from apps.core.uscc import validate_uscc
 from apps.experts.enums import Decision, ExpertRole, ExpertStatus, ReviewKind, ReviewStatus
@@ -33,6 +34,7 @@ class Expert(TimeStampedModel):
         _("单位统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
     )
     title = models.CharField(_("职称"), max_length=100, blank=True)
+    phone = EncryptedTextField(_("联系电话"), max_length=30, blank=True)  # SM4 at rest
     specialties = models.ManyToManyField(
         Category, verbose_name=_("专业领域"), blank=True, related_name="experts"
     )
@@ -57,6 +59,8 @@ class Expert(TimeStampedModel):
     appointed_on = models.DateField(_("聘任日期"), null=True, blank=True)
     term_ends_on = models.DateField(_("任期截止"), null=True, blank=True)
     retired_on = models.DateField(_("解聘日期"), null=True, blank=True)
+    # When the expert agreed, on their workspace, to the privacy notice of the roster.
+    privacy_consent_at = models.DateTimeField(_("同意个人信息处理说明时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("专家")

@@ -12,13 +12,22 @@ from apps.core import audit
 from apps.core.forms import add_service_errors
 from apps.core.permissions import permission_required, rule_required
 from apps.experts import selectors
-from apps.experts.forms import AccountLinkForm, ConflictForm, ExpertForm, OpinionForm, StatusForm
+from apps.experts.forms import (
+    AccountLinkForm,
+    ConflictForm,
+    ExpertForm,
+    OpinionForm,
+    ProfileForm,
+    StatusForm,
+)
 from apps.experts.models import Expert, Review, ReviewMember
+from apps.experts.personal_data import roster_notice
 from apps.experts.services import reviews
 from apps.experts.services.profiles import (
     conflict_declare,
     expert_account_create,
     expert_account_link,
+    expert_profile_update,
     expert_save,
     expert_set_status,
 )
@@ -45,7 +54,11 @@ def expert_list(request):
     experts = list(selectors.experts_for_staff())
     for expert in experts:
         expert.account_state_code, expert.account_state = account_state(expert.user)
-    return render(request, "experts/staff_experts.html", {"experts": experts, "form": form})
+    return render(
+        request,
+        "experts/staff_experts.html",
+        {"experts": experts, "form": form, "notice": roster_notice()},
+    )
 
 
 def _account_outcome(request, expert) -> None:
@@ -120,6 +133,7 @@ def expert_detail(request, pk):
             "email_taken": expert.user_id is None
             and get_user_model().objects.filter(email__iexact=expert.email).exists(),
             "entries": audit.history_for(expert)[:50],
+            "notice": roster_notice(),
         },
     )
 
@@ -158,14 +172,31 @@ def workspace(request):
     expert = selectors.expert_of(request.user)
     if expert is None:
         return render(request, "experts/no_expert.html", status=403)
-    form = ConflictForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "conflict") if request.method == "POST" else ""
+    form = ConflictForm(request.POST if action == "conflict" else None)
+    profile_form = ProfileForm(
+        request.POST if action == "profile" else None, initial={"phone": expert.phone}
+    )
+    if action == "conflict" and form.is_valid():
         try:
             conflict_declare(expert=expert, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("利益冲突声明已登记"))
+            return redirect("experts:workspace")
+    elif action == "profile" and profile_form.is_valid():
+        try:
+            expert_profile_update(
+                expert=expert,
+                actor=request.user,
+                phone=profile_form.cleaned_data["phone"],
+                consented=profile_form.cleaned_data["privacy_consent"],
+            )
+        except ValidationError as error:
+            add_service_errors(profile_form, error)
+        else:
+            messages.success(request, _("联系方式已保存"))
             return redirect("experts:workspace")
     return render(
         request,
@@ -175,6 +206,8 @@ def workspace(request):
             "seats": selectors.seats_of(request.user),
             "conflicts": expert.conflicts.all(),
             "form": form,
+            "profile_form": profile_form,
+            "notice": roster_notice(),
         },
     )
 

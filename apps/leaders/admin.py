@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import ViewOnlyAdmin, ViewOnlyInline
+from apps.core.admin import PersonalFieldsAdminMixin, ViewOnlyAdmin, ViewOnlyInline
 from apps.leaders.models import (
     Candidate,
     CandidateList,
@@ -60,7 +60,10 @@ class CandidateListAdmin(ViewOnlyAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ViewOnlyAdmin):
+class ObjectionAdmin(PersonalFieldsAdminMixin, ViewOnlyAdmin):
+    # The objector: bureau staff and the emergency superuser only (leaders/rules.py).
+    personal_fields = {name: "leaders.view_objector" for name in ("name", "contact", "ip_address")}
+    hidden_fields = ("contact_index",)
     list_display = ["pk", "candidate", "name", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["candidate__standard"]

@@ -194,6 +194,7 @@ def _publish(scheme: Scheme, staff) -> CandidateList:
     )
     target = candidate_list.candidates.order_by("-position").first()
     objection = objection_file(
+        consented=True,
         candidate=target,
         name="北京某检测技术有限公司",
         contact="010-00000000",

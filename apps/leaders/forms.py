@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, PrivacyConsentField
 
 
 class CompileForm(BootstrapFormMixin, forms.Form):
@@ -83,6 +83,7 @@ class ObjectionForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+    privacy_consent = PrivacyConsentField()
     website = forms.CharField(
         label=_("网站"),
         required=False,

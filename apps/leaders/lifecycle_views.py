@@ -31,6 +31,7 @@ from apps.leaders.forms import (
     RevokeForm,
 )
 from apps.leaders.models import CandidateList, Leader, Objection
+from apps.leaders.personal_data import objection_notice
 from apps.leaders.services.candidate_lists import (
     CANDIDATE_LIST,
     candidate_list_create,
@@ -378,6 +379,7 @@ def notice_detail(request, pk):
                         name=data["name"],
                         contact=data["contact"],
                         grounds=data["grounds"],
+                        consented=data["privacy_consent"],
                         attachment=data["attachment"],
                         ip_address=_client_ip(request),
                         today=today,
@@ -403,6 +405,7 @@ def notice_detail(request, pk):
             "running": running,
             "today": today,
             "form": form,
+            "notice": objection_notice(),
         },
         status=status,
     )

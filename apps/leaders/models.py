@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category
+from apps.core.crypto import EncryptedTextField
 from apps.core.models import TimeStampedModel
 from apps.declarations.models import Standard
 from apps.enterprises.models import Enterprise
@@ -342,14 +343,24 @@ def objection_attachment_path(instance, filename: str) -> str:
 
 
 class Objection(TimeStampedModel):
-    """An objection filed during the public notice. The objector's contact details are for
-    staff only and never shown publicly."""
+    """An objection filed during the public notice. The objector's name and contact details
+    are encrypted at rest (SM4), shown to bureau staff only, and deleted
+    OBJECTOR_DATA_RETENTION_DAYS after the notice closed (`personal_data_purged_at`); the
+    grounds, attachment and finding stay."""
 
     candidate = models.ForeignKey(
         Candidate, verbose_name=_("异议对象"), on_delete=models.CASCADE, related_name="objections"
     )
-    name = models.CharField(_("异议人姓名或单位"), max_length=100)
-    contact = models.CharField(_("联系方式"), max_length=200)
+    # Required when filed (services.objections.objection_file); blank once purged.
+    name = EncryptedTextField(_("异议人姓名或单位"), max_length=100, blank=True)
+    contact = EncryptedTextField(
+        _("联系方式"), max_length=200, blank=True, blind_index="contact_index"
+    )
+    # Blind index of the contact (apps.core.crypto.blind_index): a person's objections are
+    # found by their e-mail or phone without decrypting every objection.
+    contact_index = models.CharField(
+        _("联系方式索引"), max_length=32, blank=True, editable=False, db_index=True
+    )
     grounds = models.TextField(_("异议理由"))
     attachment = models.FileField(
         _("证明材料（PDF）"), upload_to=objection_attachment_path, blank=True
@@ -368,6 +379,8 @@ class Objection(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    privacy_consent_at = models.DateTimeField(_("同意个人信息处理说明时间"), null=True, blank=True)
+    personal_data_purged_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     review_template = "leaders/partials/objection_review.html"
 

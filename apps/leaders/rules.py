@@ -21,3 +21,6 @@ rules.add_perm(
     "leaders.view_objection_attachment", is_staff_member | (is_expert & is_drawn_for_objection)
 )
 rules.add_perm("leaders.view_notifications", is_enterprise_user)
+# An objector's name, contact details and address: bureau staff, who verify the objection;
+# not the experts who review it, nor the public (docs/security.md "Personal information").
+rules.add_perm("leaders.view_objector", is_staff_member)

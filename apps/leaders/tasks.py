@@ -10,6 +10,7 @@ from apps.leaders.services.jobs import (
     ranking_jobs_requeue_stale,
     ranking_jobs_run,
 )
+from apps.leaders.services.objector_data import objector_data_purge_due
 from apps.leaders.services.rankings import ranking_compile, rankings_purge_retired
 from apps.leaders.services.titles import leaders_expire
 
@@ -87,3 +88,9 @@ def send_notifications() -> int:
     while sent := notifications.notifications_send():
         total += sent
     return total
+
+
+@shared_task(name="leaders.purge_objector_data")
+def purge_objector_data() -> int:
+    """Daily: objectors' personal data past OBJECTOR_DATA_RETENTION_DAYS after the notice."""
+    return objector_data_purge_due()

@@ -302,6 +302,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaders.send_notifications",
         "schedule": crontab(minute="*/10"),
     },
+    # Objectors' personal data past OBJECTOR_DATA_RETENTION_DAYS after their notice closed.
+    "purge-objector-data": {
+        "task": "leaders.purge_objector_data",
+        "schedule": crontab(hour=2, minute=10),
+    },
     # On the 2nd, every month not yet archived up to the last one (docs/operations.md).
     "archive-audit": {
         "task": "core.archive_audit",
@@ -315,6 +320,21 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=BASE_DIR / ".local" / "audit-archive")
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
 CELERY_TASK_ALWAYS_EAGER = False
+
+# Personal information (docs/security.md "Personal information"). Phone numbers and objectors'
+# contact details are encrypted at rest with SM4 under PII_ENCRYPTION_KEY (32 hex digits, a
+# 128-bit key; apps/core/crypto.py). Development and tests fall back to the repository's
+# development key; production settings refuse to start without a key of their own, and
+# `check --deploy` refuses the development key. Retired keys stay readable while listed in
+# PII_ENCRYPTION_OLD_KEYS (`manage.py reencrypt_personal_data` moves values to the new key).
+PII_DEVELOPMENT_KEY = "6c6561646572706f7274616c2d646576"  # "leaderportal-dev", not a secret
+PII_ENCRYPTION_KEY = env.str("PII_ENCRYPTION_KEY", default=PII_DEVELOPMENT_KEY if DEBUG else "")
+PII_ENCRYPTION_OLD_KEYS = env.list("PII_ENCRYPTION_OLD_KEYS", default=[])
+# Objectors' names, contact details and addresses are deleted this many days after the public
+# notice closed (the objection's grounds, attachment and finding stay): a daily job.
+OBJECTOR_DATA_RETENTION_DAYS = env.int("OBJECTOR_DATA_RETENTION_DAYS", default=180)
+# Where a person sends a request about their personal information (privacy notices).
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@leaders.beijing.example")
 
 LOGGING = {
     "version": 1,

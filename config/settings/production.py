@@ -6,6 +6,8 @@ from config.settings.base import env
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Required: without it personal fields can be neither written nor read (apps/core/crypto.py).
+PII_ENCRYPTION_KEY = env.str("PII_ENCRYPTION_KEY")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -3,6 +3,8 @@ import tempfile
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
+# Tests encrypt personal fields with the repository's development key.
+PII_ENCRYPTION_KEY = PII_DEVELOPMENT_KEY  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

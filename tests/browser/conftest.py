@@ -167,6 +167,7 @@ def register_enterprise(page, login, bureau_user):
         page.fill("#id_email", email)
         page.fill("#id_password1", password)
         page.fill("#id_password2", password)
+        page.check("#id_privacy_consent")
         page.click("button[type=submit]")
         page.wait_for_selector("text=注册申请已提交")
 

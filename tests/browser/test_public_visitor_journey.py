@@ -57,6 +57,7 @@ def test_visitor_searches_reads_verifies_and_objects(page):
     page.fill("#id_name", "北京某检测公司")
     page.fill("#id_contact", "objector@example.cn")
     page.fill("#id_grounds", "该标准声明的能效指标与我单位实测结果不符")
+    page.check("#id_privacy_consent")
     page.click("button:has-text('提交异议')")
     page.wait_for_selector("text=异议已提交")
     objection = Objection.objects.get()

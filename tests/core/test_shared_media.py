@@ -82,6 +82,7 @@ def test_objection_evidence_is_stored_and_served_through_the_storage(client_for,
 
     candidate = list_in_notice(ranked_scheme(entrants=3), bureau_user).candidates.first()
     objection = leader_services.objection_file(
+        consented=True,
         candidate=candidate, name="李四", contact="li@example.cn", grounds="指标虚报",
         attachment=SimpleUploadedFile("证据.pdf", PDF_BYTES),
     )  # fmt: skip

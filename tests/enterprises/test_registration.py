@@ -1,9 +1,11 @@
 import pytest
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.models import AuditEntry, InboxMessage
 from apps.enterprises.models import Enterprise, EnterpriseMembership
 from tests.factories.uscc import make_uscc
+from tests.pages import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,7 @@ FORM = {
     "email": "zhang@example.cn",
     "password1": "Strong-pass-2026",
     "password2": "Strong-pass-2026",
+    "privacy_consent": "on",
 }
 
 
@@ -112,3 +115,23 @@ def test_password_reset_sends_a_mail(client, enterprise_user, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_the_form_shows_the_privacy_notice_and_needs_consent(client):
+    page = client.get("/accounts/register/").content.decode()
+    assert "个人信息处理说明" in page and "联系人姓名、联系电话、邮箱" in page
+    fill = {key: value for key, value in FORM.items() if key != "privacy_consent"}
+    refused = submit(client, "/accounts/register/", fill)
+    assert "请阅读并同意个人信息处理说明后再提交" in refused.content.decode()
+    assert not User.objects.exists()
+
+    before = timezone.now()
+    response = submit(client, "/accounts/register/", FORM)
+    assert "注册申请已提交" in response.content.decode()
+    user = User.objects.get(email="zhang@example.cn")
+    assert user.privacy_consent_at >= before
+    assert user.phone == "010-12345678"
+    assert user.membership.enterprise.contact_phone == "010-12345678"
+    # The phone is in the audit log as changed, never as the number.
+    entry = AuditEntry.objects.get(action="enterprise.create")
+    assert entry.changes["contact_phone"] == [None, "******"]

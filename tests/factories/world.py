@@ -219,6 +219,7 @@ def build_world() -> World:
     )
     candidate_b = Candidate.objects.get(candidate_list=list_in_notice, standard=standard_b)
     objection = objection_file(
+        consented=True,
         candidate=candidate_b,
         name="张三",
         contact="13800000000",
@@ -228,6 +229,7 @@ def build_world() -> World:
     )
     objection_review = objection_send_to_review(objection=objection, size=3, actor=bureau)
     objection_plain = objection_file(
+        consented=True,
         candidate=candidate_b,
         name="李四",
         contact="13900000000",

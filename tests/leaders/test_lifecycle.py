@@ -50,6 +50,7 @@ def after_notice(candidate_list):
 
 def file_objection(candidate, **fields):
     return objection_file(
+        consented=True,
         candidate=candidate,
         name=fields.get("name", "张三"),
         contact=fields.get("contact", "13800000000"),

@@ -36,6 +36,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 def notice(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
     objection = objection_file(
+        consented=True,
         candidate=candidate_list.candidates.first(),
         name="李四",
         contact="lisi@example.cn",
@@ -144,7 +145,9 @@ def test_staff_list_detail_query_count_does_not_grow(
         assert client.get(f"/staff/candidate-lists/{small.pk}/").status_code == 200
     big = list_in_notice(ranked_scheme(entrants=6), bureau_user)
     for candidate in big.candidates.all():
-        objection_file(candidate=candidate, name="王五", contact="1", grounds="理由")
+        objection_file(
+            consented=True, candidate=candidate, name="王五", contact="1", grounds="理由"
+        )
     with django_assert_max_num_queries(16):
         assert client.get(f"/staff/candidate-lists/{big.pk}/").status_code == 200
 
@@ -196,6 +199,7 @@ def test_anyone_files_an_objection_without_login(client, bureau_user):
             "name": "赵六",
             "contact": "zhao@example.cn",
             "grounds": "该标准的噪声值与型式试验报告不一致",
+            "privacy_consent": "on",
             "website": "",
             "attachment": SimpleUploadedFile("r.pdf", PDF, content_type="application/pdf"),
         },
@@ -237,6 +241,7 @@ def test_objections_are_rate_limited_per_ip(client, bureau_user, settings):
         "name": "钱七",
         "contact": "1",
         "grounds": "理由",
+        "privacy_consent": "on",
     }
     url = f"/notices/{candidate_list.pk}/"
     codes = [client.post(url, data, REMOTE_ADDR="10.9.9.9").status_code for _ in range(3)]
@@ -254,6 +259,7 @@ def test_objection_form_shows_specific_errors(client, bureau_user):
             "name": "孙八",
             "contact": "1",
             "grounds": "理由",
+            "privacy_consent": "on",
             "attachment": SimpleUploadedFile("x.pdf", b"GIF89a", content_type="application/pdf"),
         },
     )
@@ -302,7 +308,11 @@ def test_staff_walk_the_lifecycle_through_the_pages(client_for, bureau_user):
     assert candidate_list.status == "notice"
 
     objection = objection_file(
-        candidate=candidate_list.candidates.first(), name="周九", contact="1", grounds="理由"
+        consented=True,
+        candidate=candidate_list.candidates.first(),
+        name="周九",
+        contact="1",
+        grounds="理由",
     )
     url = f"/staff/objections/{objection.pk}/"
     assert client.post(url, {"action": "review", "size": 3}).status_code == 302

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 def objection(bureau_user):
     candidate_list = list_in_notice(ranked_scheme(entrants=3), bureau_user)
     return objection_file(
+        consented=True,
         candidate=candidate_list.candidates.first(),
         name="北京某检测公司",
         contact="objector@example.cn",

@@ -8,7 +8,7 @@ import sys
 from django.conf import settings
 
 
-def _production(*args):
+def _production(*args, **overrides):
     env = {
         **{
             k: v
@@ -19,7 +19,10 @@ def _production(*args):
         "DJANGO_ALLOWED_HOSTS": "leaders.beijing.example",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/x"),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "PII_ENCRYPTION_KEY": secrets.token_hex(16),
     }
+    env.update(overrides)
+    env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
         [sys.executable, "manage.py", *args, "--settings=config.settings.production"],
         cwd=settings.BASE_DIR,
@@ -59,3 +62,17 @@ def test_production_requires_two_factor_for_staff_by_default():
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
     # Development and tests leave it off unless a test turns it on.
     assert settings.OTP_REQUIRED_FOR_STAFF is False
+
+
+def test_production_refuses_to_start_without_its_own_encryption_key():
+    """Personal fields are encrypted with PII_ENCRYPTION_KEY: production settings do not load
+    without it, and `check --deploy` refuses the repository's development key."""
+    missing = _production("check", PII_ENCRYPTION_KEY=None)
+    assert missing.returncode != 0
+    assert "PII_ENCRYPTION_KEY" in missing.stderr
+    development = _production("check", "--deploy", PII_ENCRYPTION_KEY=settings.PII_DEVELOPMENT_KEY)
+    assert development.returncode != 0
+    assert "core.E102" in development.stdout + development.stderr
+    malformed = _production("check", PII_ENCRYPTION_KEY="short")
+    assert malformed.returncode != 0
+    assert "core.E101" in malformed.stdout + malformed.stderr

@@ -141,6 +141,9 @@ TARGETS = {
         "member_pk": o["list_review"].members.order_by("position").first().pk,
     },
     "enterprise A's user": lambda o: {"id": o["enterprise_a"].memberships.first().user_id},
+    "enterprise A's account": lambda o: {
+        "object_id": o["enterprise_a"].memberships.first().user_id
+    },
     "a user": lambda o: {"pk": o["enterprise_a"].memberships.first().user_id},
     "unknown admin page": lambda o: {"url": "nothing/"},
 }
@@ -174,6 +177,14 @@ TABLE = [
 
     ("GET", "admin/accounts/user/<id>/password/", "enterprise A's user",
         (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   LOGIN, 200,   200,   403,   403)),
+
+    # A person's data exported or deleted on request: the security administrator (and the
+    # emergency superuser); a POST without a valid form changes nothing.
+    ("GET", "admin/accounts/user/<path:object_id>/personal-data/", "enterprise A's account",
+        (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   LOGIN, 200,   403,   200,   403)),
+
+    ("POST", "admin/accounts/user/<path:object_id>/personal-data/", "enterprise A's account",
+        (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   LOGIN, 200,   403,   200,   403)),
 
     ("GET", "admin/autocomplete/", None,
         (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 403,   LOGIN, 403,   403,   403,   403)),

@@ -235,10 +235,12 @@ def test_objection_attachment_is_checked_and_served_as_an_attachment(client_for,
     candidate = list_in_notice(ranked_scheme(entrants=3), bureau_user).candidates.first()
     with pytest.raises(ValidationError):
         objection_file(
+            consented=True,
             candidate=candidate, name="李四", contact="li@example.cn", grounds="指标虚报",
             attachment=_file("evidence.pdf", SVG),
         )  # fmt: skip
     objection = objection_file(
+        consented=True,
         candidate=candidate, name="李四", contact="li@example.cn", grounds="指标虚报",
         attachment=_file("../../证据.pdf", PDF_BYTES),
     )  # fmt: skip

@@ -1,7 +1,7 @@
 """Experts on the roster: their records, status workflow, accounts and declared conflicts."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from apps.experts.models import Expert, ExpertConflict
 
 User = get_user_model()
 
-PROFILE_FIELDS = ["name", "organisation", "organisation_uscc", "title", "roles"]
+PROFILE_FIELDS = ["name", "organisation", "organisation_uscc", "title", "phone", "roles"]
 
 # The expert's status workflow, as data.
 EXPERT = Workflow(
@@ -57,6 +57,7 @@ def expert_save(
     organisation: str,
     organisation_uscc: str = "",
     title: str = "",
+    phone: str | None = None,
     specialties: list[Category] | None = None,
     roles: list[str] | None = None,
     status: str | None = None,
@@ -66,7 +67,7 @@ def expert_save(
     """Create (recommend) or update an expert found by email. Returns (expert, created).
 
     A new expert starts `recommended` unless `status` says otherwise (imports record
-    experts appointed elsewhere)."""
+    experts appointed elsewhere). `phone` None leaves the phone as it is."""
     require(actor, "experts.manage_experts")
     email = email.strip().lower()
     roles = sorted(set(roles or [ExpertRole.COMMITTEE]))
@@ -84,6 +85,8 @@ def expert_save(
         expert.status = status
     expert.name, expert.organisation = name, organisation
     expert.organisation_uscc, expert.title, expert.roles = organisation_uscc, title, roles
+    if phone is not None:
+        expert.phone = phone.strip()
     _link_user(expert)
     expert.full_clean()
     expert.save()
@@ -249,6 +252,32 @@ def expert_account_ensure(*, expert: Expert, actor, request=None) -> str:
         accounts.invite_user(user=user, actor=actor, request=request)
         return "invited"
     return "active"
+
+
+@transaction.atomic
+def expert_profile_update(*, expert: Expert, phone: str, consented: bool, actor) -> Expert:
+    """The expert keeps their own contact phone up to date on their workspace, agreeing to
+    the roster's privacy notice (the time is kept in `privacy_consent_at`)."""
+    if actor is None or actor.pk != expert.user_id:
+        raise PermissionDenied
+    if not consented:
+        raise ValidationError({"privacy_consent": _("请阅读并同意个人信息处理说明后再提交")})
+    expert = Expert.objects.select_for_update().get(pk=expert.pk)
+    before = audit.snapshot(expert, ["phone"])
+    expert.phone = phone.strip()
+    expert.privacy_consent_at = timezone.now()
+    expert.full_clean()
+    expert.save(update_fields=["phone", "privacy_consent_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="expert.profile_update",
+        target=expert,
+        changes={
+            **audit.diff(before, audit.snapshot(expert, ["phone"])),
+            "privacy_consent_at": [None, str(expert.privacy_consent_at)],
+        },
+    )
+    return expert
 
 
 @transaction.atomic

@@ -48,11 +48,13 @@ def objection_file(
     name: str,
     contact: str,
     grounds: str,
+    consented: bool,
     attachment=None,
     ip_address: str | None = None,
     today: date | None = None,
 ) -> Objection:
-    """Anyone files an objection against an active candidate while the notice runs."""
+    """Anyone files an objection against an active candidate while the notice runs, having
+    agreed to the form's privacy notice (`consented`; the time is kept on the objection)."""
     today = today or timezone.localdate()
     candidate = (
         Candidate.objects.select_for_update(of=("self",))
@@ -65,6 +67,8 @@ def objection_file(
     if candidate.status != CandidateStatus.ACTIVE:
         raise ValidationError(_("该候选已被取消，不能再提出异议"))
     errors = {}
+    if not consented:
+        errors["privacy_consent"] = _("请阅读并同意个人信息处理说明后再提交")
     for field, value, label in (
         ("name", name, _("请填写异议人姓名或单位")),
         ("contact", contact, _("请填写联系方式，以便核实异议")),
@@ -85,6 +89,7 @@ def objection_file(
         contact=contact.strip(),
         grounds=grounds.strip(),
         ip_address=ip_address,
+        privacy_consent_at=timezone.now(),
     )
     # Checked before the file is stored, so a refused objection leaves no file behind.
     objection.full_clean(exclude=["attachment"])

@@ -21,6 +21,7 @@ def registers(walk: Walk, who: Person, *, uscc: str, name: str):
     page.fill("#id_email", who.email)
     page.fill("#id_password1", who.password)
     page.fill("#id_password2", who.password)
+    page.check("#id_privacy_consent")
     page.click("main button[type=submit]")
     page.wait_for_selector("text=注册申请已提交")
     assert_human_words(page)

@@ -35,6 +35,7 @@ def objects_during_notice(walk: Walk, *, category: str, standard_no: str, name, 
     page.fill("#id_name", name)
     page.fill("#id_contact", contact)
     page.fill("#id_grounds", grounds)
+    page.check("#id_privacy_consent")
     page.click("main button:has-text('提交异议')")
     page.wait_for_selector("text=异议已提交")
     assert contact not in page.content()
