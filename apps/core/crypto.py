@@ -312,6 +312,10 @@ def _rewrite(connection, table, column, *, where, params, write, index_column=""
             sql = f"UPDATE {quote(table)} SET {quote(column)} = %s"
             values = [(stored, pk) for pk, stored, _text in rows]
         cursor.executemany(sql + " WHERE id = %s", values)
+        if values and connection.vendor == "postgresql":
+            # Run the deferred foreign key checks of the updated rows now: a migration that
+            # alters the table next in the same transaction (a rollback) could not otherwise.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     return len(rows)
 
 

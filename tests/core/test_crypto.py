@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from gmssl.sm4 import SM4_ENCRYPT, CryptSM4
 
 from apps.accounts.models import User
@@ -192,3 +193,40 @@ def test_start_up_checks_refuse_a_missing_or_development_key(settings):
     assert [error.id for error in crypto.check_key_not_development()] == ["core.E102"]
     settings.PII_ENCRYPTION_KEY = OTHER_KEY
     assert crypto.check_key_not_development() == []
+
+
+LATEST = [("accounts", "0004_user_phone_encrypted_privacy_consent"),
+          ("leaders", "0006_objection_personal_data_encrypted_purge")]  # fmt: skip
+BEFORE = [("accounts", "0003_three_administrators_password_history"),
+          ("leaders", "0005_notification_kind_incentive")]  # fmt: skip
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_encrypt_existing_rows_and_roll_back(bureau_user):
+    user = UserFactory(phone="")
+    candidate = list_in_notice(ranked_scheme(entrants=3), bureau_user).candidates.first()
+    objection = objection_file(
+        candidate=candidate, name="王五", contact="wang@example.cn", grounds="理由", consented=True
+    )
+    try:
+        _migrate(BEFORE)  # decrypts on the way back
+        assert raw("leaders_objection", "contact", objection.pk) == "wang@example.cn"
+        with connection.cursor() as cursor:  # a row written before the migrations
+            cursor.execute(
+                "UPDATE accounts_user SET phone = '13800138000' WHERE id = %s", [user.pk]
+            )
+        _migrate(LATEST)
+        assert raw("accounts_user", "phone", user.pk).startswith("sm4$")
+        assert raw("leaders_objection", "name", objection.pk).startswith("sm4$")
+        assert raw("leaders_objection", "contact_index", objection.pk) == blind_index(
+            "wang@example.cn"
+        )
+        assert User.objects.get(pk=user.pk).phone == "13800138000"
+    finally:
+        _migrate(LATEST)
