@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts import urls as accounts_urls
-from apps.accounts.views import admin_login
+from apps.accounts.views import admin_login, language_set
 from apps.core.views import healthz, inbox_page
 from apps.declarations.api import StandardViewSet
 from apps.enterprises.api import EnterpriseViewSet
@@ -20,7 +20,7 @@ api_router.register("rankings", RankingViewSet, basename="ranking")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("notifications/", inbox_page, name="inbox"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts_urls.overrides)),

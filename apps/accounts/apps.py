@@ -12,11 +12,14 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.db.models.signals import m2m_changed
 
-        from apps.accounts import audit_events, invariants
+        from apps.accounts import audit_events, invariants, services
         from apps.accounts.middleware import start_session_clock
 
         user_logged_in.connect(start_session_clock, dispatch_uid="accounts.session_clock")
         user_logged_in.connect(audit_events.on_login, dispatch_uid="accounts.audit_login")
+        user_logged_in.connect(
+            services.remember_language_at_login, dispatch_uid="accounts.remember_language"
+        )
         user_logged_out.connect(audit_events.on_logout, dispatch_uid="accounts.audit_logout")
         user_login_failed.connect(
             audit_events.on_login_failed, dispatch_uid="accounts.audit_login_failed"

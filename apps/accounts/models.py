@@ -54,6 +54,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_staff = models.BooleanField(_("可登录管理后台"), default=False)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    language = models.CharField(
+        _("消息语言"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,  # also for rows an import writes in SQL
+        help_text=_("站内消息和邮件使用的语言：用户最近一次切换界面语言或登录时使用的语言。"),
+    )
     invited_at = models.DateTimeField(
         _("最近邀请时间"),
         null=True,

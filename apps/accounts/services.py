@@ -27,6 +27,24 @@ logger = logging.getLogger(__name__)
 DEVICE_NAME = "authenticator"
 
 
+# ---------------------------------------------------------------- language
+
+
+def language_remember(*, user, language: str) -> None:
+    """Keep the language a person last chose (the 中文/English switch) or signed in with:
+    the messages the portal writes to them are in it (apps.core.inbox)."""
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def remember_language_at_login(sender, request, user, **kwargs):
+    """`user_logged_in` receiver: the language of the sign-in page (LocaleMiddleware's)."""
+    language = getattr(request, "LANGUAGE_CODE", "")
+    if language:
+        language_remember(user=user, language=language)
+
+
 # ---------------------------------------------------------------- invitations
 
 

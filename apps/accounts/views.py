@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 
 from apps.accounts import selectors, services
@@ -39,6 +40,15 @@ PENDING = "_otp_pending"
 PENDING_SECONDS = 5 * 60
 # Wrong codes per pending sign-in (and per user across sign-ins) before starting over.
 TOKEN_RATE = "5/5m"
+
+
+def language_set(request):
+    """The 中文/English switch (Django's `set_language`); a signed-in person's choice is also
+    kept as the language of the messages written to them."""
+    response = set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.language_remember(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 @method_decorator(rate_limit(scope="login", rate="30/10m"), name="dispatch")

@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
@@ -142,11 +143,16 @@ class ActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        codes = AuditEntry.objects.order_by("action").values_list("action", flat=True)
-        return [
-            (code, f"{action_code_label(code)}（{code.partition('.')[0]}）")
-            for code in codes.distinct()
-        ]
+        """Each action as its object's kind and what happened to it (方案：状态变为“已提交”),
+        from the (action, object type) pairs the log holds."""
+        pairs = AuditEntry.objects.values_list("action", "content_type").distinct()
+        labels = {}
+        for code, content_type in pairs:
+            model = ContentType.objects.get_for_id(content_type).model_class()
+            kind = model._meta.verbose_name if model is not None else ""
+            words = action_code_label(code, model)
+            labels.setdefault(code, words if code.startswith("import.") else f"{kind}：{words}")
+        return sorted(labels.items(), key=lambda item: item[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset

@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.imports.spec import import_kinds
+
 # What an audit action's last part means (`standard.publish` -> 公开). An action whose last
 # part is a status of the target (e.g. `scheme.approved`) reads as that status's label.
 VERBS = {
@@ -164,29 +166,29 @@ def _value(field, value, related_names) -> str:
     return _plain(value)
 
 
-def _action(entry, model) -> str:
-    _prefix, _dot, verb = entry.action.rpartition(".")
+def action_code_label(code: str, model=None) -> str:
+    """An action code in words: a verb ("revoke" → 撤销), a status move of `model` (状态变为
+    “公示中”), an import of a kind (导入：类别); the code itself when there is no word."""
+    _prefix, _dot, verb = code.rpartition(".")
     if verb in VERBS:
         return str(VERBS[verb])
-    status = _field(model, "status")
+    if code.startswith("import."):
+        kind = import_kinds().get(code.split(".")[1])
+        if kind is not None:
+            done = _("导入：%(kind)s") if code.count(".") == 1 else _("取消导入：%(kind)s")
+            return str(done % {"kind": kind.label})
+    status = _field(model, "status") if model is not None else None
     if status is not None and status.choices:
         label = dict(status.flatchoices).get(verb)
         if label is not None:
             return str(_("状态变为“%(status)s”") % {"status": label})
-    return entry.action
-
-
-def action_code_label(code: str) -> str:
-    """An action code in words without its entry ("revoke" → 撤销); the code itself when
-    there is no word for it (a status move reads as its status only beside its object)."""
-    _prefix, _dot, verb = code.rpartition(".")
-    return str(VERBS[verb]) if verb in VERBS else code
+    return code
 
 
 def action_label(entry) -> str:
     """What an audit entry did, in words ("撤销", "状态变为“公示中”"), as the history tables
     show it; the action's code when there is no word for it."""
-    return _action(entry, entry.content_type.model_class())
+    return action_code_label(entry.action, entry.content_type.model_class())
 
 
 def describe(entries) -> list[dict]:
@@ -223,7 +225,7 @@ def describe(entries) -> list[dict]:
             {
                 "entry": entry,
                 "actor": entry.actor.name or entry.actor.email if entry.actor else None,
-                "action": _action(entry, model),
+                "action": action_code_label(entry.action, model),
                 "changes": changes,
             }
         )

@@ -6,6 +6,11 @@ sends what a failed mail server left behind, so a lost mail never loses the mess
 
 Links point at the host the person used when there is a request (the page that caused the
 message), otherwise at `PORTAL_BASE_URL`.
+
+Each message is written in its recipient's language (`User.language`: the one they last chose
+or signed in with), not the language of the person whose step caused it: callers pass lazy
+text (`gettext_lazy`) with its `%(name)s` values apart, and it is translated and filled once
+per language among the recipients.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from apps.core.middleware import request_base_url
@@ -33,18 +40,40 @@ def base_url(request=None) -> str:
     return request_base_url.get() or settings.PORTAL_BASE_URL.rstrip("/")
 
 
+def _format(message, values) -> str:
+    return str(message) % values if values else str(message)
+
+
+def language_of(person) -> str:
+    """A user's language for messages; settings.LANGUAGE_CODE when they have none."""
+    return getattr(person, "language", "") or settings.LANGUAGE_CODE
+
+
 def notify_people(
     *,
     people: Iterable,
-    subject: str,
-    body: str,
+    subject: Promise,
+    body: Promise,
+    values: dict | None = None,
     path: str = "",
     request=None,
+    language: str = "",
 ) -> list[InboxMessage]:
     """One message to each person: a user, or an e-mail address for someone who has no
-    account yet. Users without an e-mail address or inactive ones are skipped."""
+    account yet. Users without an e-mail address or inactive ones are skipped.
+
+    `subject` and `body` are lazy texts, written in each recipient's language and filled with
+    `values` (lazy labels among them are translated too); a bare address gets `language` when
+    given (the person is the one acting now), else that of the active account with the
+    address, else the portal's."""
+    for words in (subject, body):
+        if not isinstance(words, Promise):
+            raise TypeError(
+                "notify_people needs lazy text (gettext_lazy, values apart) so that each "
+                "recipient reads it in their own language"
+            )
     url = base_url(request) + path if path else ""
-    rows, seen = [], set()
+    recipients, seen = [], set()
     for person in people:
         if isinstance(person, str):
             user, email = None, person
@@ -55,13 +84,42 @@ def notify_people(
         if not email or email.lower() in seen:
             continue
         seen.add(email.lower())
-        rows.append(InboxMessage(recipient=user, email=email, subject=subject, body=body, url=url))
+        recipients.append((user, email))
+    accounts = _accounts_of([email for user, email in recipients if user is None])
+    rows, texts = [], {}
+    for user, email in recipients:
+        if user is not None:
+            lang = language_of(user)
+        else:
+            lang = language or language_of(accounts.get(email.lower()))
+        if lang not in texts:
+            with translation.override(lang):
+                texts[lang] = (_format(subject, values)[:200], _format(body, values))
+        rows.append(
+            InboxMessage(
+                recipient=user,
+                email=email,
+                subject=texts[lang][0],
+                body=texts[lang][1],
+                url=url,
+                language=lang,
+            )
+        )
     InboxMessage.objects.bulk_create(rows)
     if rows:
         from apps.core.tasks import send_inbox  # real cycle: core.tasks imports this
 
         transaction.on_commit(send_inbox.delay)
     return rows
+
+
+def _accounts_of(emails: list[str]) -> dict:
+    """The active account of each address, if any (its owner's language)."""
+    if not emails:
+        return {}
+    User = get_user_model()
+    users = User.objects.filter(is_active=True, email__in=[email.lower() for email in emails])
+    return {user.email.lower(): user for user in users}
 
 
 def send_pending(*, limit: int = SEND_BATCH) -> int:
@@ -79,7 +137,10 @@ def send_pending(*, limit: int = SEND_BATCH) -> int:
         connection = get_connection()
         for message in batch:
             text = message.body + (f"\n\n{message.url}" if message.url else "")
-            text += "\n\n" + _("—— 北京市企业标准“领跑者”服务平台（本邮件由系统发送，请勿回复）")
+            with translation.override(message.language or settings.LANGUAGE_CODE):
+                text += "\n\n" + _(
+                    "—— 北京市企业标准“领跑者”服务平台（本邮件由系统发送，请勿回复）"
+                )
             try:
                 EmailMessage(
                     subject=message.subject,

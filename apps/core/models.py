@@ -175,6 +175,9 @@ class InboxMessage(models.Model):
     subject = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"))
     url = models.CharField(_("链接"), max_length=500, blank=True)
+    # The recipient's language when it was written: subject and body are in it, and so is
+    # the mail's closing line.
+    language = models.CharField(_("语言"), max_length=10, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     status = models.CharField(
         _("发送状态"), max_length=10, choices=Status.choices, default=Status.PENDING

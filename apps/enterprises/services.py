@@ -1,13 +1,15 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.accounts.enums import Role
+from apps.accounts.selectors import bureau_staff
 from apps.core import audit, inbox
 from apps.core.workflow import Workflow
 from apps.enterprises.enums import MembershipStatus, NameChangeStatus
@@ -57,8 +59,8 @@ def enterprise_register(
         make_password(password)  # the same work as a new account: no timing difference
         inbox.notify_people(
             people=[existing.email],
-            subject=_("有人用您的邮箱申请注册企业账户"),
-            body=_(
+            subject=gettext_lazy("有人用您的邮箱申请注册企业账户"),
+            body=gettext_lazy(
                 "有人用本邮箱申请注册企业账户，但本邮箱已有账户，因此未创建新账户。"
                 "如果是您本人，请直接登录；忘记密码时请使用“忘记密码”。"
                 "如果不是您本人，请忽略本邮件。"
@@ -73,6 +75,7 @@ def enterprise_register(
         role=Role.ENTERPRISE,
         is_active=False,
         privacy_consent_at=timezone.now(),
+        language=translation.get_language() or settings.LANGUAGE_CODE,  # the page's
     )
     user.set_password(password)
     user.full_clean()
@@ -99,21 +102,22 @@ def enterprise_register(
     audit.record(actor=user, action="membership.request", target=membership)
     inbox.notify_people(
         people=[user.email],  # inactive until activated: the address is all there is
-        subject=_("企业账户注册申请已收到：%(name)s") % {"name": enterprise_name},
-        body=_(
+        language=user.language,
+        subject=gettext_lazy("企业账户注册申请已收到：%(name)s"),
+        body=gettext_lazy(
             "您为“%(name)s”提交的企业账户注册申请已收到，"
             "待市场监管局工作人员核实激活后即可登录，届时会再通知您。"
-        )
-        % {"name": enterprise_name},
+        ),
+        values={"name": enterprise_name},
     )
     inbox.notify_people(
-        people=User.objects.filter(role=Role.BUREAU, is_active=True),
-        subject=_("企业账户待激活：%(name)s") % {"name": enterprise.name},
-        body=_(
+        people=bureau_staff(),
+        subject=gettext_lazy("企业账户待激活：%(name)s"),
+        body=gettext_lazy(
             "%(contact)s（%(email)s）为“%(name)s”（统一社会信用代码 %(uscc)s）注册了企业账户，"
             "请核实后激活或拒绝。"
-        )
-        % {"contact": user.name, "email": user.email, "name": enterprise.name, "uscc": uscc},
+        ),
+        values={"name": enterprise.name, "contact": user.name, "email": user.email, "uscc": uscc},
         path=reverse("enterprises:registrations"),
     )
     return membership
@@ -160,17 +164,20 @@ def membership_decide(
     if approve:
         inbox.notify_people(
             people=[membership.user],
-            subject=_("企业账户已激活：%(name)s") % {"name": name},
-            body=_("您为“%(name)s”注册的企业账户已由市场监管局激活，现在可以登录并声明标准。")
-            % {"name": name},
+            subject=gettext_lazy("企业账户已激活：%(name)s"),
+            body=gettext_lazy(
+                "您为“%(name)s”注册的企业账户已由市场监管局激活，现在可以登录并声明标准。"
+            ),
+            values={"name": name},
             path=reverse("login"),
         )
     else:  # the account stays inactive: the address is all there is
         inbox.notify_people(
             people=[membership.user.email],
-            subject=_("企业账户注册未通过：%(name)s") % {"name": name},
-            body=_("您为“%(name)s”注册的企业账户未通过审核。理由：%(reason)s")
-            % {"name": name, "reason": reason.strip()},
+            language=membership.user.language,
+            subject=gettext_lazy("企业账户注册未通过：%(name)s"),
+            body=gettext_lazy("您为“%(name)s”注册的企业账户未通过审核。理由：%(reason)s"),
+            values={"name": name, "reason": reason.strip()},
         )
     return membership
 
@@ -247,10 +254,17 @@ def name_change_request(*, enterprise: Enterprise, new_name: str, actor) -> Ente
         changes={"name": [enterprise.name, new_name]},
     )
     inbox.notify_people(
-        people=User.objects.filter(role=Role.BUREAU, is_active=True),
-        subject=_("企业名称变更待审核：%(name)s") % {"name": enterprise.name},
-        body=_("“%(old)s”（统一社会信用代码 %(uscc)s）申请将名称变更为“%(new)s”，请核实后处理。")
-        % {"old": enterprise.name, "uscc": enterprise.uscc, "new": new_name},
+        people=bureau_staff(),
+        subject=gettext_lazy("企业名称变更待审核：%(name)s"),
+        body=gettext_lazy(
+            "“%(old)s”（统一社会信用代码 %(uscc)s）申请将名称变更为“%(new)s”，请核实后处理。"
+        ),
+        values={
+            "name": enterprise.name,
+            "old": enterprise.name,
+            "uscc": enterprise.uscc,
+            "new": new_name,
+        },
         path=reverse("enterprises:name_changes"),
     )
     return change
@@ -298,13 +312,13 @@ def name_change_decide(
     if change.requested_by is not None:
         inbox.notify_people(
             people=[change.requested_by],
-            subject=_("企业名称变更已批准") if approve else _("企业名称变更未通过"),
-            body=(
-                _("“%(old)s”变更为“%(new)s”的申请已批准，新名称已公开。")
-                if approve
-                else _("“%(old)s”变更为“%(new)s”的申请未通过。理由：%(reason)s")
-            )
-            % {"old": change.old_name, "new": change.new_name, "reason": reason.strip()},
+            subject=gettext_lazy("企业名称变更已批准")
+            if approve
+            else gettext_lazy("企业名称变更未通过"),
+            body=gettext_lazy("“%(old)s”变更为“%(new)s”的申请已批准，新名称已公开。")
+            if approve
+            else gettext_lazy("“%(old)s”变更为“%(new)s”的申请未通过。理由：%(reason)s"),
+            values={"old": change.old_name, "new": change.new_name, "reason": reason.strip()},
             path=reverse("enterprises:my_profile"),
         )
     return change

@@ -77,3 +77,12 @@ def reviews_of_target(target) -> QuerySet[Review]:
         .prefetch_related("members__expert")
         .order_by("round")
     )
+
+
+def review_comments(review: Review) -> str:
+    """The drawn experts' written comments, one line each with the expert's name: the
+    reasons a scheme or a candidate list is returned with."""
+    return "\n".join(
+        f"{member.expert.name}：{member.comments}"
+        for member in review.members.select_related("expert").exclude(comments="")
+    )

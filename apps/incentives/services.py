@@ -8,9 +8,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from apps.accounts.enums import Role
+from apps.accounts.selectors import bureau_staff
 from apps.core import audit, inbox
 from apps.core.uploads import stored_files
 from apps.core.workflow import Workflow
@@ -157,13 +157,15 @@ def _tell_deciders(application: Application) -> None:
         get_user_model().objects.filter(provider_membership__provider=provider, is_active=True)
     )
     if provider.kind == ProviderKind.BUREAU:
-        people += list(get_user_model().objects.filter(role=Role.BUREAU, is_active=True))
+        people += list(bureau_staff())
     params = {"programme": application.programme.name, "enterprise": application.enterprise.name}
     inbox.notify_people(
         people=people,
-        subject=_("新的激励申请待审核：%(enterprise)s 申请“%(programme)s”") % params,
-        body=_("%(enterprise)s提交了“%(programme)s”的申请及申报材料，请审核并填写处理意见。")
-        % params,
+        subject=gettext_lazy("新的激励申请待审核：%(enterprise)s 申请“%(programme)s”"),
+        body=gettext_lazy(
+            "%(enterprise)s提交了“%(programme)s”的申请及申报材料，请审核并填写处理意见。"
+        ),
+        values=params,
         path=reverse("incentives:application_detail", args=[application.pk]),
     )
 

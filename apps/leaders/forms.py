@@ -75,7 +75,7 @@ class ObjectionForm(BootstrapFormMixin, forms.Form):
     contact = forms.CharField(
         label=_("联系方式"),
         max_length=200,
-        help_text=_("电话或邮箱，仅供工作人员核实，不会公开。"),
+        help_text=_("电话或邮箱，仅供工作人员核实，不会公开；填写邮箱可收到受理通知和认定结果。"),
     )
     grounds = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 5}))
     attachment = forms.FileField(

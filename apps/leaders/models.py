@@ -3,6 +3,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category
@@ -398,7 +400,12 @@ class Objection(TimeStampedModel):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
-        return f"异议 #{self.pk}：{self.candidate}"
+        # Named by the candidate and the day it was filed, never by its database id.
+        filed = timezone.localdate(self.created_at) if self.created_at else ""
+        return gettext("异议：%(candidate)s（%(date)s 提出）") % {
+            "candidate": self.candidate,
+            "date": filed,
+        }
 
 
 class RankingJob(models.Model):

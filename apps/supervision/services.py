@@ -2,11 +2,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from apps.core import audit
+from apps.accounts.selectors import bureau_staff
+from apps.core import audit, inbox
 from apps.core.workflow import Workflow, require
 from apps.leaders.enums import LeaderStatus
 from apps.leaders.models import Leader
@@ -76,7 +78,21 @@ def plan_generate(
             "population": [None, draw.population_size],
         },
     )
+    _tell_staff_plan_drafted(plan, items=len(draw.items), actor=actor)
     return plan
+
+
+def _tell_staff_plan_drafted(plan: SpotCheckPlan, *, items: int, actor) -> None:
+    """A draft plan waits on staff to approve it (the staff member who drew it excepted)."""
+    inbox.notify_people(
+        people=bureau_staff(excluding=actor),
+        subject=gettext_lazy("%(year)s 年监督抽查计划草案待批准"),
+        body=gettext_lazy(
+            "%(year)s 年监督抽查计划草案已生成，共 %(items)s 项。请核对抽样结果和检查员后批准。"
+        ),
+        values={"year": plan.year, "items": items},
+        path=reverse("supervision:plan_detail", args=[plan.year]),
+    )
 
 
 @transaction.atomic

@@ -294,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaders.purge_retired_rankings",
         "schedule": crontab(hour=3, minute=30),
     },
+    "tell-comment-ended": {
+        "task": "evaluators.tell_comment_ended",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "close-ended-notices": {
         "task": "leaders.close_notices",
         "schedule": crontab(hour=0, minute=20),

@@ -24,6 +24,14 @@ AXE_EXEMPT_PATHS = ("/api/docs/",)
 AXE_EXEMPT_RULES = {"/admin/": {"label", "aria-prohibited-attr"}}
 
 
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/browser carries the `browser` mark, so a run can leave the
+    journeys out (`-m "not browser"`, as `.ci/run`'s embedded-services pass does)."""
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which("chromium"):

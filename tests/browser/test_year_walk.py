@@ -2,23 +2,20 @@
 incentive decided by its provider, a spot check and a manual revocation, every role only
 through the pages it sees (tests/browser/year_walk/, one module per role).
 
-Before the year only what exists before any year starts is set up, as the demo has it: the
-key area with its indicators, bureau staff, the administrator, the appointed experts with
-their accounts, the bank and its programme with the partner's account. Everything the
-programme itself produces comes from the browser; only the calendar is moved on (a comment
-period, a public notice) by the portal's clock. docs/year-walk.md is this walk for a person
-with the demo accounts."""
+The world before the year is the demo itself (`seed_demo`, what `make run` loads) and the
+people are the README's demo accounts, so this is docs/year-walk.md as a person does it by
+hand: the demo already runs 房间空气调节器 and 电饭锅, the walk takes 家用洗衣机 (C-WASH,
+with the demo's four declared washing-machine standards beside the two new ones). Everything
+the year produces comes from the browser; only the calendar is moved on (a comment period, a
+public notice) by the portal's clock."""
 
 import datetime
 
 import pytest
+from django.core.management import call_command
 
-from apps.accounts.enums import Role
-from tests.factories.accounts import PASSWORD, UserFactory
-from tests.factories.catalog import KeyAreaFactory
-from tests.factories.declarations import category_with_indicators
-from tests.factories.experts import ExpertFactory
-from tests.factories.incentives import ProgrammeFactory, ProviderFactory, partner_user
+from apps.experts import demo as experts_demo
+from apps.portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.factories.uscc import make_uscc
 
 from .year_walk import administrator, enterprise, evaluator, expert, partner, public, staff
@@ -26,12 +23,20 @@ from .year_walk.people import Person, Walk
 
 AGENCY = "北京市家用电器标准化研究中心"
 AGENCY_USCC = make_uscc(90001, division="110105")
-SCHEME_CODE = "BJ-AC-2026"
-CATEGORY = "房间空气调节器"
+SCHEME_CODE = "BJ-WASH-2026"
+CATEGORY, CATEGORY_CODE = "家用洗衣机", "C-WASH"
 LIST_TITLE = f"{CATEGORY} 领跑者候选名单"
-LEADER_ENTERPRISE, RIVAL_ENTERPRISE = "北京领跑空调有限公司", "北京华信制冷设备有限公司"
-REVOCATION_REASON = "企业标准声明的能效值与市场监督检验结果不符"
-LEADER_STANDARD, RIVAL_STANDARD = "Q/LPKT 001-2026", "Q/HXZL 002-2026"
+LEADER_ENTERPRISE, RIVAL_ENTERPRISE = "北京领跑洗衣机有限公司", "北京华信洗涤电器有限公司"
+REVOCATION_REASON = "企业标准声明的洗净比与市场监督检验结果不符"
+LEADER_STANDARD, RIVAL_STANDARD = "Q/LPXY 001-2026", "Q/HXXD 002-2026"
+# The scheme's core criteria for the four C-WASH indicators: weight and baseline / advanced /
+# leading (洗净比 higher is better, the others lower); the two qualitative rows weigh 15 each.
+CRITERIA = {
+    "CLEAN": ("25", ("0.90", "0.95", "1.00")),
+    "WATER": ("15", ("11", "10", "9")),
+    "ENERGY": ("15", ("0.14", "0.12", "0.10")),
+    "NOISE": ("15", ("58", "55", "50")),
+}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,59 +55,32 @@ class Clock:
         self.offset += delta
 
 
+def demo(email: str, name: str = "") -> Person:
+    return Person(email, DEMO_PASSWORD, name)
+
+
 @pytest.fixture
 def walk(page, monkeypatch):
-    """The world before the year: the catalogue and the accounts the demo has."""
+    """The world before the year: the demo, and its accounts."""
     from django.utils import timezone
 
+    call_command("seed_demo", verbosity=0)
     year = timezone.localdate().year
-    category = category_with_indicators(code="C-AC", name=CATEGORY)
-    KeyAreaFactory(year=year, category=category)
     people = {
-        "staff": Person("staff@demo.leaders.cn", PASSWORD, "市局工作人员"),
-        "admin": Person("admin@demo.leaders.cn", PASSWORD, "系统管理员"),
-        "partner": Person("partner@demo.leaders.cn", PASSWORD, "合作银行客户经理"),
+        "staff": demo("staff@demo.leaders.cn"),
+        "admin": demo("admin@demo.leaders.cn"),
+        "audit": demo("audit@demo.leaders.cn"),
+        "partner": demo("partner@demo.leaders.cn"),
         "leader": Person("lingpao@example.cn", "Walk-Leader-2026", "王领跑"),
         "rival": Person("huaxin@example.cn", "Walk-Rival-2026", "李华信"),
         "evaluator": Person("pinggu@example.cn", "Walk-Evaluator-2026", "赵评估"),
     }
-    UserFactory(
-        email=people["staff"].email, name=people["staff"].name, role=Role.BUREAU, is_staff=True
-    )
-    UserFactory(
-        email=people["admin"].email,
-        name=people["admin"].name,
-        role=Role.EMERGENCY,
-        is_staff=True,
-        is_superuser=True,
-    )
-    experts = []
-    for n, (email, name) in enumerate(
-        [
-            ("expert@demo.leaders.cn", "王专家"),
-            ("liu.expert@demo.leaders.cn", "刘专家"),
-            ("chen.expert@demo.leaders.cn", "陈专家"),
-            ("zhao.expert@demo.leaders.cn", "赵专家"),
-        ]
-    ):
-        expert = ExpertFactory(
-            user=UserFactory(email=email, name=name, role=Role.EXPERT),
-            name=name,
-            organisation_uscc=make_uscc(70000 + n, division="110105"),
-            roles=["committee", "inspector"],
-            specialties=[category],
-        )
-        experts.append(expert)
-        people[email.split("@")[0]] = Person(email, PASSWORD, name)
-    bank = ProviderFactory(name="北京领跑合作银行", kind="bank")
-    ProgrammeFactory(code="leader-credit", name="领跑者信用贷款", provider=bank)
-    partner = partner_user(bank)
-    partner.email, partner.name = people["partner"].email, people["partner"].name
-    partner.save(update_fields=["email", "name"])
     walk = Walk(page=page, clock=Clock(monkeypatch), year=year, people=people)
-    walk.seen["category_label"] = f"{category.name}（{category.code}）"
-    walk.seen["key_area_label"] = f"{year} {category.name}"
-    walk.seen["experts"] = [p for key, p in people.items() if key.endswith("expert")]
+    walk.seen["category_label"] = f"{CATEGORY}（{CATEGORY_CODE}）"
+    walk.seen["key_area_label"] = f"{year} {CATEGORY}"
+    walk.seen["criteria"] = CRITERIA
+    # Every expert of the demo pool may be drawn: each learns it from the mail.
+    walk.seen["experts"] = [demo(email) for email, *_rest in experts_demo.POOL]
     return walk
 
 
@@ -122,18 +100,18 @@ def test_a_year_of_one_key_area(walk):
     enterprise.declares_and_publishes(
         walk,
         standard_no=LEADER_STANDARD,
-        name="领跑节能房间空调器企业标准",
-        product="变频房间空调器 LP-35",
-        values={"EFF": "96", "NOISE": "36", "STANDBY": "0.4"},
+        name="领跑节水滚筒洗衣机企业标准",
+        product="变频滚筒洗衣机 LP-100",
+        values={"CLEAN": "1.05", "WATER": "7.5", "ENERGY": "0.09", "NOISE": "46"},
     )
     walk.sign_out()
     enterprise.signs_in_from_activation_mail(walk, p["rival"])
     enterprise.declares_and_publishes(
         walk,
         standard_no=RIVAL_STANDARD,
-        name="华信静音房间空调器企业标准",
-        product="静音房间空调器 HX-26",
-        values={"EFF": "93", "NOISE": "37", "STANDBY": "0.5"},
+        name="华信静音波轮洗衣机企业标准",
+        product="静音波轮洗衣机 HX-80",
+        values={"CLEAN": "1.01", "WATER": "8.2", "ENERGY": "0.10", "NOISE": "48"},
     )
     walk.sign_out()
 
@@ -165,9 +143,7 @@ def test_a_year_of_one_key_area(walk):
     )
 
     # The public comments during the comment period; once it is over, staff approve.
-    public.comments_on_scheme(
-        walk, SCHEME_CODE, author="北京家电协会", text="建议提高待机功率领跑值"
-    )
+    public.comments_on_scheme(walk, SCHEME_CODE, author="北京家电协会", text="建议提高洗净比领跑值")
     walk.days_pass(6)
     walk.sign_in(p["staff"], staff.LANDING)
     staff.approves_scheme(walk, SCHEME_CODE)
@@ -206,7 +182,7 @@ def test_a_year_of_one_key_area(walk):
     walk.sign_out()
     expert.drawn_experts_answer(
         walk,
-        title_has="异议",
+        title_has=f"异议：{RIVAL_ENTERPRISE} {RIVAL_STANDARD}",
         size=3,
         choice="异议不成立",
         comments="检测条件与标准规定不一致，实测结果不能否定声明值",
@@ -233,7 +209,7 @@ def test_a_year_of_one_key_area(walk):
     public.verifies_leader(walk, RIVAL_STANDARD)
     walk.sign_in(p["leader"], enterprise.LANDING)
     enterprise.reads_leader_news(walk, LEADER_STANDARD)
-    enterprise.applies_for_incentive(walk, "领跑者信用贷款", "用于变频空调生产线扩产")
+    enterprise.applies_for_incentive(walk, "领跑者企业信用贷款", "用于变频洗衣机生产线扩产")
     walk.sign_out()
     partner.decides_application(
         walk, p["partner"], LEADER_ENTERPRISE, "领跑者称号有效，给予授信额度优惠"
@@ -256,9 +232,9 @@ def test_a_year_of_one_key_area(walk):
 
     # The administrator: the audit log names who revoked each title, in words; the year's
     # new accounts are in the user list.
-    administrator.reviews_the_year(
-        walk,
-        p["admin"],
-        revoked=[LEADER_STANDARD, RIVAL_STANDARD],
-        accounts=[p["leader"].email, p["rival"].email, p["evaluator"].email],
+    administrator.audit_reads_revocations(
+        walk, p["audit"], revoked=[LEADER_STANDARD, RIVAL_STANDARD]
+    )
+    administrator.system_admin_finds_accounts(
+        walk, p["admin"], accounts=[p["leader"].email, p["rival"].email, p["evaluator"].email]
     )

@@ -195,9 +195,9 @@ def test_start_up_checks_refuse_a_missing_or_development_key(settings):
     assert crypto.check_key_not_development() == []
 
 
-LATEST = [("accounts", "0004_user_phone_encrypted_privacy_consent"),
+LATEST = [("accounts", "0005_user_phone_encrypted_privacy_consent"),
           ("leaders", "0006_objection_personal_data_encrypted_purge")]  # fmt: skip
-BEFORE = [("accounts", "0003_three_administrators_password_history"),
+BEFORE = [("accounts", "0004_user_language"),
           ("leaders", "0005_notification_kind_incentive")]  # fmt: skip
 
 

@@ -3,6 +3,7 @@ notifications page and mails it after the commit (locmem backend in tests)."""
 
 import pytest
 from django.core import mail
+from django.utils.functional import lazystr
 
 from apps.core import inbox
 from apps.core.models import InboxMessage
@@ -62,7 +63,7 @@ def test_activation_and_refusal_reach_the_applicant(
 
 
 def test_the_navigation_counts_unread_messages(client, bureau_user):
-    inbox.notify_people(people=[bureau_user], subject="甲", body="乙")
+    inbox.notify_people(people=[bureau_user], subject=lazystr("甲"), body=lazystr("乙"))
     client.force_login(bureau_user)
     assert "条未读" in client.get("/").content.decode()
     client.get("/notifications/")
@@ -71,7 +72,7 @@ def test_the_navigation_counts_unread_messages(client, bureau_user):
 
 def test_a_failed_mail_is_kept_and_retried(settings, bureau_user):
     settings.EMAIL_BACKEND = "tests.core.test_inbox.BrokenBackend"
-    inbox.notify_people(people=[bureau_user], subject="甲", body="乙")
+    inbox.notify_people(people=[bureau_user], subject=lazystr("甲"), body=lazystr("乙"))
     assert inbox.send_pending() == 0
     message = InboxMessage.objects.get()
     assert (message.status, message.attempts) == ("pending", 1)
@@ -84,13 +85,15 @@ def test_a_failed_mail_is_kept_and_retried(settings, bureau_user):
 
 def test_without_a_request_links_use_the_configured_address(settings, bureau_user):
     settings.PORTAL_BASE_URL = "https://leaders.example.cn/"
-    [message] = inbox.notify_people(people=[bureau_user], subject="甲", body="乙", path="/x/")
+    [message] = inbox.notify_people(
+        people=[bureau_user], subject=lazystr("甲"), body=lazystr("乙"), path="/x/"
+    )
     assert message.url == "https://leaders.example.cn/x/"
 
 
 def test_the_page_needs_a_sign_in_and_shows_only_ones_own(client, bureau_user):
     other = UserFactory()
-    inbox.notify_people(people=[other], subject="别人的消息", body="乙")
+    inbox.notify_people(people=[other], subject=lazystr("别人的消息"), body=lazystr("乙"))
     assert client.get("/notifications/").status_code == 302
     client.force_login(bureau_user)
     assert "别人的消息" not in client.get("/notifications/").content.decode()

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from tests.factories.world import build_world
 from tests.security.test_forms_junk import SKIP_PREFIXES, _plain_paths
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 # Django's messages for a submitted value that is not among the field's choices.
 REFUSED_OFFERED_VALUE = [

@@ -37,7 +37,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories.world import ROLES, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 LOGIN = "login"
 SKIP = "skip"

@@ -14,6 +14,7 @@ from apps.core import audit
 from apps.core.workflow import Workflow, require
 from apps.evaluators.enums import ApplicationStatus
 from apps.evaluators.models import Agency, AgencyMembership, KeyAreaApplication
+from apps.evaluators.services import waiting
 
 User = get_user_model()
 
@@ -124,6 +125,7 @@ def applications_submit(
         )
         audit.record(actor=actor, action="application.submit", target=application)
         applications.append(application)
+    waiting.applications_submitted(applications, agency=agency)
     return applications
 
 
@@ -161,4 +163,5 @@ def application_decide(
         target=application,
         changes={"status": [old, target], **({"reason": [None, reason]} if not approve else {})},
     )
+    waiting.application_decided(application)
     return application

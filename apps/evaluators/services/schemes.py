@@ -15,8 +15,10 @@ from apps.core.workflow import SYSTEM, Workflow, forward_pairs, require
 from apps.evaluators import selectors
 from apps.evaluators.enums import CriterionKind, SchemeStatus
 from apps.evaluators.models import Agency, Scheme, SchemeComment, SchemeCriterion, default_cutoff
+from apps.evaluators.services import waiting
 from apps.evaluators.validation import REASON_REQUIRED, CriterionData, Problem, scheme_problems
 from apps.experts.enums import Decision, ReviewKind
+from apps.experts.selectors import review_comments
 from apps.experts.services.reviews import review_draw
 
 SCHEME_FIELDS = [
@@ -294,6 +296,7 @@ def scheme_transition(*, scheme: Scheme, to: str, actor, reason: str = "") -> Sc
         target=scheme,
         changes={"status": [old, to], **({"reason": [None, reason]} if reason else {})},
     )
+    waiting.scheme_moved(scheme, to=to)
     return scheme
 
 
@@ -324,18 +327,15 @@ def scheme_review_closed(*, review, actor) -> None:
     returns the scheme with the experts' comments as the reasons."""
     scheme = Scheme.objects.get(pk=review.object_id)
     if review.outcome == Decision.APPROVE:
-        scheme_transition(scheme=scheme, to=SchemeStatus.PUBLIC_COMMENT, actor=actor)
-        return
-    reasons = "\n".join(
-        f"{member.expert.name}：{member.comments}"
-        for member in review.members.select_related("expert").exclude(comments="")
-    )
-    scheme_transition(
-        scheme=scheme,
-        to=SchemeStatus.RETURNED,
-        actor=actor,
-        reason=reasons or _("专家评审未通过"),
-    )
+        scheme = scheme_transition(scheme=scheme, to=SchemeStatus.PUBLIC_COMMENT, actor=actor)
+    else:
+        scheme = scheme_transition(
+            scheme=scheme,
+            to=SchemeStatus.RETURNED,
+            actor=actor,
+            reason=review_comments(review) or _("专家评审未通过"),
+        )
+    waiting.scheme_review_closed(scheme, outcome=review.outcome)
 
 
 @transaction.atomic

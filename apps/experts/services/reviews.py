@@ -6,7 +6,6 @@ import secrets
 from collections import Counter
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -14,8 +13,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.accounts.enums import Role
+from apps.accounts.selectors import bureau_staff
 from apps.catalog.models import Category
 from apps.core import audit, inbox
 from apps.core.workflow import require
@@ -32,8 +32,6 @@ from apps.experts.enums import (
 )
 from apps.experts.models import Expert, Review, ReviewMember
 from apps.experts.signals import review_closed
-
-User = get_user_model()
 
 
 def eligible_experts(*, category: Category, excluded_usccs: list[str]):
@@ -212,12 +210,12 @@ def _tell_drawn(review: Review, experts_drawn, deadline) -> None:
             expert.user if expert.user_id and expert.user.is_active else expert.email
             for expert in experts_drawn
         ],
-        subject=_("请参加专家评审：%(title)s") % {"title": review.title},
-        body=_(
+        subject=gettext_lazy("请参加专家评审：%(title)s"),
+        body=gettext_lazy(
             "您已被随机抽取为“%(title)s”（%(kind)s）的评审专家，请于 %(deadline)s 前登录平台"
             "提交评审意见。如与评审对象存在利益冲突，请在专家工作台声明。"
-        )
-        % {"title": review.title, "kind": review.get_kind_display(), "deadline": deadline},
+        ),
+        values={"title": review.title, "kind": ReviewKind(review.kind).label, "deadline": deadline},
         path=reverse("experts:review_opinion", args=[review.pk]),
     )
 
@@ -240,20 +238,22 @@ def reviews_remind_overdue(*, today=None) -> int:
         expert = seat.expert
         inbox.notify_people(
             people=[expert.user if expert.user_id and expert.user.is_active else expert.email],
-            subject=_("评审意见已逾期：%(title)s") % {"title": seat.review.title},
-            body=_("“%(title)s”的评审意见应于 %(deadline)s 前提交，目前尚未收到。请尽快提交。")
-            % {"title": seat.review.title, "deadline": seat.deadline},
+            subject=gettext_lazy("评审意见已逾期：%(title)s"),
+            body=gettext_lazy(
+                "“%(title)s”的评审意见应于 %(deadline)s 前提交，目前尚未收到。请尽快提交。"
+            ),
+            values={"title": seat.review.title, "deadline": seat.deadline},
             path=reverse("experts:review_opinion", args=[seat.review_id]),
         )
     reviews = {seat.review_id: seat.review for seat in seats}
-    staff = User.objects.filter(role=Role.BUREAU, is_active=True)
+    staff = list(bureau_staff())
     for review in reviews.values():
         late = [seat.expert.name for seat in seats if seat.review_id == review.pk]
         inbox.notify_people(
             people=staff,
-            subject=_("专家评审逾期：%(title)s") % {"title": review.title},
-            body=_("以下专家未在期限内提交意见：%(names)s。可在评审页面改抽其他专家。")
-            % {"names": "、".join(late)},
+            subject=gettext_lazy("专家评审逾期：%(title)s"),
+            body=gettext_lazy("以下专家未在期限内提交意见：%(names)s。可在评审页面改抽其他专家。"),
+            values={"title": review.title, "names": "、".join(late)},
             path=reverse("experts:review_detail", args=[review.pk]),
         )
     return len(seats)

@@ -13,6 +13,7 @@ from apps.core import audit, signals
 from apps.core.workflow import SYSTEM, Workflow
 from apps.evaluators.models import Scheme
 from apps.experts.enums import Decision, ReviewKind
+from apps.experts.selectors import review_comments
 from apps.experts.services.reviews import review_draw
 from apps.leaders import notifications
 from apps.leaders.enums import (
@@ -22,6 +23,7 @@ from apps.leaders.enums import (
     NotificationKind,
 )
 from apps.leaders.models import Candidate, CandidateList, Leader, Objection, Ranking
+from apps.leaders.services import waiting
 from apps.leaders.services.common import is_user, require
 from apps.leaders.services.titles import leader_valid_until
 
@@ -346,6 +348,7 @@ def notices_close(*, today: date | None = None) -> int:
     for candidate_list in ended:
         _notice_end(candidate_list)
         audit.record(actor=None, action="candidate_list.notice_end", target=candidate_list)
+        waiting.notice_ended(candidate_list)
     return len(ended)
 
 
@@ -388,17 +391,14 @@ def candidate_list_review_closed(*, review, actor) -> None:
     list is returned with the experts' comments."""
     candidate_list = CandidateList.objects.get(pk=review.object_id)
     if review.outcome == Decision.APPROVE:
-        candidate_list_transition(
+        candidate_list = candidate_list_transition(
             candidate_list=candidate_list, to=CandidateListStatus.REVIEWED, actor=actor
         )
-        return
-    reasons = "\n".join(
-        f"{member.expert.name}：{member.comments}"
-        for member in review.members.select_related("expert").exclude(comments="")
-    )
-    candidate_list_transition(
-        candidate_list=candidate_list,
-        to=CandidateListStatus.RETURNED,
-        actor=actor,
-        reason=reasons or _("专家评审未通过"),
-    )
+    else:
+        candidate_list = candidate_list_transition(
+            candidate_list=candidate_list,
+            to=CandidateListStatus.RETURNED,
+            actor=actor,
+            reason=review_comments(review) or _("专家评审未通过"),
+        )
+    waiting.list_review_closed(candidate_list)

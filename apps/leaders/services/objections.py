@@ -22,6 +22,7 @@ from apps.leaders.enums import (
     ObjectionStatus,
 )
 from apps.leaders.models import Candidate, CandidateList, Objection
+from apps.leaders.services import waiting
 from apps.leaders.services.candidate_lists import MANAGE_LISTS
 from apps.leaders.services.common import is_user, require
 
@@ -102,6 +103,7 @@ def objection_file(
         target=objection,
         changes={"candidate": [None, str(candidate)], "ip_address": [None, ip_address]},
     )
+    waiting.objection_filed(objection)
     return objection
 
 
@@ -154,6 +156,7 @@ def objection_send_to_review(*, objection: Objection, size: int, actor, seed: in
 def objection_review_closed(*, review, actor) -> None:
     objection = Objection.objects.select_for_update().get(pk=review.object_id)
     _objection_set_status(objection, ObjectionStatus.REVIEWED, actor=actor)
+    waiting.objection_review_closed(objection, outcome=review.outcome)
 
 
 @transaction.atomic
@@ -190,6 +193,7 @@ def objection_decide(
     )
     if upheld:
         _candidate_remove(objection.candidate, reason=finding, actor=actor, today=today)
+    waiting.objection_decided(objection)
     return objection
 
 

@@ -17,7 +17,9 @@ from apps.evaluators.enums import SchemeStatus
 from apps.evaluators.models import Scheme, SchemeCriterion
 from apps.evaluators.services.schemes import scheme_results_publish
 from apps.leaders import ranking_sql
+from apps.leaders.enums import CandidateListStatus
 from apps.leaders.models import CandidateList, Ranking
+from apps.leaders.services import waiting
 from apps.leaders.services.common import is_user
 
 
@@ -129,7 +131,27 @@ def rankings_compile(*, schemes, actor=None) -> list[Ranking]:
                 "candidates": [None, candidates],
             },
         )
+    _tell_staff_lists_due(locked, totals, rankings)
     return [rankings[s.pk] for s in schemes]
+
+
+def _tell_staff_lists_due(schemes, totals, rankings) -> None:
+    """Schemes whose ranking has candidates and that have no candidate list yet now wait on
+    staff to make one."""
+    with_candidates = [s.pk for s in schemes if totals.get(rankings[s.pk].pk, (0, 0, 0))[2]]
+    if not with_candidates:
+        return
+    listed = CandidateList.objects.filter(scheme__in=with_candidates).exclude(
+        status=CandidateListStatus.WITHDRAWN
+    )
+    waiting.schemes_ranked(
+        list(
+            Scheme.objects.filter(pk__in=with_candidates)
+            .exclude(pk__in=listed.values("scheme"))
+            .select_related("category")
+            .order_by("scheme_code")
+        )
+    )
 
 
 def rankings_compile_parallel(*, schemes, actor=None, workers: int | None = None) -> list[Ranking]:

@@ -82,10 +82,13 @@ def applies_for_incentive(walk: Walk, programme: str, statement: str):
     walk.open_role_menu("激励政策申请")
     page.locator("#open-programmes li", has_text=programme).get_by_role("link", name="申请").click()
     page.fill("#id_statement", statement)
-    for index, name in enumerate(("营业执照", "贷款申请书")):
-        page.set_input_files(
-            f"#id_document_{index}",
-            {"name": f"{name}.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES},
+    # One file for each document the programme asks for, named as the form labels it.
+    uploads = page.locator("main input[type=file]")
+    for index in range(uploads.count()):
+        field = uploads.nth(index)
+        name = page.inner_text(f"label[for='{field.get_attribute('id')}']").strip("：: *")
+        field.set_input_files(
+            {"name": f"{name}.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
         )
     page.click("main button:has-text('提交申请')")
     page.wait_for_selector("text=申请已提交")

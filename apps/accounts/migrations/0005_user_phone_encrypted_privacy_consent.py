@@ -19,7 +19,7 @@ def decrypt_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_three_administrators_password_history'),
+        ('accounts', '0004_user_language'),
     ]
 
     operations = [
