@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import PasswordHistory
+from apps.core.models import InboxMessage
 from apps.core.personal_data import ANONYMISE, Section, register, when, yes_no
 
 ANONYMOUS_NAME = "已匿名化的用户"
@@ -45,6 +46,7 @@ def anonymise_account(user) -> None:
     """The account stays (what it did is in the audit log and in signed records) but names
     nobody and can never sign in again."""
     TOTPDevice.objects.filter(user=user).delete()
+    InboxMessage.objects.filter(recipient=user).delete()  # they were addressed to them
     PasswordHistory.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()

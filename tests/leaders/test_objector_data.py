@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from apps.core.models import AuditEntry
+from apps.core.models import AuditEntry, InboxMessage
 from apps.leaders import tasks
 from apps.leaders.models import Objection
 from apps.leaders.services.objections import objection_file
@@ -120,3 +120,16 @@ def test_the_daily_job_and_the_command_purge_what_is_due(notice, settings):
 def test_the_beat_schedule_runs_the_purge_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["purge-objector-data"]
     assert entry["task"] == tasks.purge_objector_data.name
+
+
+def test_the_purge_reaches_the_notifications_about_the_objection(notice, bureau_user, settings):
+    settings.OBJECTOR_DATA_RETENTION_DAYS = 0
+    objection = _file(notice.candidates.first(), name="某某检测中心异议人", contact="zj@example.cn")
+    staff_messages = InboxMessage.objects.filter(recipient=bureau_user)
+    assert any("某某检测中心异议人" in message.body for message in staff_messages.all())
+    assert InboxMessage.objects.filter(email="zj@example.cn", recipient=None).exists()
+    objector_data_purge_due(today=notice.notice_ends_on + datetime.timedelta(days=1))
+    assert staff_messages.exists()  # staff keep the message, without the name
+    assert not any("某某检测中心异议人" in message.body for message in staff_messages.all())
+    assert not InboxMessage.objects.filter(email="zj@example.cn").exists()
+    assert Objection.objects.get(pk=objection.pk).name == ""

@@ -9,11 +9,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core import audit
 from apps.core.crypto import blind_index
+from apps.core.models import InboxMessage
 from apps.leaders.models import Objection
 
 PERSONAL_FIELDS = ("name", "contact", "ip_address")
@@ -41,9 +43,14 @@ def objections_of_person(*, contacts: list[str]) -> QuerySet[Objection]:
 @transaction.atomic
 def objection_personal_data_purge(*, objection: Objection, actor, reason: str) -> bool:
     """Blank the objector's name, contact and address; False when already done."""
-    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("candidate")
+        .get(pk=objection.pk)
+    )
     if objection.personal_data_purged_at is not None:
         return False
+    _forget_in_messages(objection)
     objection.name = objection.contact = ""
     objection.ip_address = None
     objection.personal_data_purged_at = timezone.now()
@@ -63,6 +70,26 @@ def objection_personal_data_purge(*, objection: Objection, actor, reason: str) -
         },
     )
     return True
+
+
+def _forget_in_messages(objection: Objection) -> None:
+    """The notifications about the objection (apps.leaders.services.waiting) name the
+    objector to staff, and mail the objector at their contact: staff's keep the message with
+    "the objector" for the name; mails to an address without an account go."""
+    name, contact = objection.name, objection.contact.strip()
+    staff_path = reverse("leaders:staff_objection", args=[objection.pk])
+    for message in InboxMessage.objects.filter(url__endswith=staff_path):
+        with translation.override(message.language or settings.LANGUAGE_CODE):
+            word = translation.gettext("异议人")
+        for text in filter(None, (name, contact)):
+            message.subject = message.subject.replace(text, word)
+            message.body = message.body.replace(text, word)
+        message.save(update_fields=["subject", "body"])
+    if contact:
+        notice_path = reverse("leaders:notice_detail", args=[objection.candidate.candidate_list_id])
+        InboxMessage.objects.filter(
+            recipient__isnull=True, email__iexact=contact, url__endswith=notice_path
+        ).delete()
 
 
 def objector_data_purge_due(*, today: date | None = None) -> int:
