@@ -125,6 +125,7 @@ def register(step, staff, client):
         "email": "applicant@example.cn",
         "password1": "Strong-pass-2026",
         "password2": "Strong-pass-2026",
+        "privacy_consent": "on",
     }
     with step():
         submit(client, "/accounts/register/", form)
@@ -141,6 +142,7 @@ def activate(step, staff, client):
         contact_name="李四",
         uscc=make_uscc(7002),
         enterprise_name="北京新注册有限公司",
+        consented=True,
     )
     with step():
         membership_decide(membership=membership, approve=True, actor=staff)
@@ -372,6 +374,7 @@ def list_with_objection(staff, client, contact):
         "name": "北京某检测公司",
         "contact": contact,
         "grounds": "该标准声明的待机功率与实测结果不符",
+        "privacy_consent": "on",
     }
     return candidate_list, candidate, fill
 
