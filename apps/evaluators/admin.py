@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin, ViewOnlyInline
+from apps.core.admin_display import ReadableTabularInline
 from apps.evaluators.models import (
     Agency,
     AgencyMembership,
@@ -13,7 +14,7 @@ from apps.evaluators.models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadableTabularInline):
     model = AgencyMembership
     extra = 0
     raw_id_fields = ["user"]

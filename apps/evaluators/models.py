@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category, Indicator, KeyArea
+from apps.core.formatting import plain_number
 from apps.core.models import TimeStampedModel
 from apps.core.uscc import validate_uscc
 from apps.declarations.models import Standard
@@ -412,5 +413,7 @@ class Assessment(TimeStampedModel):
 
     def __str__(self) -> str:
         if self.decision == AssessmentDecision.REJECT:
-            return f"{self.scheme.scheme_code} {self.standard.standard_no} reject"
-        return f"{self.scheme.scheme_code} {self.standard.standard_no} {self.score}"
+            outcome = self.get_decision_display()
+        else:
+            outcome = plain_number(self.score)
+        return f"{self.scheme.scheme_code} {self.standard.standard_no} {outcome}"

@@ -61,6 +61,6 @@ class CandidateListAdmin(ViewOnlyAdmin):
 
 @admin.register(Objection)
 class ObjectionAdmin(ViewOnlyAdmin):
-    list_display = ["pk", "candidate", "name", "status", "created_at", "decided_at"]
+    list_display = ["candidate", "name", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["candidate__standard"]

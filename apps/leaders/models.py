@@ -3,6 +3,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category
@@ -206,7 +208,10 @@ class RankingEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ranking_id}#{self.position}"
+        return gettext("%(ranking)s 第 %(position)s 条") % {
+            "ranking": self.ranking,
+            "position": self.position,
+        }
 
 
 class CandidateList(TimeStampedModel):
@@ -276,7 +281,10 @@ class CandidateList(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scheme.year} {self.scheme.category.name} 领跑者候选名单"
+        return gettext("%(year)s 年度%(category)s领跑者候选名单") % {
+            "year": self.scheme.year,
+            "category": self.scheme.category.name,
+        }
 
     @property
     def public_label(self) -> str:
@@ -385,7 +393,10 @@ class Objection(TimeStampedModel):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
-        return f"异议 #{self.pk}：{self.candidate}"
+        return gettext("对“%(candidate)s”的异议（%(date)s）") % {
+            "candidate": self.candidate,
+            "date": f"{timezone.localtime(self.created_at):%Y-%m-%d}" if self.created_at else "—",
+        }
 
 
 class RankingJob(models.Model):
