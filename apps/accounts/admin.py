@@ -385,7 +385,9 @@ class TOTPDeviceAdmin(ReadableAdminMixin, OTPTOTPDeviceAdmin):
     """Two-factor devices; deleting a lost one is `security.two_factor_reset` on its owner."""
 
     form = TOTPDeviceForm
-    search_help_text = _("按账户的邮箱搜索")
+    # django-otp's help text ("Search by user's …") is English, and the search box is the
+    # admin's own everywhere else: none.
+    search_help_text = None
 
     def get_fieldsets(self, request, obj=None):
         return [

@@ -17,10 +17,12 @@ from pathlib import PurePosixPath
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,12 @@ class PlainNumberInput(forms.NumberInput):
     def format_value(self, value):
         text = plain_number(value)
         return text or None
+
+
+class LabelledSplitDateTime(widgets.AdminSplitDateTime):
+    """The admin's date and time inputs, each with a label of its own."""
+
+    template_name = "core/widgets/split_datetime.html"
 
 
 def yes_no_icon(value) -> str:
@@ -122,7 +130,10 @@ class ReadableAdminMixin:
     """For a ModelAdmin (first among its bases) or an inline: list columns and read-only
     fields in the reader's words."""
 
-    formfield_overrides = {models.DecimalField: {"widget": PlainNumberInput}}
+    formfield_overrides = {
+        models.DecimalField: {"widget": PlainNumberInput},
+        models.DateTimeField: {"widget": LabelledSplitDateTime},
+    }
 
     def _all_read_only(self, request, obj) -> bool:
         """Whether Django shows every field read-only (the change page of a reader who may
@@ -192,5 +203,18 @@ class ReadableModelAdmin(ReadableAdminMixin, admin.ModelAdmin):
     """A ModelAdmin that speaks as the pages do (see the module docstring)."""
 
 
+class NamedRowsFormSet(BaseInlineFormSet):
+    """An inline table's rows: Django heads each column but gives the inputs under it no
+    label, so each input is named by its column (and the delete box by "删除")."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if not field.widget.is_hidden and field.label:
+                field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
 class ReadableTabularInline(ReadableAdminMixin, admin.TabularInline):
-    """An inline table that speaks as the pages do."""
+    """An inline table that speaks as the pages do, its inputs named."""
+
+    formset = NamedRowsFormSet

@@ -20,13 +20,15 @@ from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.admin import permission_label
+from apps.accounts.enums import Role
 from apps.core.admin_display import PlainNumberInput, ReadableAdminMixin, readable_column
 from apps.declarations.models import Standard
 from apps.evaluators.enums import AssessmentDecision
 from apps.evaluators.models import Assessment, Scheme
 from apps.leaders.models import Leader
+from tests.factories.accounts import UserFactory
 from tests.factories.catalog import IndicatorFactory
-from tests.factories.incentives import valid_leader
+from tests.factories.incentives import ProviderFactory, valid_leader
 from tests.pages import submit
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,20 @@ def test_the_group_page_lists_permissions_in_words(client, security_admin):
     client.force_login(security_admin)
     page = client.get(reverse("admin:auth_group_add")).content.decode()
     assert "添加组" in page and "Can add group" not in page
+
+
+def test_each_date_and_time_input_has_its_own_label(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:news_article_add")).content.decode()
+    assert '<label for="id_published_at_0">' in page
+    assert '<label for="id_published_at_1">' in page
+
+
+def test_an_inline_tables_inputs_are_named_by_their_column(client, admin_user):
+    provider = ProviderFactory()
+    provider.memberships.create(user=UserFactory(role=Role.PARTNER))
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:incentives_provider_change", args=[provider.pk]))
+    html = page.content.decode()
+    assert re.search(r'name="memberships-0-user"[^>]*aria-label="用户"', html)
+    assert re.search(r'name="memberships-0-DELETE"[^>]*aria-label="删除', html)
