@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -42,5 +43,6 @@ urlpatterns = [
     path("", include("apps.portal.urls")),
 ]
 
-admin.site.site_header = "企业标准“领跑者”管理后台"
-admin.site.site_title = "领跑者管理后台"
+admin.site.site_header = _("企业标准“领跑者”管理后台")
+admin.site.site_title = _("领跑者管理后台")
+admin.site.index_title = _("管理首页")

@@ -1,15 +1,27 @@
 from functools import partial
 
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
-from axes.models import AccessAttempt
+from axes.admin import AccessFailureLogAdmin as AxesAccessFailureLogAdmin
+from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
+from axes.conf import settings
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    SetUnusablePasswordMixin,
+)
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OTPTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +33,7 @@ from apps.accounts.models import ADMIN_SITE_ROLES, User
 from apps.accounts.privacy_views import personal_data_view
 from apps.core import audit
 from apps.core.admin import AuditedModelAdmin, PersonalFieldsAdminMixin
+from apps.core.admin_display import ReadableAdminMixin, readable_columns
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -39,6 +52,17 @@ class UserCreationForm(AdminUserCreationForm):
         usable.help_text = _(
             "邀请邮件中的链接只能使用一次，过期后可在“待接受的账户邀请”页重新发送。"
         )
+
+
+class PasswordSetForm(AdminPasswordChangeForm):
+    """Django's form for setting someone's password, its warning in the reader's language
+    (Django joins that sentence to the help text untranslated)."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("停用后，该用户当前的密码将丢失。"),
+    )
 
 
 class UserChangeForm(DjangoUserChangeForm):
@@ -106,6 +130,7 @@ class UserAdmin(PersonalFieldsAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
     form = UserChangeForm
     # The phone is decrypted for the system administrator, not for the security administrator.
     personal_fields = {"phone": "accounts.view_contact_details"}
+    change_password_form = PasswordSetForm
     ordering = ["email"]
     list_display = ["email", "name", "role", "is_active", "is_staff", "date_joined", "invited_at"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -184,9 +209,10 @@ class UserAdmin(PersonalFieldsAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj)]
+        # By name here; readable_columns() below puts the display functions back.
+        readonly = [getattr(f, "__name__", f) for f in super().get_readonly_fields(request, obj)]
         if obj is None:
-            return readonly
+            return readable_columns(self.model, readonly)
         role = _role_of(request)
         if role == Role.EMERGENCY:
             # The superuser's own role and flag stay as createsuperuser made them.
@@ -194,9 +220,10 @@ class UserAdmin(PersonalFieldsAdminMixin, AuditedModelAdmin, DjangoUserAdmin):
                 readonly += ["role", "is_superuser", "is_staff"]
             else:
                 readonly += ["is_superuser"]
-            return readonly
-        editable = EDITABLE.get(role, set())
-        return readonly + [name for name in SHOWN if name not in editable and name not in readonly]
+        else:
+            editable = EDITABLE.get(role, set())
+            readonly += [name for name in SHOWN if name not in editable and name not in readonly]
+        return readable_columns(self.model, readonly)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -286,11 +313,15 @@ def _unlock(request, attempt) -> None:
     )
 
 
-admin.site.unregister(AccessAttempt)
+# django-axes' and django-otp's admins, with the portal's words (apps/accounts/third_party.py
+# names their models; django-otp's help texts, fieldset titles and columns are here).
+
+for model in (AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, Group):
+    admin.site.unregister(model)
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+class AccessAttemptAdmin(ReadableAdminMixin, AxesAccessAttemptAdmin):
     """django-axes' lockouts; deleting an attempt lifts its lock (`security.unlock`)."""
 
     def delete_model(self, request, obj):
@@ -304,13 +335,93 @@ class AccessAttemptAdmin(AxesAccessAttemptAdmin):
                 _unlock(request, attempt)
             super().delete_queryset(request, queryset)
 
+    @admin.display(description=_("锁定到期"))
+    def expiration(self, obj: AccessAttempt):
+        return super().expiration(obj)
 
-admin.site.unregister(TOTPDevice)
+    @admin.display(description=_("状态"))
+    def status(self, obj: AccessAttempt):
+        remaining = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if remaining > 0:
+            return ngettext("还可尝试 %(count)d 次", "还可尝试 %(count)d 次", remaining) % {
+                "count": remaining
+            }
+        return gettext("已锁定")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadableAdminMixin, AxesAccessLogAdmin):
+    """Every sign-in and sign-out that django-axes records."""
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(ReadableAdminMixin, AxesAccessFailureLogAdmin):
+    """Every failed sign-in that django-axes records."""
+
+
+class TOTPDeviceForm(forms.ModelForm):
+    """django-otp's help texts are plain English strings; the portal's words instead."""
+
+    class Meta:
+        model = TOTPDevice
+        fields = [
+            "user",
+            "name",
+            "confirmed",
+            "key",
+            "step",
+            "t0",
+            "digits",
+            "tolerance",
+            "drift",
+            "throttling_failure_timestamp",
+            "throttling_failure_count",
+        ]
+        help_texts = {
+            "user": _("使用此设备的账户。"),
+            "name": _("便于识别的设备名称，如“张三的手机”。"),
+            "confirmed": _("设备是否已启用（本人扫码并输入验证码后启用）。"),
+            "key": _("十六进制编码的密钥，最长 40 字节。"),
+            "step": _("每个验证码的有效时长（秒）。"),
+            "t0": _("开始计算时间步的 Unix 时间。"),
+            "digits": _("验证码的位数。"),
+            "tolerance": _("允许前后偏差的时间步数。"),
+            "drift": _("设备时钟与服务器时钟相差的时间步数。"),
+            "throttling_failure_timestamp": _("最近一次验证失败的时间；验证成功后清空。"),
+            "throttling_failure_count": _("连续验证失败的次数。"),
+            "created_at": _("设备登记的时间。"),
+            "last_used_at": _("最近一次验证成功的时间。"),
+        }
+
+
+FIELDSET_TITLES = {
+    "Identity": _("设备"),
+    "Timestamps": _("时间"),
+    "Configuration": _("配置"),
+    "State": _("状态"),
+    "Throttling": _("失败限制"),
+}
 
 
 @admin.register(TOTPDevice)
-class TOTPDeviceAdmin(OTPTOTPDeviceAdmin):
+class TOTPDeviceAdmin(ReadableAdminMixin, OTPTOTPDeviceAdmin):
     """Two-factor devices; deleting a lost one is `security.two_factor_reset` on its owner."""
+
+    form = TOTPDeviceForm
+    # django-otp's help text ("Search by user's …") is English, and the search box is the
+    # admin's own everywhere else: none.
+    search_help_text = None
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (FIELDSET_TITLES.get(title, title), options)
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description=_("二维码"))
+    def qrcode_link(self, device):
+        href = reverse("admin:otp_totp_totpdevice_config", kwargs={"pk": device.pk})
+        return format_html('<a href="{}">{}</a>', href, _("查看二维码"))
 
     def delete_model(self, request, obj):
         with transaction.atomic():
@@ -324,3 +435,34 @@ class TOTPDeviceAdmin(OTPTOTPDeviceAdmin):
                     actor=request.user, action="security.two_factor_reset", target=device.user
                 )
             super().delete_queryset(request, queryset)
+
+
+# ---- groups: the security administrator's permission sets, each permission named in words
+
+PERMISSION_WORDS = {
+    "add": _("添加%(model)s"),
+    "change": _("修改%(model)s"),
+    "delete": _("删除%(model)s"),
+    "view": _("查看%(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """ "认证和授权 | 组 | 添加组", not Django's stored English "Can add group"; a permission of
+    the portal's own reads as its (translated) name."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and action in PERMISSION_WORDS and model_name == model._meta.model_name:
+        words = PERMISSION_WORDS[action] % {"model": model._meta.verbose_name}
+    else:
+        words = gettext(permission.name)
+    return f"{permission.content_type} | {words}"
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedModelAdmin, DjangoGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "permissions":
+            field.label_from_instance = permission_label
+        return field

@@ -14,6 +14,9 @@ class AccountsConfig(AppConfig):
 
         from apps.accounts import audit_events, invariants, services
         from apps.accounts.middleware import start_session_clock
+        from apps.accounts.third_party import name_third_party_models
+
+        name_third_party_models()
 
         user_logged_in.connect(start_session_clock, dispatch_uid="accounts.session_clock")
         user_logged_in.connect(audit_events.on_login, dispatch_uid="accounts.audit_login")

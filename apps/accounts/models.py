@@ -162,4 +162,4 @@ class PasswordHistory(models.Model):
         indexes = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

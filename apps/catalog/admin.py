@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from apps.catalog.models import Category, Indicator, KeyArea
 from apps.core.admin import AuditedModelAdmin
+from apps.core.admin_display import ReadableTabularInline
 from apps.core.imports.admin import ImportExportMixin
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ReadableTabularInline):
     model = Indicator
     extra = 0
 

@@ -1,5 +1,3 @@
-import json
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -10,11 +8,14 @@ from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import audit
-from apps.core.formatting import action_code_label, action_label
+from apps.core.admin_display import ReadableModelAdmin, ReadableTabularInline
+from apps.core.formatting import action_label, action_words, describe
 from apps.core.imports.admin import ImportRunAdmin
 from apps.core.imports.exporters import stream_csv
 from apps.core.models import AuditEntry, ImportRun
@@ -26,7 +27,7 @@ def _secret(form, name: str) -> bool:
     return field is not None and isinstance(field.widget, forms.PasswordInput)
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(ReadableModelAdmin):
     """Admin edits are state changes too: audit them, and show the audit log as history."""
 
     def save_model(self, request, obj, form, change):
@@ -123,7 +124,7 @@ class ViewOnlyAdmin(AuditedModelAdmin):
         return False
 
 
-class ViewOnlyInline(admin.TabularInline):
+class ViewOnlyInline(ReadableTabularInline):
     """The rows of a view-only parent, shown as a table."""
 
     extra = 0
@@ -136,23 +137,36 @@ class ViewOnlyInline(admin.TabularInline):
         return False
 
 
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class ActionFilter(admin.SimpleListFilter):
-    """The audit list's filter by action, named in words where there is a word."""
+    """The audit list's filter by action, named in words with the kind of object it acts on
+    (撤销（领跑者）), not by its code."""
 
     title = _("操作")
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        """Each action as its object's kind and what happened to it (方案：状态变为“已提交”),
-        from the (action, object type) pairs the log holds."""
-        pairs = AuditEntry.objects.values_list("action", "content_type").distinct()
-        labels = {}
+        pairs = (
+            AuditEntry.objects.order_by("action", "content_type")
+            .values_list("action", "content_type")
+            .distinct("action")
+        )
+        choices = []
         for code, content_type in pairs:
             model = ContentType.objects.get_for_id(content_type).model_class()
             kind = model._meta.verbose_name if model is not None else ""
-            words = action_code_label(code, model)
-            labels.setdefault(code, words if code.startswith("import.") else f"{kind}：{words}")
-        return sorted(labels.items(), key=lambda item: item[1])
+            choices.append((code, f"{action_words(code, model)}（{kind}）" if kind else code))
+        return sorted(choices, key=lambda choice: choice[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset
@@ -165,6 +179,15 @@ class AuditEntryAdmin(ViewOnlyAdmin):
     (its filters, search and dates) as CSV (`core.export_auditentry`)."""
 
     list_display = ["created_at", "actor", "action_words", "content_type", "object_repr"]
+    fields = [
+        "created_at",
+        "actor",
+        "action_words",
+        "content_type",
+        "object_repr",
+        "object_id",
+        "changes_words",
+    ]
     list_filter = [ActionFilter, "content_type"]
     search_fields = ["object_repr", "object_id", "actor__email"]
     date_hierarchy = "created_at"
@@ -208,16 +231,17 @@ class AuditEntryAdmin(ViewOnlyAdmin):
         ]
         rows = (
             [
-                str(entry.pk),
-                timezone.localtime(entry.created_at).isoformat(),
-                entry.actor.email if entry.actor else "",
-                entry.action,
-                entry.content_type.model,
-                entry.object_id,
-                entry.object_repr,
-                json.dumps(entry.changes, ensure_ascii=False, sort_keys=True),
+                str(row["entry"].pk),
+                timezone.localtime(row["entry"].created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                row["entry"].actor.email if row["entry"].actor else "",
+                row["action"],
+                str(row["entry"].content_type),
+                row["entry"].object_id,
+                row["entry"].object_repr,
+                "；".join(f"{label}：{old} → {new}" for label, old, new in row["changes"]),
             ]
-            for entry in entries.iterator(chunk_size=2000)
+            for chunk in _chunks(entries.iterator(chunk_size=2000), 2000)
+            for row in describe(chunk)
         )
         response = StreamingHttpResponse(stream_csv(header, rows), content_type="text/csv")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
@@ -227,6 +251,15 @@ class AuditEntryAdmin(ViewOnlyAdmin):
     @admin.display(description=_("操作"), ordering="action")
     def action_words(self, entry):
         return action_label(entry)
+
+    @admin.display(description=_("变更"))
+    def changes_words(self, entry):
+        """Each change as a line "字段：旧值 → 新值", in the history tables' words."""
+        [row] = describe([entry])
+        return (
+            format_html_join(mark_safe("<br>"), "{}：{} → {}", row["changes"])
+            or self.get_empty_value_display()
+        )
 
 
 admin.site.register(ImportRun, ImportRunAdmin)

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.imports.spec import import_kinds
+from apps.core.imports.spec import get_import_kind
 
 # What an audit action's last part means (`standard.publish` -> 公开). An action whose last
 # part is a status of the target (e.g. `scheme.approved`) reads as that status's label.
@@ -68,6 +68,27 @@ VERBS = {
     "personal_data_purge": _("到期删除异议人个人信息"),
     "profile_update": _("更新联系方式"),
 }
+# Whole action codes whose last part alone has no word, or a word that would mislead.
+ACTIONS = {
+    "security.login": _("登录"),
+    "security.logout": _("退出登录"),
+    "security.login_failed": _("登录失败"),
+    "security.locked_out": _("账户被锁定"),
+    "security.unlock": _("解除锁定"),
+    "security.permission_denied": _("访问被拒绝"),
+    "security.two_factor_reset": _("重置两步验证"),
+    "emergency.login": _("应急超级管理员登录"),
+    "emergency.request": _("应急超级管理员操作"),
+    "data.export": _("导出数据"),
+    "account.invite": _("发送设置密码的邀请"),
+    "account.invitation_accept": _("接受邀请并设置密码"),
+    "account.role_change": _("变更角色或组"),
+    "enterprise.name_change_request": _("申请变更企业名称"),
+    "enterprise.name_change_approve": _("批准变更企业名称"),
+    "enterprise.name_change_withdraw": _("撤回企业名称变更申请"),
+    "expert.account_create": _("创建专家账户"),
+    "expert.account_link": _("关联专家账户"),
+}
 # Keys of `changes` that are not fields of the target.
 KEYS = {
     "reason": _("理由"),
@@ -92,6 +113,12 @@ KEYS = {
     "format": _("格式"),
     "sections": _("内容"),
     "fields": _("字段"),
+    "ip": _("IP 地址"),
+    "method": _("请求方式"),
+    "path": _("网址路径"),
+    "query": _("查询条件"),
+    "failures": _("失败次数"),
+    "source": _("来源事件"),
 }
 EMPTY = "—"
 
@@ -115,13 +142,27 @@ def megabytes(size: int) -> str:
     return plain_number(round(Decimal(size) / 2**20, 1))
 
 
-def _field(model, name):
-    """The target's own (concrete) field of that name; None for keys of their own."""
+def _own_field(model, name):
     try:
         field = model._meta.get_field(name) if model is not None else None
     except Exception:  # FieldDoesNotExist: a key of the entry's own
         return None
     return field if getattr(field, "concrete", False) else None
+
+
+def _field(model, name):
+    """The target's own (concrete) field of that name; for a key of the entry's own that
+    names no field of the target, a field with choices of one of its rows (a review's
+    `decision` is its members'); None for the other keys of their own."""
+    field = _own_field(model, name)
+    if field is not None or model is None or name in KEYS:
+        return field
+    for relation in model._meta.related_objects:
+        if relation.one_to_many:
+            row_field = _own_field(relation.related_model, name)
+            if row_field is not None and row_field.choices:
+                return row_field
+    return None
 
 
 def _label_of(model, key) -> str:
@@ -146,37 +187,70 @@ def _plain(value) -> str:
     return plain_number(text) if _looks_decimal(text) else text
 
 
+def plain_value(value) -> str:
+    """Any stored value as people read it: numbers without trailing zeros, lists joined with
+    、, dicts as key：value pairs, yes/no in words, — for nothing."""
+    return _plain(value)
+
+
 def _looks_decimal(text: str) -> bool:
     stripped = text.lstrip("-")
     return stripped.replace(".", "", 1).isdigit() and "." in stripped
 
 
+class _Reference:
+    """One item of a many-to-many value: read like a foreign key to the same model."""
+
+    choices = None
+
+    def __init__(self, field):
+        self.related_model = field.related_model
+
+
+def _references(field, values) -> set[str]:
+    """The keys a change of a foreign key or many-to-many field refers to."""
+    flat = []
+    for value in values if isinstance(values, list) else []:
+        flat += value if isinstance(value, list) else [value]
+    return {str(v) for v in flat if v not in (None, "")}
+
+
 def _value(field, value, related_names) -> str:
     if field is None:
         return _plain(value)
+    base = getattr(field, "base_field", None)  # an array of choices
+    if base is not None and base.choices and isinstance(value, list):
+        labels = dict(base.flatchoices)
+        return "、".join(str(labels.get(item, _plain(item))) for item in value) or EMPTY
     if field.choices and not isinstance(value, (list, dict)):
         labels = dict(field.flatchoices)
         return str(labels.get(value, _plain(value))) if value not in (None, "") else EMPTY
-    if isinstance(field, models.ForeignKey) and value not in (None, ""):
+    if isinstance(field, models.ManyToManyField) and isinstance(value, list):
+        return "、".join(_value(_Reference(field), item, related_names) for item in value) or EMPTY
+    if isinstance(field, (models.ForeignKey, _Reference)) and value not in (None, ""):
         if not str(value).isdigit():  # recorded by its name, not its key: shown as it is
             return _plain(value)
-        return related_names.get((field.related_model, str(value)), _("（已删除）"))
+        return str(related_names.get((field.related_model, str(value)), _("（已删除）")))
     if isinstance(field, models.BooleanField):
         return _plain(bool(value)) if value is not None else EMPTY
     return _plain(value)
 
 
-def action_code_label(code: str, model=None) -> str:
-    """An action code in words: a verb ("revoke" → 撤销), a status move of `model` (状态变为
-    “公示中”), an import of a kind (导入：类别); the code itself when there is no word."""
-    _prefix, _dot, verb = code.rpartition(".")
+def action_words(code: str, model=None) -> str:
+    """What an audit action did, in words ("撤销", "状态变为“公示中”", "导入“企业”"):
+    `model` is the class of the entry's object, whose statuses name a status move. The
+    code itself only when there is no word for it."""
+    if code in ACTIONS:
+        return str(ACTIONS[code])
+    prefix, _dot, verb = code.rpartition(".")
+    if prefix.partition(".")[0] == "import":  # import.<kind>, import.<kind>.cancelled
+        kind = prefix.partition(".")[2] or verb
+        label = _import_kind_label(kind)
+        if verb == "cancelled":
+            return str(_("取消导入“%(kind)s”") % {"kind": label})
+        return str(_("导入“%(kind)s”") % {"kind": label})
     if verb in VERBS:
         return str(VERBS[verb])
-    if code.startswith("import."):
-        kind = import_kinds().get(code.split(".")[1])
-        if kind is not None:
-            done = _("导入：%(kind)s") if code.count(".") == 1 else _("取消导入：%(kind)s")
-            return str(done % {"kind": kind.label})
     status = _field(model, "status") if model is not None else None
     if status is not None and status.choices:
         label = dict(status.flatchoices).get(verb)
@@ -185,10 +259,16 @@ def action_code_label(code: str, model=None) -> str:
     return code
 
 
+def _import_kind_label(kind: str) -> str:
+    try:
+        return str(get_import_kind(kind).label)
+    except LookupError:
+        return kind
+
+
 def action_label(entry) -> str:
-    """What an audit entry did, in words ("撤销", "状态变为“公示中”"), as the history tables
-    show it; the action's code when there is no word for it."""
-    return action_code_label(entry.action, entry.content_type.model_class())
+    """What an audit entry did, in words, as the history tables show it."""
+    return action_words(entry.action, entry.content_type.model_class())
 
 
 def describe(entries) -> list[dict]:
@@ -200,9 +280,8 @@ def describe(entries) -> list[dict]:
         model = entry.content_type.model_class()
         for key, values in (entry.changes or {}).items():
             field = _field(model, key)
-            if isinstance(field, models.ForeignKey) and isinstance(values, list):
-                ids = {str(v) for v in values if v not in (None, "")}
-                wanted.setdefault(field.related_model, set()).update(ids)
+            if isinstance(field, (models.ForeignKey, models.ManyToManyField)):
+                wanted.setdefault(field.related_model, set()).update(_references(field, values))
     related_names = {}
     for model, ids in wanted.items():
         for obj in model._default_manager.filter(pk__in=[i for i in ids if i.isdigit()]):
@@ -225,7 +304,7 @@ def describe(entries) -> list[dict]:
             {
                 "entry": entry,
                 "actor": entry.actor.name or entry.actor.email if entry.actor else None,
-                "action": action_code_label(entry.action, model),
+                "action": action_words(entry.action, model),
                 "changes": changes,
             }
         )

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.formatting import action_label
+from apps.core.imports.spec import get_import_kind
 from apps.core.uploads import random_name
 
 
@@ -65,7 +67,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {action_label(self)} {self.object_repr}"
 
 
 def import_file_path(instance: "ImportRun", filename: str) -> str:
@@ -132,7 +134,15 @@ class ImportRun(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+        return f"{self.kind_label} {self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's name in words (企业, Enterprises); its code if no longer registered."""
+        try:
+            return str(get_import_kind(self.kind).label)
+        except LookupError:
+            return self.kind
 
     @property
     def finished(self) -> bool:

@@ -46,13 +46,15 @@ class ValuesForm(BootstrapFormMixin, forms.Form):
     text_file = forms.FileField(
         label=_("标准文本（PDF）"),
         required=False,
-        help_text=_("PDF格式，不超过 %(mb)d MB。不上传则保留已上传的文本。")
-        % {"mb": MAX_TEXT_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Here, not on the field: a lazy text formatted at import would keep that language.
+        self.fields["text_file"].help_text = _(
+            "PDF格式，不超过 %(mb)d MB。不上传则保留已上传的文本。"
+        ) % {"mb": MAX_TEXT_BYTES // (1024 * 1024)}
         self.indicator_fields = []
         for indicator in indicators:
             name = f"value_{indicator.code}"

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category, Indicator
+from apps.core.formatting import plain_number
 from apps.core.models import TimeStampedModel
 from apps.declarations.enums import StandardStatus, StandardType, VersionStatus
 from apps.declarations.search import normalize_term
@@ -112,7 +113,7 @@ class IndicatorValue(models.Model):
         indexes = [models.Index(fields=["indicator", "standard"])]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code}={self.value}"
+        return f"{self.indicator.code}={plain_number(self.value)}"
 
 
 def standard_text_path(instance: "StandardVersion", filename: str) -> str:

@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from apps.core.admin import AuditedModelAdmin, PersonalFieldsAdminMixin, ViewOnlyAdmin
+from apps.core.admin_display import ReadableTabularInline
 from apps.core.imports.admin import ImportExportMixin
 from apps.enterprises.models import Enterprise, EnterpriseMembership, EnterpriseNameChange
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadableTabularInline):
     model = EnterpriseMembership
     extra = 0
     fields = ["user", "status", "decided_at"]

@@ -6,6 +6,7 @@ from apps.core.admin import (
     ViewOnlyAdmin,
     ViewOnlyInline,
 )
+from apps.core.admin_display import ReadableTabularInline
 from apps.evaluators.models import (
     Agency,
     AgencyMembership,
@@ -18,7 +19,7 @@ from apps.evaluators.models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadableTabularInline):
     model = AgencyMembership
     extra = 0
     raw_id_fields = ["user"]

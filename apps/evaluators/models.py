@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category, Indicator, KeyArea
 from apps.core.crypto import EncryptedTextField
+from apps.core.formatting import plain_number
 from apps.core.models import TimeStampedModel
 from apps.core.uscc import validate_uscc
 from apps.declarations.models import Standard
@@ -413,5 +414,7 @@ class Assessment(TimeStampedModel):
 
     def __str__(self) -> str:
         if self.decision == AssessmentDecision.REJECT:
-            return f"{self.scheme.scheme_code} {self.standard.standard_no} reject"
-        return f"{self.scheme.scheme_code} {self.standard.standard_no} {self.score}"
+            outcome = self.get_decision_display()
+        else:
+            outcome = plain_number(self.score)
+        return f"{self.scheme.scheme_code} {self.standard.standard_no} {outcome}"

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from apps.core.admin import AuditedModelAdmin, PersonalFieldsAdminMixin, ViewOnlyInline
+from apps.core.admin_display import ReadableTabularInline
 from apps.experts.models import Expert, ExpertConflict, Review, ReviewMember
 
 
-class ConflictInline(admin.TabularInline):
+class ConflictInline(ReadableTabularInline):
     model = ExpertConflict
     extra = 0
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Category
@@ -166,7 +167,11 @@ class Review(TimeStampedModel):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.title}（第{self.round}轮）"
+        return gettext("%(kind)s：%(title)s（第 %(round)s 轮）") % {
+            "kind": self.get_kind_display(),
+            "title": self.title,
+            "round": self.round,
+        }
 
 
 class ReviewMember(TimeStampedModel):

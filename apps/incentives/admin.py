@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import AuditedModelAdmin, ViewOnlyAdmin, ViewOnlyInline
+from apps.core.admin_display import ReadableModelAdmin, ReadableTabularInline
 from apps.enterprises.admin import EnterpriseAdmin as BaseEnterpriseAdmin
 from apps.enterprises.models import Enterprise
 from apps.incentives.enums import PilotTag
@@ -17,7 +18,7 @@ from apps.incentives.models import (
 )
 
 
-class ProviderMembershipInline(admin.TabularInline):
+class ProviderMembershipInline(ReadableTabularInline):
     model = ProviderMembership
     extra = 0
     raw_id_fields = ["user"]
@@ -67,7 +68,7 @@ class CreditRecordAdmin(ViewOnlyAdmin):
 
 
 @admin.register(PartnerToken)
-class PartnerTokenAdmin(admin.ModelAdmin):
+class PartnerTokenAdmin(ReadableModelAdmin):
     list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["user__email", "name", "prefix"]

@@ -64,6 +64,6 @@ class ObjectionAdmin(PersonalFieldsAdminMixin, ViewOnlyAdmin):
     # The objector: bureau staff and the emergency superuser only (leaders/rules.py).
     personal_fields = {name: "leaders.view_objector" for name in ("name", "contact", "ip_address")}
     hidden_fields = ("contact_index",)
-    list_display = ["pk", "candidate", "name", "status", "created_at", "decided_at"]
+    list_display = ["candidate", "name", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["candidate__standard"]

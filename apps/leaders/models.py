@@ -209,7 +209,10 @@ class RankingEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ranking_id}#{self.position}"
+        return gettext("%(ranking)s 第 %(position)s 条") % {
+            "ranking": self.ranking,
+            "position": self.position,
+        }
 
 
 class CandidateList(TimeStampedModel):
@@ -279,7 +282,10 @@ class CandidateList(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scheme.year} {self.scheme.category.name} 领跑者候选名单"
+        return gettext("%(year)s 年度%(category)s领跑者候选名单") % {
+            "year": self.scheme.year,
+            "category": self.scheme.category.name,
+        }
 
     @property
     def public_label(self) -> str:

@@ -102,7 +102,8 @@ def ranking_detail(request, scheme_code):
     rows = [
         {
             "entry": entry,
-            "tiers": [(entry.tiers or {}).get(c.criterion_code) for c in criteria],
+            # Each core criterion with this entry's tier, so a phone's card names it.
+            "tiers": [(c, (entry.tiers or {}).get(c.criterion_code)) for c in criteria],
             "own": entry.standard.enterprise.uscc == own_uscc,
         }
         for entry in entries

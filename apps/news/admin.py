@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import AuditedModelAdmin
-from apps.news.models import Article
+from apps.news.models import Article, describe_source
 
 
 @admin.register(Article)
@@ -10,7 +11,11 @@ class ArticleAdmin(AuditedModelAdmin):
     list_filter = ["kind", "campaign", "is_published"]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "published_at"
-    readonly_fields = ["source_key", "created_by"]
+    readonly_fields = ["source", "created_by"]
+
+    @admin.display(description=_("来源事件"))
+    def source(self, article):
+        return describe_source(article.source_key) or self.get_empty_value_display()
 
     def save_model(self, request, obj, form, change):
         if not change:

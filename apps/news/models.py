@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -6,6 +7,27 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 from apps.news.enums import ArticleKind, Campaign
+
+# What an announcement's `source_key` ("notice:leaders.candidatelist:2") names, in words.
+SOURCE_EVENTS = {
+    "leader_list": _("发布领跑者名单"),
+    "notice": _("候选名单公示"),
+    "leader_revoked": _("撤销领跑者称号"),
+}
+
+
+def describe_source(source_key: str | None) -> str:
+    """The event an announcement was made for: "候选名单公示：2026 年度空调领跑者候选名单"."""
+    if not source_key:
+        return ""
+    event, _sep, rest = source_key.partition(":")
+    label, _sep, pk = rest.rpartition(":")
+    try:
+        subject = apps.get_model(label)._default_manager.filter(pk=pk).first()
+    except (LookupError, ValueError):
+        subject = None
+    words = str(SOURCE_EVENTS.get(event, event))
+    return f"{words}：{subject}" if subject is not None else words
 
 
 class Article(TimeStampedModel):

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from apps.core import audit
 from apps.news.enums import ArticleKind
-from apps.news.models import Article
+from apps.news.models import Article, describe_source
 
 
 @transaction.atomic
@@ -42,6 +42,6 @@ def announcement_publish(
         actor=actor,
         action="news.announce",
         target=article,
-        changes={"title": [None, article.title], "source": [None, source_key]},
+        changes={"title": [None, article.title], "source": [None, describe_source(source_key)]},
     )
     return article

@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,4 +17,7 @@ class StatisticsSnapshot(models.Model):
         verbose_name_plural = _("统计快照")
 
     def __str__(self):
-        return f"{self.language} {self.computed_at:%Y-%m-%d %H:%M}"
+        return gettext("%(language)s 统计（%(when)s）") % {
+            "language": get_language_info(self.language)["name_translated"],
+            "when": f"{timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}",
+        }

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from apps.core.admin import AuditedModelAdmin
+from apps.core.admin_display import ReadableTabularInline
 from apps.supervision.models import SpotCheckItem, SpotCheckPlan
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(ReadableTabularInline):
     model = SpotCheckItem
     extra = 0
     fields = ["position", "standard", "reason", "inspector_1", "inspector_2", "result"]

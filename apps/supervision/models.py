@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -53,7 +54,7 @@ class SpotCheckPlan(TimeStampedModel):
         ordering = ["-year"]
 
     def __str__(self) -> str:
-        return f"{self.year} 监督抽查计划"
+        return gettext("%(year)s 年监督抽查计划") % {"year": self.year}
 
     @property
     def commitment(self) -> str:
@@ -105,7 +106,11 @@ class SpotCheckItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan.year}#{self.position} {self.standard.standard_no}"
+        return gettext("%(plan)s 第 %(position)s 项：%(standard)s") % {
+            "plan": self.plan,
+            "position": self.position,
+            "standard": self.standard.standard_no,
+        }
 
     def get_findings_display(self) -> list[str]:
         return [str(Finding(code).label) for code in self.findings]

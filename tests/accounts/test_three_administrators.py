@@ -164,7 +164,8 @@ def test_the_audit_administrator_reads_and_exports_the_audit_log(client, audit_a
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:4] == ["编号", "时间", "操作人", "操作"]
-    assert [row[3] for row in rows[1:]] == ["account.invite"]
+    assert [row[3] for row in rows[1:]] == ["发送设置密码的邀请"]  # in words, as the list
+    assert [row[4] for row in rows[1:]] == ["账户 | 用户"]
     everything = client.get(reverse("admin:core_auditentry_export"))
     text = b"".join(everything.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text  # formula cells neutralised

@@ -3,10 +3,17 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
+from apps.accounts.models import User
 from apps.core import audit
-from apps.core.formatting import describe, plain_number
+from apps.core.formatting import action_words, describe, plain_number
+from apps.core.models import AuditEntry, ImportRun
+from apps.evaluators.models import Scheme
+from apps.experts.models import Review
 from tests.factories.declarations import CategoryFactory, StandardFactory
+from tests.factories.experts import ExpertFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +111,65 @@ def test_the_admin_audit_list_shows_actions_in_words(client, admin_user, bureau_
     results = page[page.index('id="result_list"') :]
     assert '<td class="field-action_words">废止</td>' in results
     assert ">standard.abolish<" not in results  # nor in the filter by action
+
+
+def test_history_names_a_list_of_choices_and_many_to_many_rows_by_their_labels(bureau_user):
+    first, second = CategoryFactory(name="电饭锅"), CategoryFactory(name="房间空气调节器")
+    expert = ExpertFactory(specialties=[first])
+    audit.record(
+        actor=bureau_user,
+        action="admin.change",
+        target=expert,
+        changes={
+            "roles": [["committee"], ["committee", "inspector"]],
+            "specialties": [[first.pk], [first.pk, second.pk]],
+        },
+    )
+    [row] = describe(audit.history_for(expert))
+    changes = {label: (before, after) for label, before, after in row["changes"]}
+    assert changes["角色"] == ("专家委员会委员", "专家委员会委员、监督抽查检查员")
+    assert changes["专业领域"] == (str(first), f"{first}、{second}")
+
+
+def test_a_key_that_names_a_field_of_the_objects_rows_reads_as_that_field():
+    """A review's opinion is recorded on the review as `decision`, a field of its members."""
+    entry = AuditEntry(
+        action="review.opinion",
+        content_type=ContentType.objects.get_for_model(Review),
+        changes={"decision": ["", "approve"], "expert": [None, "liu@example.cn"]},
+    )
+    [row] = describe([entry])
+    assert row["action"] == "提交评审意见"
+    assert ("意见", "—", "同意") in row["changes"]
+    assert ("专家", "—", "liu@example.cn") in row["changes"]
+
+
+@pytest.mark.parametrize(
+    ("code", "model", "words"),
+    [
+        ("security.login", User, "登录"),
+        ("data.export", User, "导出数据"),
+        ("scheme.expert_review", Scheme, "状态变为“专家评审中”"),
+        ("import.enterprises", ImportRun, "导入“企业”"),
+        ("import.enterprises.cancelled", ImportRun, "取消导入“企业”"),
+    ],
+)
+def test_every_kind_of_action_has_words(code, model, words):
+    assert action_words(code, model) == words
+
+
+def test_the_audit_administrator_reads_an_entry_in_words(client, audit_admin, bureau_user):
+    standard = StandardFactory(standard_no="Q/READ 002-2026")
+    entry = audit.record(
+        actor=bureau_user,
+        action="standard.abolished",
+        target=standard,
+        changes={"status": ["public", "abolished"], "values": [None, {"EFF": "96.000000"}]},
+    )
+    client.force_login(audit_admin)
+    page = client.get(reverse("admin:core_auditentry_change", args=[entry.pk])).content.decode()
+    assert "状态变为“废止”" in page
+    assert "状态：公开 → 废止" in page and "指标值：— → EFF：96" in page
+    assert "standard.abolished" not in page and "96.000000" not in page
+    listing = client.get(reverse("admin:core_auditentry_changelist")).content.decode()
+    assert "状态变为“废止”（企业标准）" in listing  # the filter by action, in words

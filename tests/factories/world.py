@@ -357,7 +357,7 @@ def build_world() -> World:
         file_name="scores.csv",
         sha256="0" * 64,
     )
-    objects["totp_device"] = TOTPDevice.objects.create(user=admin, name="phone", confirmed=False)
+    objects["totp_device"] = TOTPDevice.objects.create(user=admin, name="手机", confirmed=False)
     # One row of every model the admin lists, so each change, history and delete page exists.
     Group.objects.create(name="审核组")
     access = {"user_agent": "matrix", "ip_address": "127.0.0.1", "username": "x@example.cn"}

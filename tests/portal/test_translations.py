@@ -107,3 +107,19 @@ def test_no_entry_is_repeated(catalogue):
     fail and hides which translation wins: scripts/po_dedupe.py removes the repeats."""
     keys = Counter((entry.msgctxt, entry.msgid) for entry in catalogue if not entry.obsolete)
     assert [msgid for (_ctxt, msgid), count in keys.items() if count > 1] == []
+
+
+def test_the_chinese_catalogue_of_third_party_strings_is_complete():
+    """locale/zh_Hans gives Chinese to the English strings of Django and django-axes that
+    their own catalogues lack (docs/translations.md "Third-party apps")."""
+    path = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    entries = [entry for entry in polib.pofile(str(path)) if not entry.obsolete]
+    assert len(entries) > 30
+    problems = []
+    for entry in entries:
+        for source, translation in _forms(entry):
+            if not translation.strip() or "fuzzy" in entry.flags:
+                problems.append(f"untranslated {_label(entry)}")
+            elif placeholders(source) != placeholders(translation):
+                problems.append(f"placeholders of {_label(entry)}")
+    assert not problems, "\n".join(problems)

@@ -249,7 +249,7 @@ TABLE = [
     ("GET", "admin/declarations/synonym/import/", None,
         (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200,   LOGIN, 200,   200,   403,   403)),
 
-    ("GET", "admin/^(?P<app_label>auth|axes|core|accounts|otp_totp|catalog|enterprises|experts|declarations|evaluators|leaders|supervision|incentives|news)/$", "admin app",  # noqa: E501
+    ("GET", "admin/^(?P<app_label>core|accounts|axes|otp_totp|auth|catalog|enterprises|experts|declarations|evaluators|leaders|supervision|incentives|news)/$", "admin app",  # noqa: E501
         (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 404,   LOGIN, 200,   200,   404,   404)),
 
     ("GET", "admin/core/auditentry/export/", None,

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
+from apps.core.admin_display import ReadableModelAdmin
 from apps.core.imports import exporters, views
 from apps.core.imports.resources import ContractFormat, KindResource
 from apps.core.imports.services import (
@@ -23,7 +24,7 @@ from apps.core.imports.spec import get_export_kind
 from apps.core.models import ImportRun
 
 
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadableModelAdmin):
     list_display = [
         "created_at",
         "actor",

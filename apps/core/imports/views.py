@@ -41,9 +41,8 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (name, f"{kind.label}（{name}）") for name, kind in import_kinds().items()
-        ]
+        # The kind by its name; its code (what `import_csv` takes) is in the table below.
+        self.fields["kind"].choices = [(name, kind.label) for name, kind in import_kinds().items()]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
