@@ -187,6 +187,8 @@ def _data_text() -> str:
 # characters on an English page. It may come from the data; otherwise it is a string nobody
 # translated (a third-party app's label or help text, a msgid missing from a catalogue, a
 # sentence glued together in code).
+# An e-mail address is an address in either language, not an English word.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 LATIN = re.compile(r"(?<![.\w*])[A-Za-z][A-Za-z’']*(?![\w*])", re.ASCII)
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 # Names, abbreviations and keys that a page writes the same in both languages.
@@ -227,7 +229,7 @@ class Scanner:
         if self.language == "en":
             runs = (m.group(0) for m in HAN.finditer(chunk))
             return [run for run in runs if run not in data and not BOTH_LANGUAGES["en"].match(run)]
-        words = (m.group(0) for m in LATIN.finditer(chunk))
+        words = (m.group(0) for m in LATIN.finditer(EMAIL.sub(" ", chunk)))
         return [w for w in words if w not in data_words and not BOTH_LANGUAGES["zh-hans"].match(w)]
 
     def _other_language(self, where: str, chunk: str) -> list[str]:
