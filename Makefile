@@ -24,10 +24,12 @@ run: prepare
 	$(MANAGE) seed_demo --once
 	$(BIN)/honcho start -f Procfile --port $(PORT)
 
-## The whole test suite, with a coverage report.
+## The whole test suite, with a coverage report, on TEST_WORKERS processes (pytest-xdist; each
+## worker has its own test database; TEST_WORKERS=0 runs in this process).
+TEST_WORKERS ?= 2
 test: $(VENV)/.installed
 	$(MANAGE) compile_translations
-	$(BIN)/pytest --cov=apps --cov=config --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --cov=apps --cov=config --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 ## Fault tests: kill Celery workers mid-job, drop database connections (about 2 minutes).
 faults: $(VENV)/.installed

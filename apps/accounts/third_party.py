@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 APP_NAMES = {"axes": _("登录记录与锁定"), "otp_totp": _("两步验证")}
 
-TOTP_DEVICE = (_("两步验证设备"), _("两步验证设备"))
+TOTP_DEVICE = (pgettext_lazy("model", "两步验证设备"), pgettext_lazy("models", "两步验证设备"))
 TOTP_FIELDS = {
     "user": _("用户"),
     "name": _("名称"),

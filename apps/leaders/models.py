@@ -364,8 +364,7 @@ class Objection(TimeStampedModel):
     contact = EncryptedTextField(
         _("联系方式"), max_length=200, blank=True, blind_index="contact_index"
     )
-    # Blind index of the contact (apps.core.crypto.blind_index): a person's objections are
-    # found by their e-mail or phone without decrypting every objection.
+    # Blind index (core.crypto.blind_index): a person's objections found without decrypting.
     contact_index = models.CharField(
         _("联系方式索引"), max_length=32, blank=True, editable=False, db_index=True
     )
@@ -471,10 +470,7 @@ class Notification(TimeStampedModel):
     email by a Celery task after the commit that queued it."""
 
     enterprise = models.ForeignKey(
-        Enterprise,
-        verbose_name=_("企业"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("类型"), max_length=16, choices=NotificationKind.choices)
     subject = models.CharField(_("标题"), max_length=200)

@@ -25,7 +25,7 @@ AGENCY = "北京市家用电器标准化研究中心"
 AGENCY_USCC = make_uscc(90001, division="110105")
 SCHEME_CODE = "BJ-WASH-2026"
 CATEGORY, CATEGORY_CODE = "家用洗衣机", "C-WASH"
-LIST_TITLE = f"{CATEGORY} 领跑者候选名单"
+LIST_TITLE = f"{CATEGORY}领跑者候选名单"
 LEADER_ENTERPRISE, RIVAL_ENTERPRISE = "北京领跑洗衣机有限公司", "北京华信洗涤电器有限公司"
 REVOCATION_REASON = "企业标准声明的洗净比与市场监督检验结果不符"
 LEADER_STANDARD, RIVAL_STANDARD = "Q/LPXY 001-2026", "Q/HXXD 002-2026"
