@@ -66,6 +66,7 @@ VERBS = {
     "personal_data_export": _("导出个人信息"),
     "personal_data_erase": _("删除个人信息"),
     "personal_data_purge": _("到期删除异议人个人信息"),
+    "commenter_contact_purge": _("到期删除意见人联系方式"),
     "profile_update": _("更新联系方式"),
 }
 # Whole action codes whose last part alone has no word, or a word that would mislead.
@@ -101,6 +102,7 @@ KEYS = {
     "conflict": _("利益冲突"),
     "batch": _("批次"),
     "schemes": _("方案数"),
+    "comments": _("意见数"),
     "jobs": _("任务"),
     "status": _("状态"),
     "values": _("指标值"),

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import KeyArea
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, PrivacyConsentField
 from apps.core.uscc import normalize_uscc, validate_uscc
 from apps.evaluators.enums import CriterionKind
 from apps.evaluators.models import Agency, SchemeComment
@@ -117,6 +117,8 @@ class NewVersionForm(BootstrapFormMixin, forms.Form):
 
 
 class CommentForm(BootstrapFormMixin, forms.ModelForm):
+    privacy_consent = PrivacyConsentField()
+
     class Meta:
         model = SchemeComment
         fields = ["author_name", "contact", "text"]

@@ -286,7 +286,9 @@ class SchemeCriterion(models.Model):
 
 
 class SchemeComment(TimeStampedModel):
-    """A comment from anyone during the scheme's public comment period."""
+    """A comment from anyone during the scheme's public comment period. The commenter's
+    contact is encrypted at rest and deleted COMMENTER_CONTACT_RETENTION_DAYS after the
+    period ended (services.comments); the name and text stay with the scheme's record."""
 
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("评估方案"), on_delete=models.CASCADE, related_name="comments"
@@ -294,6 +296,7 @@ class SchemeComment(TimeStampedModel):
     author_name = models.CharField(_("姓名或单位"), max_length=100)
     contact = EncryptedTextField(_("联系方式"), max_length=100, blank=True)  # SM4 at rest
     text = models.TextField(_("意见"), max_length=5000)
+    privacy_consent_at = models.DateTimeField(_("同意个人信息处理说明时间"), null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("账户"),

@@ -2,14 +2,33 @@
 (apps/core/personal_data.py): the agency membership, declared conflicts, scheme comments,
 and scores (which must be kept)."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core import audit
 from apps.core.personal_data import Section, register, when
+from apps.core.privacy import PrivacyNotice
 from apps.evaluators.models import AgencyMembership, Assessment, EvaluatorConflict, SchemeComment
 
 ANONYMOUS_AUTHOR = "已匿名化"
+
+
+def comment_notice() -> PrivacyNotice:
+    """The privacy notice of the public comment form on an evaluation scheme."""
+    return PrivacyNotice(
+        collected=_("您填写的姓名或单位、联系方式（选填）和意见。"),
+        purpose=_(
+            "意见用于完善评估方案，评估机构和市场监管局阅读并在批准方案时考虑；"
+            "联系方式仅用于必要时向您了解意见的具体情况，不公开。"
+        ),
+        access=_("评估该领域的评估机构和市场监管局工作人员。"),
+        retention=_(
+            "联系方式在公开征求意见期结束后 %(days)d 天删除；"
+            "姓名或单位和意见作为该方案征求意见的记录保留。"
+        )
+        % {"days": settings.COMMENTER_CONTACT_RETENTION_DAYS},
+    )
 
 
 def _rows(user) -> list[dict]:

@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaders.purge_retired_rankings",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Commenters' contacts past COMMENTER_CONTACT_RETENTION_DAYS after the comment period.
+    "purge-commenter-contacts": {
+        "task": "evaluators.purge_commenter_contacts",
+        "schedule": crontab(hour=2, minute=20),
+    },
     "tell-comment-ended": {
         "task": "evaluators.tell_comment_ended",
         "schedule": crontab(hour=8, minute=30),
@@ -337,6 +342,9 @@ PII_ENCRYPTION_OLD_KEYS = env.list("PII_ENCRYPTION_OLD_KEYS", default=[])
 # Objectors' names, contact details and addresses are deleted this many days after the public
 # notice closed (the objection's grounds, attachment and finding stay): a daily job.
 OBJECTOR_DATA_RETENTION_DAYS = env.int("OBJECTOR_DATA_RETENTION_DAYS", default=180)
+# Commenters' contact details on evaluation schemes are deleted this many days after the
+# scheme's public comment period ended (the name and comment stay): a daily job.
+COMMENTER_CONTACT_RETENTION_DAYS = env.int("COMMENTER_CONTACT_RETENTION_DAYS", default=180)
 # Where a person sends a request about their personal information (privacy notices).
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="privacy@leaders.beijing.example")
 

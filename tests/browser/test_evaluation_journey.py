@@ -74,6 +74,7 @@ def test_scheme_review_path(page, login, bureau_user):
     page.goto(f"/schemes/{scheme.scheme_code}/")
     page.fill("#id_author_name", "北京家电协会")
     page.fill("#id_text", "建议提高待机功率领跑值")
+    page.check("#id_privacy_consent")
     page.click("button:has-text('提交意见')")
     page.wait_for_selector("text=感谢您的意见")
 

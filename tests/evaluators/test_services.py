@@ -164,7 +164,7 @@ def test_scheme_lifecycle_to_approval(setting, bureau_user):
     full_review(scheme, bureau_user, [("approve", ""), ("approve", ""), ("reject", "不足")])
     assert scheme.status == "public_comment"
     assert scheme.public_comment_ends_on == timezone.localdate() + datetime.timedelta(days=7)
-    scheme_comment_add(scheme=scheme, author_name="张三", text="建议增加噪声要求")
+    scheme_comment_add(scheme=scheme, author_name="张三", text="建议增加噪声要求", consented=True)
     with pytest.raises(ValidationError) as error:
         scheme_transition(scheme=scheme, to="approved", actor=bureau_user)
     assert error.value.messages == [
@@ -177,7 +177,7 @@ def test_scheme_lifecycle_to_approval(setting, bureau_user):
     scheme.refresh_from_db()
     assert scheme.status == "approved"
     with pytest.raises(ValidationError) as error:
-        scheme_comment_add(scheme=scheme, author_name="李四", text="晚了")
+        scheme_comment_add(scheme=scheme, author_name="李四", text="晚了", consented=True)
     assert error.value.messages == ["该方案不在公开征求意见期内"]
     actions = list(
         AuditEntry.objects.filter(object_id=str(scheme.pk), action__startswith="scheme.")

@@ -157,7 +157,7 @@ def test_full_path_in_pages(client, agency_setting, bureau_user):
     assert public.status_code == 200
     client.post(
         f"/schemes/{scheme.scheme_code}/",
-        {"author_name": "某协会", "contact": "", "text": "建议提高领跑值"},
+        {"author_name": "某协会", "contact": "", "text": "建议提高领跑值", "privacy_consent": "on"},
     )
     assert SchemeComment.objects.get().text == "建议提高领跑值"
 
@@ -303,7 +303,7 @@ def test_public_scheme_comments_are_rate_limited_per_address(client, settings):
     url = f"/schemes/{scheme.scheme_code}/"
     page = client.get(url).content.decode()
     assert 'name="author_name"' in page and 'name="text"' in page
-    data = {"author_name": "王五", "contact": "", "text": "建议"}
+    data = {"author_name": "王五", "contact": "", "text": "建议", "privacy_consent": "on"}
     codes = [client.post(url, data, REMOTE_ADDR="10.8.8.8").status_code for _ in range(3)]
     assert codes == [302, 302, 429]
     assert client.post(url, data, REMOTE_ADDR="10.8.8.7").status_code == 302

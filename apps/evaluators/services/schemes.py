@@ -340,9 +340,12 @@ def scheme_review_closed(*, review, actor) -> None:
 
 @transaction.atomic
 def scheme_comment_add(
-    *, scheme: Scheme, author_name: str, text: str, contact: str = "", user=None
+    *, scheme: Scheme, author_name: str, text: str, consented: bool, contact: str = "", user=None
 ) -> SchemeComment:
-    """Anyone may comment while the scheme is in its public comment period."""
+    """Anyone may comment while the scheme is in its public comment period, having agreed to
+    the form's privacy notice (`consented`; the time is kept on the comment)."""
+    if not consented:
+        raise ValidationError({"privacy_consent": _("请阅读并同意个人信息处理说明后再提交")})
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.status != SchemeStatus.PUBLIC_COMMENT or (
         scheme.public_comment_ends_on and timezone.localdate() > scheme.public_comment_ends_on
@@ -353,6 +356,7 @@ def scheme_comment_add(
         author_name=author_name.strip(),
         contact=contact.strip(),
         text=text.strip(),
+        privacy_consent_at=timezone.now(),
         user=user if user is not None and user.is_authenticated else None,
     )
     comment.full_clean()

@@ -14,6 +14,7 @@ from apps.evaluators import selectors
 from apps.evaluators.forms import (
     CommentForm,
 )
+from apps.evaluators.personal_data import comment_notice
 from apps.evaluators.services.schemes import scheme_comment_add
 
 # ---------------------------------------------------------------- public and enterprise
@@ -43,10 +44,22 @@ def scheme_public(request, code):
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            scheme_comment_add(scheme=scheme, user=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            scheme_comment_add(
+                scheme=scheme,
+                user=request.user,
+                author_name=data["author_name"],
+                contact=data["contact"],
+                text=data["text"],
+                consented=data["privacy_consent"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("感谢您的意见，已提交给评估机构和市场监管局"))
             return redirect("evaluators:scheme_public", code=scheme.scheme_code)
-    return render(request, "evaluators/scheme_public.html", {"scheme": scheme, "form": form})
+    return render(
+        request,
+        "evaluators/scheme_public.html",
+        {"scheme": scheme, "form": form, "notice": comment_notice()},
+    )

@@ -17,6 +17,8 @@ def comments_on_scheme(walk: Walk, scheme_code: str, *, author: str, text: str):
     page.click(f"main a:has-text('{scheme_code}')")
     page.fill("#id_author_name", author)
     page.fill("#id_text", text)
+    assert "个人信息处理说明" in page.inner_text("#comment-form")
+    page.check("#id_privacy_consent")
     page.click("main button:has-text('提交意见')")
     page.wait_for_selector("text=感谢您的意见")
     assert_human_words(page)
