@@ -11,3 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# The soak's data is generated, not personal: the repository's development key serves unless
+# the environment gives one (DEBUG is off, so base settings leave the key empty).
+PII_ENCRYPTION_KEY = PII_ENCRYPTION_KEY or PII_DEVELOPMENT_KEY  # noqa: F405
