@@ -145,6 +145,23 @@ def test_result_tables_stack_as_cards_on_a_phone(page, assert_accessible):
         assert page.locator("thead").bounding_box()["height"] <= 1, url  # kept for readers
 
 
+def test_a_table_wider_than_a_phone_scrolls_from_the_keyboard(page, assert_accessible):
+    """Tables that stay tables on a phone (a scheme's criteria) scroll sideways in a box that
+    takes focus and has a name (axe scrollable-region-focusable); at desktop width the same
+    box fits and stays out of the tab order."""
+    scheme = ranked_scheme(entrants=3)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/schemes/{scheme.scheme_code}/")
+    assert_accessible()
+    box = page.locator(".table-responsive").first
+    assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.table-responsive').scrollLeft > 0")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function("() => !document.querySelector('.table-responsive[tabindex]')")
+
+
 def test_the_favicon_is_served(page):
     page.goto("/")
     icon = page.locator("link[rel=icon]").get_attribute("href")
