@@ -63,6 +63,17 @@ STANDARD_TYPE = (
     "WHEN upper(st.standard_no) LIKE 'DB%' THEN 'local' ELSE 'industry' END"
 )
 
+# The search columns of new rows, for the whole batch in the INSERT itself: the same
+# functions the per-row trigger calls (search_sql.py), over the values inserted and the
+# enterprise's name resolved once in the staging table. A row that arrives with both set is
+# left alone by `declarations_standard_search_insert` (its WHEN clause), so the per-row
+# trigger (a PL/pgSQL call and an enterprise look-up for each row) does not run.
+SEARCH_ARGUMENTS = "st._k_standard_no, st._f_name, st._f_products, st.enterprise_name"
+SEARCH_ON_INSERT = {
+    "search_document": f"declarations_search_document({SEARCH_ARGUMENTS})",
+    "search_text": f"declarations_search_text({SEARCH_ARGUMENTS})",
+}
+
 STANDARDS = register(
     ImportKind(
         name="standards",
@@ -84,7 +95,7 @@ STANDARDS = register(
         key=("uscc", "standard_no"),
         table="declarations_standard",
         joins=ENTERPRISE_JOIN + " LEFT JOIN catalog_category cat ON cat.code = s.category_code",
-        resolved={"enterprise_id": "e.id", "category_id": "cat.id"},
+        resolved={"enterprise_id": "e.id", "category_id": "cat.id", "enterprise_name": "e.name"},
         checks=[
             ENTERPRISE_EXISTS,
             Check(
@@ -107,6 +118,7 @@ STANDARDS = register(
             **TIMESTAMPS_ON_INSERT,
             "standard_type": STANDARD_TYPE,
             "abolished_on": "CASE WHEN st._f_status = 'abolished' THEN current_date END",
+            **SEARCH_ON_INSERT,
         },
         on_update=[
             Field("updated_at", "now()"),
