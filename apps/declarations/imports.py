@@ -1,12 +1,15 @@
 """Import/export kinds `standards` and `indicator_values` (CONTRACT.md section 2).
 
 Imports write the current public state (`Standard`, `IndicatorValue`) directly; they create
-no `StandardVersion`. `search_document` is kept current by the database, not here. They run
+no `StandardVersion`. The standards import writes `search_document` and `search_text` itself,
+set-based for the whole file, with the database's own functions (the per-row triggers keep
+them current for every other write; `StandardsImport`). They run
 the workflow's rules all the same: a standard's status moves only along
 the standard's workflow (never back from abolished), and a value lies in the range the form
 allows, with the form's message.
 """
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -73,9 +76,34 @@ SEARCH_ON_INSERT = {
     "search_document": f"declarations_search_document({SEARCH_ARGUMENTS})",
     "search_text": f"declarations_search_text({SEARCH_ARGUMENTS})",
 }
+SEARCH_BATCH = "declarations.search_batch"  # migration declarations.0007
+
+
+class StandardsImport(ImportKind):
+    """Changed rows get their search columns in the same set-based UPDATE, from their new
+    values; the per-row update trigger stands aside for that one statement only (it checks
+    `declarations.search_batch`, set local to the transaction and set back right after)."""
+
+    def write(self, cursor, present: set[str]) -> None:
+        # In an UPDATE every `t.` column is the stored value: the file's where it has one.
+        name = "st._f_name" if "name" in present else "t.name"
+        products = "st._f_products" if "products" in present else "t.products"
+        arguments = f"t.standard_no, {name}, {products}, st.enterprise_name"
+        batch = replace(
+            self,
+            on_update=[
+                *self.on_update,
+                Field("search_document", f"declarations_search_document({arguments})"),
+                Field("search_text", f"declarations_search_text({arguments})"),
+            ],
+        )
+        cursor.execute("SELECT set_config(%s, 'on', true)", [SEARCH_BATCH])
+        ImportKind.write(batch, cursor, present)
+        cursor.execute("SELECT set_config(%s, 'off', true)", [SEARCH_BATCH])
+
 
 STANDARDS = register(
-    ImportKind(
+    StandardsImport(
         name="standards",
         label=_("企业标准"),
         columns=[

@@ -121,19 +121,50 @@ def test_imported_standards_are_found_as_a_substring_match_finds_them(
     assert reference_ids("电饭锅")  # the comparison is not between two empty answers
 
 
-def test_imported_rows_carry_what_the_per_row_trigger_computes(category, firms, tmp_path):
-    code, _, err = import_csv(tmp_path, "standards", standards_file(40))
-    assert code == 0, err
+def search_columns_and_recomputed():
+    """The stored search columns, then the same after the per-row trigger recomputed them."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, search_document::text, search_text FROM declarations_standard")
-        imported = sorted(cursor.fetchall())
+        stored = sorted(cursor.fetchall())
         # Writing the column fires the update trigger, which recomputes both from the row.
         cursor.execute("UPDATE declarations_standard SET search_document = NULL")
         cursor.execute("SELECT id, search_document::text, search_text FROM declarations_standard")
-        recomputed = sorted(cursor.fetchall())
+        return stored, sorted(cursor.fetchall())
+
+
+def test_imported_rows_carry_what_the_per_row_trigger_computes(category, firms, tmp_path):
+    code, _, err = import_csv(tmp_path, "standards", standards_file(40))
+    assert code == 0, err
+    imported, recomputed = search_columns_and_recomputed()
     assert len(imported) == 40
     assert all(document and text for _, document, text in imported)
     assert imported == recomputed
+
+
+@pytest.mark.parametrize("with_products", [True, False])
+def test_updated_rows_carry_what_the_per_row_trigger_computes(
+    category, firms, tmp_path, with_products
+):
+    assert import_csv(tmp_path, "standards", standards_file(30))[0] == 0
+    changed = standards_file(30, seed=4, suffix="改")
+    if not with_products:  # the stored products stay, and stay searchable
+        changed = "\n".join(line.rsplit(",", 1)[0] for line in changed.splitlines()) + "\n"
+    code, out, err = import_csv(tmp_path, "standards", changed, "changed.csv")
+    assert (code, out, err) == (0, "standards: created 0, updated 30, unchanged 0", [])
+    updated, recomputed = search_columns_and_recomputed()
+    assert len(updated) == 30
+    assert all("改" in text for _, _, text in updated)
+    assert updated == recomputed
+
+
+def test_other_writes_in_the_same_transaction_still_go_through_the_trigger(
+    category, firms, tmp_path, client
+):
+    assert import_csv(tmp_path, "standards", standards_file(5))[0] == 0
+    standard = Standard.objects.order_by("pk").first()
+    Standard.objects.filter(pk=standard.pk).update(name="手改的名称", products="手改型号")
+    assert api_ids(client, "手改的名") == {standard.pk}
+    assert api_ids(client, "手改型") == {standard.pk}
 
 
 def test_a_file_without_products_column_is_searchable_on_the_other_fields(
