@@ -341,9 +341,20 @@ def _remove_standards_fixtures(enterprises_csv: Path) -> None:
             "(SELECT 1 FROM declarations_standard s WHERE s.enterprise_id = e.id)",
             [usccs],
         )
+        indicators = "SELECT id FROM catalog_indicator WHERE category_id = ANY(%s)"
+        cursor.execute(
+            f"DELETE FROM declarations_indicatorvalue WHERE indicator_id IN ({indicators})",
+            [categories],
+        )
+        cursor.execute(
+            "DELETE FROM catalog_indicator i WHERE i.category_id = ANY(%s) AND NOT EXISTS "
+            "(SELECT 1 FROM evaluators_schemecriterion c WHERE c.indicator_id = i.id)",
+            [categories],
+        )
         cursor.execute(
             "DELETE FROM catalog_category c WHERE c.id = ANY(%s) AND NOT EXISTS "
-            "(SELECT 1 FROM declarations_standard s WHERE s.category_id = c.id)",
+            "(SELECT 1 FROM declarations_standard s WHERE s.category_id = c.id) "
+            "AND NOT EXISTS (SELECT 1 FROM catalog_indicator i WHERE i.category_id = c.id)",
             [categories],
         )
     _settle()
@@ -400,9 +411,11 @@ def standards(rows: int = 100_000, seed: int = 7, keep: bool = False) -> dict:
         if (written, unsearchable) != (rows, 0):
             raise SystemExit(f"standards import wrote {written} rows, {unsearchable} unsearchable")
         size = paths["standards"].stat().st_size
-        baseline = _copy_baseline(categories, Path(directory) / "standards.tsv")
-        if not keep:
-            _remove_standards_fixtures(paths["enterprises"])
+        try:
+            baseline = _copy_baseline(categories, Path(directory) / "standards.tsv")
+        finally:
+            if not keep:
+                _remove_standards_fixtures(paths["enterprises"])
     rate = rows / elapsed
     ratio = elapsed / baseline
     peak_mb = peak_kb / 1024

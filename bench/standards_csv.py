@@ -119,6 +119,21 @@ LONG_TAILS = [
     "及其在高海拔、低温地区使用的附加要求",
     "用于住宅小区及商业综合体的全过程管理",
 ]
+# Indicators every category has (code, name, unit, direction, low, high, decimals), and
+# some of its own; a standard states values for most of its category's indicators.
+COMMON_INDICATORS = [
+    ("ZL", "质量损失率", "%", "lower", 0, 5, 2),
+    ("MYD", "用户满意度", "%", "higher", 60, 100, 1),
+]
+OWN_INDICATORS = [
+    ("NX", "能效比", "W/W", "higher", 2, 7, 2),
+    ("ZS", "噪声", "dB(A)", "lower", 30, 70, 1),
+    ("DJ", "待机功率", "W", "lower", 0, 3, 3),
+    ("SM", "使用寿命", "h", "higher", 5000, 60000, 0),
+    ("HL", "有害物质含量", "mg/kg", "lower", 0, 1000, 1),
+    ("XL", "效率", "%", "higher", 50, 99, 2),
+    ("XY", "响应时间", "min", "lower", 5, 240, 0),
+]
 ASSOCIATIONS = ["CAS", "CHEAA", "ZZB", "BJAS", "CNTAC", "CSAE", "BSTS"]
 INDUSTRY_PREFIXES = ["QB/T", "JB/T", "SJ/T", "YY/T", "FZ/T", "GB/T", "DB11/T"]
 
@@ -168,8 +183,20 @@ def make_name(rng: random.Random, products: list[str], service: bool) -> str:
     return name
 
 
-def generate(directory: Path, standards: int, seed: int = 7) -> dict:
-    """Write the three files; returns their paths and row counts."""
+def category_indicators(code: str) -> list[tuple]:
+    """The indicators of a category: the common ones and three or four of its own."""
+    rng = random.Random(code)
+    return COMMON_INDICATORS + rng.sample(OWN_INDICATORS, rng.randint(3, 4))
+
+
+def _value(rng: random.Random, indicator: tuple) -> str:
+    _code, _name, _unit, _direction, low, high, decimals = indicator
+    return f"{rng.uniform(low, high):.{decimals}f}"
+
+
+def generate(directory: Path, standards: int, seed: int = 7, values: bool = False) -> dict:
+    """Write the files (with `values`, also indicators and indicator values); returns their
+    paths and row counts."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -182,6 +209,21 @@ def generate(directory: Path, standards: int, seed: int = 7) -> dict:
         out.writerow(["code", "name", "sector", "kind"])
         for code, name, sector, kind, _products in CATEGORIES:
             out.writerow([code, name, sector, kind])
+    value_out = None
+    if values:
+        paths["indicators"] = directory / "indicators.csv"
+        paths["indicator_values"] = directory / "indicator_values.csv"
+        with paths["indicators"].open("w", encoding="utf-8", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["category_code", "code", "name", "unit", "direction"])
+            for code, *_rest in CATEGORIES:
+                for indicator in category_indicators(code):
+                    out.writerow([code, *indicator[:4]])
+        value_handle = paths["indicator_values"].open("w", encoding="utf-8", newline="")
+        value_out = csv.writer(value_handle)
+        value_out.writerow(["统一社会信用代码", "标准编号", "指标代码", "指标值"])
+    value_rows = 0
+    value_rng = random.Random(seed + 1)  # its own stream: the standards stay the same
 
     # Enterprise sizes: Pareto-like, most small, a few large.
     sizes: list[int] = []
@@ -246,11 +288,20 @@ def generate(directory: Path, standards: int, seed: int = 7) -> dict:
                     ]
                 )
                 written += 1
+                if value_out is not None:
+                    for indicator in category_indicators(code):
+                        if value_rng.random() < 0.9:  # a few indicators left unstated
+                            value = _value(value_rng, indicator)
+                            value_out.writerow([uscc, number, indicator[0], value])
+                            value_rows += 1
+    if value_out is not None:
+        value_handle.close()
     return {
         "paths": paths,
         "categories": len(CATEGORIES),
         "enterprises": len(enterprise_rows),
         "standards": written,
+        "indicator_values": value_rows,
     }
 
 
@@ -259,6 +310,7 @@ if __name__ == "__main__":
     parser.add_argument("directory", type=Path)
     parser.add_argument("--standards", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--values", action="store_true", help="also indicators and values")
     arguments = parser.parse_args()
-    result = generate(arguments.directory, arguments.standards, arguments.seed)
+    result = generate(arguments.directory, arguments.standards, arguments.seed, arguments.values)
     print({k: v for k, v in result.items() if k != "paths"})
