@@ -1,6 +1,6 @@
-"""Benchmark: `import_csv indicator_values` against a raw COPY of the same rows.
+"""Benchmark: `import_csv indicator_values` and `import_csv standards` against raw COPYs.
 
-    python bench/imports.py [--rows 1000000] [--keep]
+    python bench/imports.py [--rows 1000000] [--keep] [--standards 400000] [--only KIND]
 
 Both are measured in one run, on the same database and the same table state
 (declarations_indicatorvalue with its indexes and foreign keys, the bench rows absent):
@@ -12,6 +12,20 @@ Both are measured in one run, on the same database and the same table state
 `main()` returns the figures as a dict (and the script prints them as JSON); `run(scale=...)`
 is the same for `bench/run.py` (scale 1 = one million rows).
 Targets (issue 4): >= 50,000 rows/s, <= 2x the baseline's time, peak RSS < 500 MB.
+
+Standards (issue 20), on files from a generator other than the portal's own
+(`bench/standards_csv.py`; scale 1 = 400,000 standards of ~114,000 enterprises):
+1. set-up, not measured: the generator's categories and enterprises through `import_csv`;
+2. import: `python manage.py import_csv standards FILE` as a child process (the whole
+   command, as above), into the standards table as it is (at S >= 0.1 with the generated
+   national data in it, and its search index);
+3. baseline: `COPY declarations_standard (...) FROM STDIN` of the very rows the import wrote,
+   ids resolved and the two search columns already computed (so no trigger runs): what the
+   database must do at least to hold the rows searchable (heap, keys and the bigram index);
+4. then the generator's indicator values for those standards (~5 per standard: 2 million at
+   scale 1), imported and COPYed the same way (the generator's indicators set up first).
+Each measured phase starts from the same state: its rows absent, the tables vacuumed and
+analysed, no checkpoint owed. Targets: >= 30,000 standards/s, >= 50,000 values/s.
 """
 
 from __future__ import annotations
@@ -201,24 +215,28 @@ def _raw_copy(raw_path: Path) -> float:
     return time.perf_counter() - started
 
 
-def _import(csv_path: Path) -> tuple[float, int, str]:
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", "import_csv", "indicator_values", str(csv_path)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    out, err = child.communicate()
-    elapsed = time.perf_counter() - started
-    # communicate() has reaped the child; its peak RSS comes from the children's rusage.
-    import resource
-
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _import(csv_path: Path, kind: str = "indicator_values") -> tuple[float, int, str]:
+    """Run `import_csv KIND PATH` as a child: wall time, the child's own peak RSS, output."""
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "manage.py", "import_csv", kind, str(csv_path)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        out = child.stdout.read()
+        # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the largest of all).
+        _pid, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        child.stdout.close()
+        errors.seek(0)
+        err = errors.read()
     if child.returncode != 0:
-        raise SystemExit(f"import failed ({child.returncode}):\n{err[:2000]}")
-    return elapsed, peak_kb, out.strip()
+        raise SystemExit(f"import {kind} failed ({child.returncode}):\n{err[:2000]}")
+    return elapsed, usage.ru_maxrss, out.strip()
 
 
 def main(rows: int = 50_000, keep: bool = False) -> dict:
@@ -264,14 +282,273 @@ def main(rows: int = 50_000, keep: bool = False) -> dict:
     }
 
 
+# -- standards (issue 20) ----------------------------------------------------------------
+
+STANDARDS_PER_SCALE = 400_000
+STANDARDS_TARGET = 30_000  # rows/s
+BASELINE_COLUMNS = (
+    "enterprise_id, standard_no, name, category_id, standard_type, products, status, "
+    "published_on, abolished_on, created_at, updated_at, search_document, search_text"
+)
+
+
+def _bench_categories() -> list[int]:
+    from django.db import connection
+
+    from bench.standards_csv import CATEGORIES
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM catalog_category WHERE code = ANY(%s)", [[c[0] for c in CATEGORIES]]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _settle() -> None:
+    """VACUUM ANALYZE the tables the phases write, then a checkpoint (where allowed)."""
+    from django.db import DatabaseError, connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE declarations_standard")
+        cursor.execute("VACUUM ANALYZE enterprises_enterprise")
+        cursor.execute("VACUUM ANALYZE declarations_indicatorvalue")
+        with contextlib.suppress(DatabaseError):
+            cursor.execute("CHECKPOINT")
+
+
+def _delete_standards(categories: list[int]) -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM declarations_standard WHERE category_id = ANY(%s)", [categories]
+        )
+    _settle()
+
+
+def _remove_standards_fixtures(enterprises_csv: Path, keep_catalogue: bool = False) -> None:
+    """Remove the generator's standards, enterprises and categories again (with
+    `keep_catalogue`, only standards and values: the start of a run)."""
+    import csv
+
+    from django.db import connection, transaction
+
+    categories = _bench_categories()
+    with enterprises_csv.open(encoding="utf-8") as handle:
+        usccs = [row[0] for row in list(csv.reader(handle))[1:]]
+    indicators = "SELECT id FROM catalog_indicator WHERE category_id = ANY(%s)"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM declarations_indicatorvalue WHERE indicator_id IN ({indicators})",
+            [categories],
+        )
+        cursor.execute(
+            "DELETE FROM declarations_standard WHERE category_id = ANY(%s)", [categories]
+        )
+        if not keep_catalogue:
+            cursor.execute(
+                "DELETE FROM enterprises_enterprise e WHERE e.uscc = ANY(%s) AND NOT EXISTS "
+                "(SELECT 1 FROM declarations_standard s WHERE s.enterprise_id = e.id)",
+                [usccs],
+            )
+            cursor.execute(
+                "DELETE FROM catalog_indicator i WHERE i.category_id = ANY(%s) AND NOT EXISTS "
+                "(SELECT 1 FROM evaluators_schemecriterion c WHERE c.indicator_id = i.id)",
+                [categories],
+            )
+            cursor.execute(
+                "DELETE FROM catalog_category c WHERE c.id = ANY(%s) AND NOT EXISTS "
+                "(SELECT 1 FROM declarations_standard s WHERE s.category_id = c.id) "
+                "AND NOT EXISTS (SELECT 1 FROM catalog_indicator i WHERE i.category_id = c.id)",
+                [categories],
+            )
+    _settle()
+
+
+def _copy_baseline(categories: list[int], path: Path) -> float:
+    """Write the imported rows out (ids and search columns as stored), delete them, and
+    time a plain COPY of them back into the table."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor, path.open("w", encoding="utf-8") as handle:
+        cursor.copy_expert(
+            f"COPY (SELECT {BASELINE_COLUMNS} FROM declarations_standard "
+            f"WHERE category_id IN ({', '.join(map(str, categories))}) "
+            "ORDER BY enterprise_id, standard_no) TO STDOUT",
+            handle,
+        )
+    _delete_standards(categories)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor, path.open(encoding="utf-8") as f:
+        cursor.copy_expert(f"COPY declarations_standard ({BASELINE_COLUMNS}) FROM STDIN", f, 65536)
+    return time.perf_counter() - started
+
+
+def _figures(name: str, rows: int, measured: tuple, baseline: float, target: int) -> dict:
+    elapsed, peak_kb, output = measured
+    rate, ratio, peak_mb = rows / elapsed, elapsed / baseline, peak_kb / 1024
+    return {
+        "benchmark": f"imports.{name}",
+        "rows": rows,
+        "raw_copy_seconds": round(baseline, 2),
+        "raw_copy_rows_per_second": round(rows / baseline),
+        "import_seconds": round(elapsed, 2),
+        "import_rows_per_second": round(rate),
+        "import_vs_raw_copy": round(ratio, 2),
+        "import_peak_rss_mb": round(peak_mb, 1),
+        "output": output,
+        "targets": {"rows_per_second": target},
+        "summary": {
+            "rows": rows,
+            "import_rows_per_second": round(rate),
+            "import_vs_raw_copy": round(ratio, 2),
+            "import_peak_rss_mb": round(peak_mb, 1),
+            "met": rate >= target,
+        },
+    }
+
+
+def _copy_values_baseline(categories: list[int], path: Path) -> float:
+    """The values the import wrote, out and back in by a plain COPY (as `_copy_baseline`)."""
+    from django.db import connection, transaction
+
+    indicators = (
+        f"SELECT id FROM catalog_indicator WHERE category_id IN ({', '.join(map(str, categories))})"
+    )
+    with connection.cursor() as cursor, path.open("w", encoding="utf-8") as handle:
+        cursor.copy_expert(
+            "COPY (SELECT standard_id, indicator_id, value FROM declarations_indicatorvalue "
+            f"WHERE indicator_id IN ({indicators}) ORDER BY standard_id, indicator_id) TO STDOUT",
+            handle,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM declarations_indicatorvalue WHERE indicator_id IN ({indicators})"
+        )
+        cursor.execute("VACUUM ANALYZE declarations_indicatorvalue")
+    _settle()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor, path.open(encoding="utf-8") as f:
+        cursor.copy_expert(
+            "COPY declarations_indicatorvalue (standard_id, indicator_id, value) FROM STDIN",
+            f,
+            65536,
+        )
+    return time.perf_counter() - started
+
+
+def standards(rows: int = 100_000, seed: int = 7, keep: bool = False, values: bool = True):
+    """Import `rows` generated standards, then COPY the same rows; with `values`, then the
+    generator's indicator values for them (~5 per standard) the same way. The figures as a
+    dict: the standards' and, under "indicator_values", the values'."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.standards_csv import generate
+
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    with tempfile.TemporaryDirectory() as directory:
+        files = generate(Path(directory), rows, seed, values=values)
+        paths = files["paths"]
+        for kind in ("categories", "enterprises"):
+            _import(paths[kind], kind)
+        categories = _bench_categories()
+        _remove_standards_fixtures(paths["enterprises"], keep_catalogue=True)  # a stopped run's
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM declarations_standard")
+            table_rows = cursor.fetchone()[0]
+        try:
+            measured = _import(paths["standards"], "standards")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE search_text IS NULL "
+                    "OR search_document IS NULL) FROM declarations_standard "
+                    "WHERE category_id = ANY(%s)",
+                    [categories],
+                )
+                written, unsearchable = cursor.fetchone()
+            if (written, unsearchable) != (rows, 0):
+                raise SystemExit(f"standards import wrote {written} rows, {unsearchable} bad")
+            baseline = _copy_baseline(categories, Path(directory) / "standards.tsv")
+            result = _figures("standards", rows, measured, baseline, STANDARDS_TARGET)
+            result.update(
+                enterprises=files["enterprises"],
+                standards_in_table_before=table_rows,
+                file_mb=round(paths["standards"].stat().st_size / 2**20, 1),
+            )
+            if values:
+                # The standards are back (the baseline's COPY): their values now, likewise.
+                _import(paths["indicators"], "indicators")
+                _settle()
+                count = files["indicator_values"]
+                measured = _import(paths["indicator_values"], "indicator_values")
+                baseline = _copy_values_baseline(categories, Path(directory) / "values.tsv")
+                result["indicator_values"] = _figures(
+                    "indicator_values_independent", count, measured, baseline, 50_000
+                )
+        finally:
+            if not keep:
+                _remove_standards_fixtures(paths["enterprises"])
+    result["load_average_before"] = load_before
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    return result
+
+
+def _row(result: dict, kind: str, target: str) -> dict:
+    s = result["summary"]
+    return {
+        "path": f"import {kind} ({s['rows']:,} rows)",
+        "target": target,
+        "measured": f"{s['import_rows_per_second']:,} rows/s",
+        "baseline": f"COPY {result['raw_copy_rows_per_second']:,} rows/s",
+        "ratio": s["import_vs_raw_copy"],
+        "met": s["met"],
+    }
+
+
 def run(*, scale: float = 1.0, seed: int = 1) -> dict:
-    """For bench/run.py: scale 1.0 imports one million rows (the data is deterministic)."""
-    return main(max(1000, int(1_000_000 * scale)))
+    """For bench/run.py: scale 1.0 imports one million indicator values (the data is
+    deterministic) and 400,000 generated standards."""
+    values = main(max(1000, int(1_000_000 * scale)))
+    standard_rows = standards(max(1000, int(STANDARDS_PER_SCALE * scale)), seed=seed)
+    return {
+        **values,
+        "standards": standard_rows,
+        "summary": {
+            **values["summary"],
+            "standards": standard_rows["summary"],
+            "indicator_values_independent": standard_rows["indicator_values"]["summary"],
+        },
+        "table": [
+            _row(values, "indicator_values", ">= 50,000 rows/s, <= 2x baseline"),
+            _row(standard_rows, "standards", ">= 30,000 rows/s"),
+            _row(
+                standard_rows["indicator_values"],
+                "indicator_values, independent data",
+                ">= 50,000 rows/s",
+            ),
+        ],
+    }
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--rows", type=int, default=50_000, help="indicator values")
+    parser.add_argument("--standards", type=int, default=100_000, help="generated standards")
+    parser.add_argument("--seed", type=int, default=7, help="the standards generator's seed")
+    parser.add_argument("--only", choices=["indicator_values", "standards"])
+    parser.add_argument(
+        "--no-values", action="store_true", help="standards only, without their values"
+    )
     parser.add_argument("--keep", action="store_true", help="leave the imported rows in place")
     arguments = parser.parse_args()
-    print(json.dumps(main(arguments.rows, arguments.keep), ensure_ascii=False, indent=2))
+    report = {}
+    if arguments.only != "standards":
+        report["indicator_values"] = main(arguments.rows, arguments.keep)
+    if arguments.only != "indicator_values":
+        report["standards"] = standards(
+            arguments.standards, arguments.seed, arguments.keep, not arguments.no_values
+        )
+    print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -1,12 +1,15 @@
 """Import/export kinds `standards` and `indicator_values` (CONTRACT.md section 2).
 
 Imports write the current public state (`Standard`, `IndicatorValue`) directly; they create
-no `StandardVersion`. `search_document` is kept current by the database, not here. They run
+no `StandardVersion`. The standards import writes `search_document` and `search_text` itself,
+set-based for the whole file, with the database's own functions (the per-row triggers keep
+them current for every other write; `StandardsImport`). They run
 the workflow's rules all the same: a standard's status moves only along
 the standard's workflow (never back from abolished), and a value lies in the range the form
 allows, with the form's message.
 """
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +66,44 @@ STANDARD_TYPE = (
     "WHEN upper(st.standard_no) LIKE 'DB%' THEN 'local' ELSE 'industry' END"
 )
 
+# The search columns of new rows, for the whole batch in the INSERT itself: the same
+# functions the per-row trigger calls (search_sql.py), over the values inserted and the
+# enterprise's name resolved once in the staging table. A row that arrives with both set is
+# left alone by `declarations_standard_search_insert` (its WHEN clause), so the per-row
+# trigger (a PL/pgSQL call and an enterprise look-up for each row) does not run.
+SEARCH_ARGUMENTS = "st._k_standard_no, st._f_name, st._f_products, st.enterprise_name"
+SEARCH_ON_INSERT = {
+    "search_document": f"declarations_search_document({SEARCH_ARGUMENTS})",
+    "search_text": f"declarations_search_text({SEARCH_ARGUMENTS})",
+}
+SEARCH_BATCH = "declarations.search_batch"  # migration declarations.0007
+
+
+class StandardsImport(ImportKind):
+    """Changed rows get their search columns in the same set-based UPDATE, from their new
+    values; the per-row update trigger stands aside for that one statement only (it checks
+    `declarations.search_batch`, set local to the transaction and set back right after)."""
+
+    def write(self, cursor, present: set[str]) -> None:
+        # In an UPDATE every `t.` column is the stored value: the file's where it has one.
+        name = "st._f_name" if "name" in present else "t.name"
+        products = "st._f_products" if "products" in present else "t.products"
+        arguments = f"t.standard_no, {name}, {products}, st.enterprise_name"
+        batch = replace(
+            self,
+            on_update=[
+                *self.on_update,
+                Field("search_document", f"declarations_search_document({arguments})"),
+                Field("search_text", f"declarations_search_text({arguments})"),
+            ],
+        )
+        cursor.execute("SELECT set_config(%s, 'on', true)", [SEARCH_BATCH])
+        ImportKind.write(batch, cursor, present)
+        cursor.execute("SELECT set_config(%s, 'off', true)", [SEARCH_BATCH])
+
+
 STANDARDS = register(
-    ImportKind(
+    StandardsImport(
         name="standards",
         label=_("企业标准"),
         columns=[
@@ -84,7 +123,7 @@ STANDARDS = register(
         key=("uscc", "standard_no"),
         table="declarations_standard",
         joins=ENTERPRISE_JOIN + " LEFT JOIN catalog_category cat ON cat.code = s.category_code",
-        resolved={"enterprise_id": "e.id", "category_id": "cat.id"},
+        resolved={"enterprise_id": "e.id", "category_id": "cat.id", "enterprise_name": "e.name"},
         checks=[
             ENTERPRISE_EXISTS,
             Check(
@@ -107,6 +146,7 @@ STANDARDS = register(
             **TIMESTAMPS_ON_INSERT,
             "standard_type": STANDARD_TYPE,
             "abolished_on": "CASE WHEN st._f_status = 'abolished' THEN current_date END",
+            **SEARCH_ON_INSERT,
         },
         on_update=[
             Field("updated_at", "now()"),

@@ -242,20 +242,25 @@ class _Run:
                 return (False, error.args[0], None)
             return (True, parser.copy(value), value)
 
+        simple = getattr(parser, "simple", None)
+        if simple is not None and with_values:
+            simple = None  # the rules need the parsed value
         if parser.cacheable:
             cache: dict[str, tuple] = {}
+            plain = simple.fullmatch if simple is not None else None
 
             def convert_cached(text: str):
                 hit = cache.get(text)
                 if hit is None:
+                    if plain is not None and plain(text):
+                        return (True, text, None)  # as cheap as a look-up: not cached
                     if len(cache) >= CACHE_LIMIT:
                         cache.clear()
                     hit = cache[text] = convert_slow(text)
                 return hit
 
             return convert_cached
-        simple = getattr(parser, "simple", None)
-        if simple is not None and not with_values:
+        if simple is not None:
             # Text already in its canonical form goes to COPY as it is.
             match = simple.fullmatch
 

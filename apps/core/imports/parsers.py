@@ -54,6 +54,11 @@ class Text(Parser):
         self.max_length = max_length
         if cacheable is not None:
             self.cacheable = cacheable  # for columns whose values repeat (standard numbers)
+        if type(self).parse is Text.parse:
+            # Text that parsing would return unchanged and COPY takes as it is: no space at
+            # either end, no export guard (a leading '), nothing COPY escapes, not too long.
+            rest = "*" if max_length is None else f"{{0,{max(max_length - 1, 0)}}}"
+            self.simple = re.compile(rf"[^\s'\\][^\\\t\n\r]{rest}(?<!\s)")
 
     def parse(self, text: str) -> str:
         if self.max_length is not None and len(text) > self.max_length:
@@ -190,6 +195,7 @@ _SLASH_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 
 class Date(Parser):
     sql_type = "date"
+    cacheable = True  # a file's dates repeat (many rows share a publication day)
 
     def parse(self, text: str) -> date:
         match = _ISO_DATE.match(text) or _SLASH_DATE.match(text)
