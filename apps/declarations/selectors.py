@@ -82,15 +82,21 @@ class StandardSearch:
       COUNT_CAP + 1), and pages come from the index unless the count reached the cap;
     - at DENSE or above (or with no statistics) the newest PROBE_ROWS standards are tested row
       by row, which confirms the estimate (for terms of three characters and more it is only
-      an upper bound: their bigrams may occur apart). A term still dense there is counted in
-      primary-key order too, stopped at COUNT_CAP + 1, and paged by the scan; otherwise the
-      index counts it and the probe's density estimates the total.
+      an upper bound: their bigrams may occur apart). A term still dense there, and expected
+      to pass the cap, is counted in primary-key order too, stopped at COUNT_CAP + 1, and
+      paged by the scan; otherwise the index counts it and the probe's density estimates
+      the total.
     `decided_by` says which ("statistics" or "probe"; the benchmark reports it)."""
 
     cap = COUNT_CAP
     probe_rows = PROBE_ROWS
     dense = DENSE
     index_plan_matches = INDEX_PLAN_MATCHES
+    # Counting in primary-key order pays when it stops at the cap. A dense term expected to
+    # match fewer lives in a table of under cap / DENSE rows, which sits in memory, where the
+    # index visits its matches ~4x faster than the scan reads every row (docs/benchmarks.md);
+    # the index counts it. (Tests set this to force the scan on small tables.)
+    count_dense_below_cap = False
 
     def __init__(self, queryset: QuerySet[Standard], q: str | None):
         self.base = queryset
@@ -134,12 +140,13 @@ class StandardSearch:
         if in_recent >= limit or boundary is None:
             return in_recent, True
         density = in_recent / self.probe_rows
-        if density >= self.dense:
+        estimated_total = density * max(rows, self.probe_rows)
+        if density >= self.dense and (estimated_total >= limit or self.count_dense_below_cap):
             # Dense enough that reading in primary-key order finds cap + 1 matches sooner
             # than the index can assemble its (large) bitmap of candidates.
             with primary_key_order():
                 return self.scanned().order_by("-id")[:limit].count(), True
-        return self._counted_by_index(limit, density * max(rows, self.probe_rows))
+        return self._counted_by_index(limit, estimated_total)
 
     def _counted_by_index(self, limit: int, estimated_total: float) -> tuple[int, bool]:
         matches = self.indexed().order_by()[:limit].count()
