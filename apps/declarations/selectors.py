@@ -76,26 +76,21 @@ class StandardSearch:
     - `scanned`: standards in primary-key order, newest first, tested row by row on their
       `search_text` and stopped at the page: cost grows with rows per match, so it suits
       dense (common) terms, and it walks no posting list.
-    `plan()` picks one by the query's estimated share of the standards, from PostgreSQL's
-    statistics of the index (search_stats.py, read once per process and TTL, so free):
-    - below DENSE the term is rare or moderate: the index counts the matches (up to
-      COUNT_CAP + 1), and pages come from the index unless the count reached the cap;
-    - at DENSE or above (or with no statistics) the newest PROBE_ROWS standards are tested row
-      by row, which confirms the estimate (for terms of three characters and more it is only
-      an upper bound: their bigrams may occur apart). A term still dense there, and expected
-      to pass the cap, is counted in primary-key order too, stopped at COUNT_CAP + 1, and
-      paged by the scan; otherwise the index counts it and the probe's density estimates
-      the total.
-    `decided_by` says which ("statistics" or "probe"; the benchmark reports it)."""
+    `plan()` picks one by the query's estimated share of the standards (search_stats.py:
+    PostgreSQL's statistics of the index, cached per process): below DENSE the index counts
+    the matches (up to COUNT_CAP + 1) and pages them unless the count reached the cap. At
+    DENSE or above (or with no statistics) the newest PROBE_ROWS standards are tested row by
+    row, confirming the estimate (for terms of three characters or more only an upper bound).
+    A term still dense there and expected to pass the cap is counted in primary-key order,
+    stopped at COUNT_CAP + 1, and paged by the scan; otherwise the index counts it.
+    `decided_by` says what decided: "statistics" or "probe"."""
 
     cap = COUNT_CAP
     probe_rows = PROBE_ROWS
     dense = DENSE
     index_plan_matches = INDEX_PLAN_MATCHES
-    # Counting in primary-key order pays when it stops at the cap. A dense term expected to
-    # match fewer lives in a table of under cap / DENSE rows, which sits in memory, where the
-    # index visits its matches ~4x faster than the scan reads every row (docs/benchmarks.md);
-    # the index counts it. (Tests set this to force the scan on small tables.)
+    # A key-order count pays when it stops at the cap; a dense term below it lives in a table
+    # small enough to sit in memory, where the index counts ~4x faster (docs/benchmarks.md).
     count_dense_below_cap = False
 
     def __init__(self, queryset: QuerySet[Standard], q: str | None):
