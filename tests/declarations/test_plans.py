@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 CAP = 7
 COMMON = ["企业", "业标", "企业标", "标准", "企业标准", "有限公司", "Q/Plan"]
-RARE = ["空气调节器", "KFR-35", "第2部分", "锂离子"]
+RARE = ["空气调节器", "KFR-35", "第2部分", "锂离子", "号'与\\反", "'与\\"]
 SYNONYM = ["空调", "电饭煲", "cnc"]
 NO_MATCH = ["不存在的词", "企标准", "准企业"]
 # Both bigrams (20, 02) are in every standard number (…-2026), the word in none: the
@@ -54,6 +54,7 @@ def corpus(db):
             category=category,
             status="abolished" if i % 11 == 0 else "public",
         )
+    StandardFactory(enterprise=firms[1], name="引号'与\\反斜杠", category=category)
     # Drafts are never found, however common their words.
     StandardFactory(
         enterprise=firms[0], name="电饭锅企业标准草稿", status="draft", published_on=None
@@ -140,6 +141,8 @@ def test_each_plan_gives_the_ilike_answer(
     monkeypatch.setattr(StandardSearch, "probe_rows", CAP - 2)  # never reaches cap + 1
     monkeypatch.setattr(StandardSearch, "index_plan_matches", index_plan_matches)
     monkeypatch.setattr(StandardSearch, "count_dense_below_cap", True)
+    assert all(ilike_ids(q) for q in [*COMMON, *RARE, *SYNONYM])  # each finds something
+    assert not any(ilike_ids(q) for q in [*NO_MATCH, MISJUDGED])
     for analysed in (False, True):  # without statistics, then with them
         if analysed:
             analyse()
