@@ -39,13 +39,15 @@ from apps.enterprises.models import Enterprise
 # many matches lists say "more than N" (paging still reaches every match).
 COUNT_CAP = 10_000
 # A term the statistics put in at least this share of the standards may be common: a few of
-# the newest rows are read to confirm it (PROBE_ROWS); below it, the index answers at once.
-# A term found in at least this share of the probed rows is counted in primary-key order too
-# (below it, visiting COUNT_CAP heap pages through the index is cheaper; docs/benchmarks.md).
+# the newest rows confirm it (PROBE_ROWS); below it, the index answers at once. A term that
+# dense among the probed rows may be counted in primary-key order (docs/benchmarks.md).
 DENSE = 0.06
 # The newest rows read, with the cheap per-row test, to confirm a term the statistics call
 # common (or to judge any term when there are no statistics).
 PROBE_ROWS = 2_000
+# A dense term is counted in key order only with at least this many estimated matches: below,
+# the index's bitmap stays exact and it visits fewer pages than the scan (docs/benchmarks.md).
+KEY_ORDER_COUNT_MATCHES = 100_000
 # Up to about this many matches, sorting the index's candidates beats reading standards in
 # primary-key order until a page is found (the two cost the same near sqrt(8 x rows)).
 INDEX_PLAN_MATCHES = 6_000
@@ -81,17 +83,16 @@ class StandardSearch:
     the matches (up to COUNT_CAP + 1) and pages them unless the count reached the cap. At
     DENSE or above (or with no statistics) the newest PROBE_ROWS standards are tested row by
     row, confirming the estimate (for terms of three characters or more only an upper bound).
-    A term still dense there and expected to pass the cap is counted in primary-key order,
-    stopped at COUNT_CAP + 1, and paged by the scan; otherwise the index counts it.
+    A term still dense there, with a long posting list (KEY_ORDER_COUNT_MATCHES), is counted
+    in primary-key order, stopped at COUNT_CAP + 1, and paged by the scan; otherwise the
+    index counts it.
     `decided_by` says what decided: "statistics" or "probe"."""
 
     cap = COUNT_CAP
     probe_rows = PROBE_ROWS
     dense = DENSE
     index_plan_matches = INDEX_PLAN_MATCHES
-    # A key-order count pays when it stops at the cap; a dense term below it lives in a table
-    # small enough to sit in memory, where the index counts ~4x faster (docs/benchmarks.md).
-    count_dense_below_cap = False
+    key_order_count_matches = KEY_ORDER_COUNT_MATCHES
 
     def __init__(self, queryset: QuerySet[Standard], q: str | None):
         self.base = queryset
@@ -136,9 +137,9 @@ class StandardSearch:
             return in_recent, True
         density = in_recent / self.probe_rows
         estimated_total = density * max(rows, self.probe_rows)
-        if density >= self.dense and (estimated_total >= limit or self.count_dense_below_cap):
-            # Dense enough that reading in primary-key order finds cap + 1 matches sooner
-            # than the index can assemble its (large) bitmap of candidates.
+        if density >= self.dense and estimated_total >= self.key_order_count_matches:
+            # Reading in key order finds cap + 1 matches sooner than the index can build
+            # its (large, lossy) bitmap of candidates.
             with primary_key_order():
                 return self.scanned().order_by("-id")[:limit].count(), True
         return self._counted_by_index(limit, estimated_total)

@@ -152,7 +152,7 @@ def test_both_plans_page_the_expanded_search_identically(
     monkeypatch.setattr(StandardSearch, "probe_rows", probe_rows)
     monkeypatch.setattr(StandardSearch, "index_plan_matches", index_plan_matches)
     monkeypatch.setattr(StandardSearch, "dense", dense)
-    monkeypatch.setattr(StandardSearch, "count_dense_below_cap", True)  # a table of ~90 rows
+    monkeypatch.setattr(StandardSearch, "key_order_count_matches", 0)  # a table of ~90 rows
     monkeypatch.setattr(CappedPaginator, "cap", 7)
     for q in ["空调", "厨电", "cnc", "电", "50%", corpus[2].uscc]:
         search = StandardSearch(public_standards(), q)
