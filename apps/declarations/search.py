@@ -35,23 +35,6 @@ class MatchesSubstringQuery(Lookup):
 
 
 @SearchVectorField.register_lookup
-class MatchesSubstringQueryUnindexed(Lookup):
-    """`search_document__bigrams_filter=q`: the same test as `bigrams`, written as a function
-    call so the planner cannot answer it from the GIN index: a cheap per-row filter for plans
-    that read standards in primary-key order."""
-
-    lookup_name = "bigrams_filter"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"ts_match_vq({lhs}, declarations_search_query({rhs}))", [
-            *lhs_params,
-            *rhs_params,
-        ]
-
-
-@SearchVectorField.register_lookup
 class MatchesTsquery(Lookup):
     """`search_document__tsquery=text`: a tsquery computed beforehand, as a constant."""
 
@@ -112,20 +95,26 @@ def _with_enterprise_name(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _term_condition(term: str, candidates: Q) -> tuple[Q, bool]:
+def _exact_condition(term: str) -> tuple[Q, bool]:
     """Rows where number, name, products or the enterprise name contains `term` as `ILIKE
-    '%term%'` would say, from the bigram test `candidates`: exact as it is for one or two
-    characters (see index_q); otherwise rechecked by one `strpos` on the row's own
-    `search_text`, or, for the odd term holding the separator itself, by the four ILIKEs
-    (the second value says so: the enterprise name must then be aliased)."""
-    if len(term) <= 2:
-        return candidates, False
+    '%term%'` would say, tested on the row alone: one `strpos` on its own `search_text`, or,
+    for the odd term holding the separator itself, the four ILIKEs (the second value says so:
+    the enterprise name must then be aliased)."""
     if FIELD_SEPARATOR not in term:
-        return candidates & Q(search_text__contains_lowered=term), False
+        return Q(search_text__contains_lowered=term), False
     per_field = Q(search_enterprise_name__ilike_contains=term)
     for field in SEARCH_FIELDS:
         per_field |= Q(**{f"{field}__ilike_contains": term})
-    return candidates & per_field, True
+    return per_field, True
+
+
+def _term_condition(term: str, candidates: Q) -> tuple[Q, bool]:
+    """The same rows from the bigram index's `candidates`: exact as they are for one or two
+    characters (see index_q), otherwise rechecked by the exact condition."""
+    if len(term) <= 2:
+        return candidates, False
+    exact, per_field = _exact_condition(term)
+    return candidates & exact, per_field
 
 
 def _any_of(queryset: QuerySet, conditions: list[tuple[Q, bool]], extra: Q | None) -> QuerySet:
@@ -201,13 +190,13 @@ def search_terms(
 
 def scan_terms(queryset: QuerySet, terms: Sequence[str], *, extra: Q | None = None) -> QuerySet:
     """The same result, for plans that read standards in primary-key order and stop at the
-    page (very common terms): the bigram test as a per-row filter, not an index condition,
-    then the substring recheck."""
+    page (very common terms): the exact condition alone, per row. It never touches the bigram
+    document (a detoast of ~1 kB a row, which was most of the cost of scanning) and never
+    becomes an index condition, so no posting list is walked."""
     terms = [term for term in terms if term]
     if not terms and extra is None:
         return queryset
-    conditions = [_term_condition(term, Q(search_document__bigrams_filter=term)) for term in terms]
-    return _any_of(queryset, conditions, extra)
+    return _any_of(queryset, [_exact_condition(term) for term in terms], extra)
 
 
 def search_standards(queryset: QuerySet, q: str | None, tsquery: str | None = None) -> QuerySet:

@@ -38,11 +38,16 @@ from apps.enterprises.models import Enterprise
 # Counting every match of a very common term costs a pass over most of the table; beyond this
 # many matches lists say "more than N" (paging still reaches every match).
 COUNT_CAP = 10_000
-# The newest rows examined first to recognise a very common term cheaply.
-PROBE_ROWS = 20_000
-# A term in at least this share of the probed rows is counted in primary-key order too
-# (below it, visiting COUNT_CAP heap pages through the index is cheaper; docs/declarations.md).
+# A term the statistics put in at least this share of the standards may be common: a few of
+# the newest rows confirm it (PROBE_ROWS); below it, the index answers at once. A term that
+# dense among the probed rows may be counted in primary-key order (docs/benchmarks.md).
 DENSE = 0.06
+# The newest rows read, with the cheap per-row test, to confirm a term the statistics call
+# common (or to judge any term when there are no statistics).
+PROBE_ROWS = 2_000
+# A dense term is counted in key order only with at least this many estimated matches: below,
+# the index's bitmap stays exact and it visits fewer pages than the scan (docs/benchmarks.md).
+KEY_ORDER_COUNT_MATCHES = 100_000
 # Up to about this many matches, sorting the index's candidates beats reading standards in
 # primary-key order until a page is found (the two cost the same near sqrt(8 x rows)).
 INDEX_PLAN_MATCHES = 6_000
@@ -67,24 +72,32 @@ class StandardSearch:
     expands into its synonyms, and a complete USCC also finds its enterprise's standards
     (synonyms.py): the rows are the union of each term's substring matches.
 
-    Two plans give the same rows (tests/declarations/test_search.py):
+    Two plans give the same rows (tests/declarations/test_search.py, test_plans.py):
     - `indexed`: candidates from the bigram index, rechecked, sorted: cost grows with the
-      number of matches;
-    - `scanned`: standards in primary-key order, newest first, filtered row by row and stopped
-      at the page: cost grows with rows per match, so it suits dense (common) terms.
-    `plan()` picks one: it counts matches among the newest PROBE_ROWS standards (bounded
-    work); a term found more than COUNT_CAP times there is common. A term still dense there
-    (DENSE) is counted in primary-key order as well; otherwise the index counts the matches
-    (up to COUNT_CAP + 1) and the probe's density estimates the total."""
+      number of matches (and with the posting lists walked);
+    - `scanned`: standards in primary-key order, newest first, tested row by row on their
+      `search_text` and stopped at the page: cost grows with rows per match, so it suits
+      dense (common) terms, and it walks no posting list.
+    `plan()` picks one by the query's estimated share of the standards (search_stats.py:
+    PostgreSQL's statistics of the index, cached per process): below DENSE the index counts
+    the matches (up to COUNT_CAP + 1) and pages them unless the count reached the cap. At
+    DENSE or above (or with no statistics) the newest PROBE_ROWS standards are tested row by
+    row, confirming the estimate (for terms of three characters or more only an upper bound).
+    A term still dense there, with a long posting list (KEY_ORDER_COUNT_MATCHES), is counted
+    in primary-key order, stopped at COUNT_CAP + 1, and paged by the scan; otherwise the
+    index counts it.
+    `decided_by` says what decided: "statistics" or "probe"."""
 
     cap = COUNT_CAP
     probe_rows = PROBE_ROWS
     dense = DENSE
     index_plan_matches = INDEX_PLAN_MATCHES
+    key_order_count_matches = KEY_ORDER_COUNT_MATCHES
 
     def __init__(self, queryset: QuerySet[Standard], q: str | None):
         self.base = queryset
         self.q = normalize_query(q)
+        self.decided_by = ""
 
     @cached_property
     def expansion(self) -> synonyms.Expansion:
@@ -105,29 +118,37 @@ class StandardSearch:
         limit = self.cap + 1
         if not self.q:
             return self.base.order_by()[:limit].count(), True
+        share, rows = self.expansion.share, self.expansion.rows
+        if share is not None and share < self.dense:
+            self.decided_by = "statistics"
+            return self._counted_by_index(limit, share * rows)
+        self.decided_by = "probe"
         with read_connection(Standard).cursor() as cursor:
             cursor.execute(
-                "SELECT (SELECT id FROM declarations_standard ORDER BY id DESC "
-                "OFFSET %s LIMIT 1), "
-                "(SELECT reltuples FROM pg_class WHERE oid = 'declarations_standard'::regclass)",
+                "SELECT id FROM declarations_standard ORDER BY id DESC OFFSET %s LIMIT 1",
                 [self.probe_rows],
             )
-            boundary, rows = cursor.fetchone()
+            boundary = cursor.fetchone()
         recent = self.scanned()
         if boundary is not None:
-            recent = recent.filter(id__gt=boundary)
+            recent = recent.filter(id__gt=boundary[0])
         in_recent = recent.order_by()[:limit].count()
         if in_recent >= limit or boundary is None:
             return in_recent, True
         density = in_recent / self.probe_rows
-        if density >= self.dense:
-            # Dense enough that reading in primary-key order finds cap + 1 matches sooner
-            # than the index can assemble its (large) bitmap of candidates.
+        estimated_total = density * max(rows, self.probe_rows)
+        if density >= self.dense and estimated_total >= self.key_order_count_matches:
+            # Reading in key order finds cap + 1 matches sooner than the index can build
+            # its (large, lossy) bitmap of candidates.
             with primary_key_order():
                 return self.scanned().order_by("-id")[:limit].count(), True
+        return self._counted_by_index(limit, estimated_total)
+
+    def _counted_by_index(self, limit: int, estimated_total: float) -> tuple[int, bool]:
         matches = self.indexed().order_by()[:limit].count()
-        estimated_total = density * max(rows, self.probe_rows)
-        return matches, matches >= limit and estimated_total > self.index_plan_matches
+        return matches, matches >= limit and max(matches, estimated_total) > (
+            self.index_plan_matches
+        )
 
     def ordered(self) -> QuerySet[Standard]:
         queryset = self.scanned() if self.plan[1] else self.indexed()

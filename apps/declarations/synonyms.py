@@ -16,19 +16,19 @@ from apps.core.replicas import read_connection
 from apps.core.uscc import normalize_uscc, uscc_problem
 from apps.declarations.models import Synonym
 from apps.declarations.search import SELECTIVE_TERMS, normalize_query, normalize_term
+from apps.declarations.search_stats import gram_statistics
 
 # One round trip for everything a search needs before its plan: the synonyms of q, each
-# term's selective tsquery (search.py), and the enterprise whose USCC q is, if any. UNION
-# drops a canonical word equal to q, as the set E(q) does.
+# term lower-cased by the database (the lower() the index and ILIKE use: its grams give the
+# term's selective tsquery and estimated share, search_stats.py), and the enterprise whose
+# USCC q is, if any. UNION drops a canonical word equal to q, as the set E(q) does.
 _EXPAND = """
 WITH terms(term) AS (
   SELECT %(q)s::text
   UNION
   SELECT canonical FROM declarations_synonym WHERE term = %(key)s
 )
-SELECT t.term,
-       CASE WHEN length(t.term) > 2
-            THEN declarations_search_query_selective(t.term, %(selective)s)::text END,
+SELECT t.term, lower(t.term),
        (SELECT e.id FROM enterprises_enterprise e WHERE e.uscc = %(uscc)s),
        (SELECT e.name FROM enterprises_enterprise e WHERE e.uscc = %(uscc)s)
 FROM terms t
@@ -47,6 +47,20 @@ class Expansion:
     # enterprise has it).
     enterprise_id: int | None = None
     enterprise_name: str = ""
+    # Each term's estimated share of the standards (None without statistics), and the
+    # table's estimated row count.
+    shares: dict[str, float | None] = field(default_factory=dict)
+    rows: float = 0.0
+
+    @property
+    def share(self) -> float | None:
+        """Estimated share of the standards that some term finds: at most the sum of the
+        terms' shares (None when a term has no estimate). The USCC's enterprise adds a few
+        standards at most and is left out."""
+        shares = [self.shares.get(term) for term in self.terms]
+        if not shares or None in shares:
+            return None
+        return min(1.0, sum(shares))
 
     @property
     def added_terms(self) -> tuple[str, ...]:
@@ -65,29 +79,31 @@ def query_uscc(q: str) -> str | None:
 
 
 def expand(q: str | None) -> Expansion:
-    """E(q) with each term's tsquery, and the enterprise q names by its USCC."""
+    """E(q) with each term's tsquery and estimated share, and the enterprise q names by
+    its USCC."""
     q = normalize_query(q)
     if not q:
         return Expansion(q)
-    with read_connection(Synonym).cursor() as cursor:
-        cursor.execute(
-            _EXPAND,
-            {
-                "q": q,
-                "key": normalize_term(q),
-                "selective": SELECTIVE_TERMS,
-                "uscc": query_uscc(q),
-            },
-        )
+    connection = read_connection(Synonym)
+    statistics = gram_statistics(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_EXPAND, {"q": q, "key": normalize_term(q), "uscc": query_uscc(q)})
         rows = cursor.fetchall()
     canonical = sorted(term for term, *_rest in rows if term != q)
-    _term, _tsquery, enterprise_id, enterprise_name = rows[0]
+    _term, _lowered, enterprise_id, enterprise_name = rows[0]
     return Expansion(
         q=q,
         terms=(q, *canonical),
-        tsqueries={term: tsquery for term, tsquery, *_rest in rows},
+        tsqueries={
+            term: statistics.selective_tsquery(lowered, SELECTIVE_TERMS)
+            if len(lowered) > 2
+            else None
+            for term, lowered, *_rest in rows
+        },
         enterprise_id=enterprise_id,
         enterprise_name=enterprise_name or "",
+        shares={term: statistics.term_share(lowered) for term, lowered, *_rest in rows},
+        rows=max(statistics.rows, 0.0),
     )
 
 

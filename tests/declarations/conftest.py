@@ -33,3 +33,13 @@ def pdf():
 @pytest.fixture
 def enterprise(enterprise_user):
     return enterprise_user.membership.enterprise
+
+
+@pytest.fixture(autouse=True)
+def fresh_search_statistics():
+    """Each test reads the search's statistics afresh (the process keeps them for minutes)."""
+    from apps.declarations.search_stats import forget
+
+    forget()
+    yield
+    forget()

@@ -1,0 +1,122 @@
+"""How common a search term is, from PostgreSQL's own statistics of the bigram index.
+
+ANALYZE (autovacuum runs it after large writes) samples `standards.search_document` (300 ×
+its statistics target of 1000 = 300,000 rows, migration declarations.0002) and keeps the
+10,000 most common lexemes (our unigrams and bigrams) with the share of rows holding each
+(`pg_stats.most_common_elems` / `most_common_elem_freqs`; the two numbers after the
+per-lexeme shares are the smallest and largest of them). A lexeme not listed is rarer than
+the smallest listed share.
+
+The search reads those two arrays once per process and TTL seconds (parsing them took ~4 ms
+with 3,500 lexemes at S = 0.01, and every search of three characters or more paid it), so
+estimating a term costs nothing:
+- `term_share(l)`: the share of standards whose document holds every gram of the lower-cased
+  term `l`, estimated as the smallest share of its grams. For one or two characters that is
+  the estimate of the term's own share (the document test is the substring test, search.py);
+  for longer terms it is an upper bound (the grams may occur apart), which is why the search
+  confirms a "common" estimate by reading a few rows before it trusts it (selectors.py).
+- `selective_tsquery(l, n)`: the index query of l's n rarest bigrams, as
+  `declarations_search_query_selective` computes it in SQL (search_sql.py), without a round
+  trip.
+
+The estimate only chooses a plan: both plans return exactly the `ILIKE` rows, so a stale or
+missing estimate costs time, never a result. Without statistics (a table never analysed)
+every share is unknown (None) and the search decides by reading rows, as before.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+TTL = 300.0  # seconds a process keeps the statistics it read
+# A bigram found in more rows than this narrows too little to be worth an index walk, unless it
+# is the rarest one (the rule of declarations_search_query_selective).
+NARROWING = 0.1
+
+_LOAD = """
+SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples
+FROM pg_class c
+LEFT JOIN pg_stats s
+  ON s.schemaname = current_schema() AND s.tablename = 'declarations_standard'
+ AND s.attname = 'search_document'
+WHERE c.oid = 'declarations_standard'::regclass
+"""
+
+
+@dataclass(frozen=True)
+class GramStatistics:
+    """Shares of rows holding each common gram; `floor` bounds every gram not listed."""
+
+    shares: Mapping[str, float] = field(default_factory=dict)
+    floor: float = 0.0
+    rows: float = 0.0  # the table's estimated row count (pg_class.reltuples)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.shares)
+
+    def gram_share(self, gram: str) -> float:
+        return self.shares.get(gram, self.floor)
+
+    def term_share(self, lowered: str) -> float | None:
+        """Estimated share of rows holding every gram of `lowered` (None: no statistics)."""
+        if not self.known or not lowered:
+            return None
+        return min(self.gram_share(g) for g in grams(lowered))
+
+    def selective_tsquery(self, lowered: str, terms: int) -> str | None:
+        """The AND of the `terms` rarest bigrams of `lowered` (the rarest always, others only
+        while they still narrow), as tsquery text."""
+        ranked = sorted(grams(lowered), key=lambda g: (self.gram_share(g), g))
+        chosen = [g for rank, g in enumerate(ranked) if rank == 0 or self.gram_share(g) < NARROWING]
+        if not chosen:
+            return None
+        return " & ".join(_quote(g) for g in chosen[:terms])
+
+
+def grams(lowered: str) -> list[str]:
+    """The distinct grams the index is asked for: the character itself, or every bigram
+    (declarations_search_query: substr by characters, as Python slices)."""
+    if len(lowered) <= 1:
+        return [lowered] if lowered else []
+    return list(dict.fromkeys(lowered[i : i + 2] for i in range(len(lowered) - 1)))
+
+
+def _quote(gram: str) -> str:
+    """A gram as a quoted tsquery lexeme (the quoting of declarations_search_query)."""
+    return "'" + gram.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_cache: dict[str, tuple[float, GramStatistics]] = {}
+_lock = threading.Lock()
+
+
+def gram_statistics(connection) -> GramStatistics:
+    """The statistics as `connection`'s server has them, read at most once per TTL."""
+    now = time.monotonic()
+    cached = _cache.get(connection.alias)
+    if cached is not None and now - cached[0] < TTL:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(_LOAD)
+        elements, shares, rows = cursor.fetchone()
+    if elements and shares and len(shares) >= len(elements) + 2:
+        statistics = GramStatistics(
+            shares=dict(zip(elements, shares, strict=False)),
+            floor=float(shares[len(elements)]),
+            rows=float(rows or 0),
+        )
+    else:
+        statistics = GramStatistics(rows=float(rows or 0))
+    with _lock:
+        _cache[connection.alias] = (now, statistics)
+    return statistics
+
+
+def forget() -> None:
+    """Drop what this process read (after an ANALYZE that should count at once: tests)."""
+    with _lock:
+        _cache.clear()
