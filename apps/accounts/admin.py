@@ -34,6 +34,7 @@ from apps.accounts.privacy_views import personal_data_view
 from apps.core import audit
 from apps.core.admin import AuditedModelAdmin, PersonalFieldsAdminMixin
 from apps.core.admin_display import ReadableAdminMixin, readable_columns
+from apps.core.formatting import permission_label
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -438,25 +439,6 @@ class TOTPDeviceAdmin(ReadableAdminMixin, OTPTOTPDeviceAdmin):
 
 
 # ---- groups: the security administrator's permission sets, each permission named in words
-
-PERMISSION_WORDS = {
-    "add": _("添加%(model)s"),
-    "change": _("修改%(model)s"),
-    "delete": _("删除%(model)s"),
-    "view": _("查看%(model)s"),
-}
-
-
-def permission_label(permission) -> str:
-    """ "认证和授权 | 组 | 添加组", not Django's stored English "Can add group"; a permission of
-    the portal's own reads as its (translated) name."""
-    model = permission.content_type.model_class()
-    action, _sep, model_name = permission.codename.partition("_")
-    if model is not None and action in PERMISSION_WORDS and model_name == model._meta.model_name:
-        words = PERMISSION_WORDS[action] % {"model": model._meta.verbose_name}
-    else:
-        words = gettext(permission.name)
-    return f"{permission.content_type} | {words}"
 
 
 @admin.register(Group)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth.models import Permission
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.imports.spec import get_import_kind
@@ -273,6 +275,30 @@ def action_label(entry) -> str:
     return action_words(entry.action, entry.content_type.model_class())
 
 
+PERMISSION_WORDS = {
+    "add": _("添加%(model)s"),
+    "change": _("修改%(model)s"),
+    "delete": _("删除%(model)s"),
+    "view": _("查看%(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """ "认证和授权 | 组 | 添加组", not Django's stored English "Can add group"; a permission of
+    the portal's own reads as its (translated) name. The group form and the audit log use it."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and action in PERMISSION_WORDS and model_name == model._meta.model_name:
+        words = PERMISSION_WORDS[action] % {"model": model._meta.verbose_name}
+    else:
+        words = gettext(permission.name)
+    return f"{permission.content_type} | {words}"
+
+
+def _name_of(obj) -> str:
+    return permission_label(obj) if isinstance(obj, Permission) else str(obj)
+
+
 def describe(entries) -> list[dict]:
     """Each entry as {"entry", "actor", "action", "changes": [(label, old, new)]}, with the
     names of referenced objects looked up once per model for the whole list."""
@@ -286,8 +312,11 @@ def describe(entries) -> list[dict]:
                 wanted.setdefault(field.related_model, set()).update(_references(field, values))
     related_names = {}
     for model, ids in wanted.items():
-        for obj in model._default_manager.filter(pk__in=[i for i in ids if i.isdigit()]):
-            related_names[(model, str(obj.pk))] = str(obj)
+        found = model._default_manager.filter(pk__in=[i for i in ids if i.isdigit()])
+        if model is Permission:
+            found = found.select_related("content_type")
+        for obj in found:
+            related_names[(model, str(obj.pk))] = _name_of(obj)
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()

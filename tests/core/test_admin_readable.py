@@ -13,15 +13,15 @@ import pytest
 from axes.models import AccessFailureLog
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.accounts.admin import permission_label
 from apps.accounts.enums import Role
 from apps.core.admin_display import PlainNumberInput, ReadableAdminMixin, readable_column
+from apps.core.formatting import permission_label
 from apps.declarations.models import Standard
 from apps.evaluators.enums import AssessmentDecision
 from apps.evaluators.models import Assessment, Scheme
@@ -136,6 +136,23 @@ def test_the_group_page_lists_permissions_in_words(client, security_admin):
     client.force_login(security_admin)
     page = client.get(reverse("admin:auth_group_add")).content.decode()
     assert "添加组" in page and "Can add group" not in page
+
+
+def test_a_groups_permission_change_reads_in_words_in_its_history(client, security_admin):
+    add_group, view_group = (
+        Permission.objects.get(codename=codename) for codename in ("add_group", "view_group")
+    )
+    client.force_login(security_admin)
+    response = submit(
+        client,
+        reverse("admin:auth_group_add"),
+        {"name": "名单审核", "permissions": [str(add_group.pk), str(view_group.pk)]},
+    )
+    assert response.status_code == 302
+    group = Group.objects.get(name="名单审核")
+    history = client.get(reverse("admin:auth_group_history", args=[group.pk])).content.decode()
+    assert "组 | 添加组" in history and "组 | 查看组" in history
+    assert "Can add group" not in history and "Can view group" not in history
 
 
 def test_each_date_and_time_input_has_its_own_label(client, admin_user):
