@@ -4,6 +4,7 @@ text already in its final form goes to COPY as it is, anything else through the 
 import pytest
 
 from apps.enterprises.models import Enterprise
+from tests.factories.catalog import CategoryFactory
 from tests.factories.uscc import make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +46,17 @@ def test_text_over_the_limit_is_an_error_fast_path_or_not(run_import):
         "row 3, column name: 长度为 201 个字符，超过上限 200",
     ]
     assert Enterprise.objects.count() == 0
+
+
+def test_digits_other_than_ascii_are_read_by_the_parser_not_passed_to_copy(run_import):
+    """Python's \\d takes full-width and Arabic-Indic digits, PostgreSQL's COPY does not: such a
+    number is parsed (to 0 and 3) rather than sent as written (hypothesis found "０")."""
+    category = CategoryFactory(code="C-DIGIT")
+    content = (
+        "category_code,code,name,unit,direction,national_value\n"
+        f"{category.code},A1,甲,W,higher,０\n{category.code},A2,乙,W,higher,٣\n"
+    )
+    outcome = run_import("indicators", content)
+    assert outcome.code == 0, outcome.err
+    values = dict(category.indicators.values_list("code", "national_value"))
+    assert values == {"A1": 0, "A2": 3}

@@ -116,7 +116,8 @@ class DecimalNumber(Parser):
         if minimum is None and maximum is None:
             # A plain decimal within the precision needs no further checking.
             whole = max_digits - decimal_places
-            self.simple = re.compile(rf"-?\d{{1,{whole}}}(?:\.\d{{1,{decimal_places}}})?")
+            # ASCII digits only: Python's \d also takes "０" and "٣", which COPY refuses.
+            self.simple = re.compile(rf"-?[0-9]{{1,{whole}}}(?:\.[0-9]{{1,{decimal_places}}})?")
 
     def parse(self, text: str) -> Decimal:
         if not _NUMBER.match(text):

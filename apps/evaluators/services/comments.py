@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core import audit
@@ -26,9 +26,9 @@ def commenter_contacts_purge_due(*, today: date | None = None) -> int:
     """Blank every contact due, one transaction per scheme; returns how many were blanked."""
     due = comments_due_for_contact_purge(today=today)
     purged = 0
-    for row in due.values("scheme").annotate(comments=Count("pk")).order_by("scheme"):
+    for scheme_id in due.order_by("scheme").values_list("scheme", flat=True).distinct():
         with transaction.atomic():
-            scheme = Scheme.objects.select_for_update().get(pk=row["scheme"])
+            scheme = Scheme.objects.select_for_update().get(pk=scheme_id)
             count = due.filter(scheme=scheme).update(contact="", updated_at=timezone.now())
             audit.record(
                 actor=None,
