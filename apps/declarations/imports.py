@@ -66,16 +66,23 @@ STANDARD_TYPE = (
     "WHEN upper(st.standard_no) LIKE 'DB%' THEN 'local' ELSE 'industry' END"
 )
 
+
 # The search columns of new rows, for the whole batch in the INSERT itself: the same
 # functions the per-row trigger calls (search_sql.py), over the values inserted and the
 # enterprise's name resolved once in the staging table. A row that arrives with both set is
 # left alone by `declarations_standard_search_insert` (its WHEN clause), so the per-row
 # trigger (a PL/pgSQL call and an enterprise look-up for each row) does not run.
-SEARCH_ARGUMENTS = "st._k_standard_no, st._f_name, st._f_products, st.enterprise_name"
-SEARCH_ON_INSERT = {
-    "search_document": f"declarations_search_document({SEARCH_ARGUMENTS})",
-    "search_text": f"declarations_search_text({SEARCH_ARGUMENTS})",
-}
+def search_columns(arguments: str) -> dict[str, str]:
+    """The two search columns as SQL over `arguments` (number, name, products, enterprise)."""
+    return {
+        column: f"declarations_{column}({arguments})"
+        for column in ("search_document", "search_text")
+    }
+
+
+SEARCH_ON_INSERT = search_columns(
+    "st._k_standard_no, st._f_name, st._f_products, st.enterprise_name"
+)
 SEARCH_BATCH = "declarations.search_batch"  # migration declarations.0007
 
 
@@ -93,8 +100,7 @@ class StandardsImport(ImportKind):
             self,
             on_update=[
                 *self.on_update,
-                Field("search_document", f"declarations_search_document({arguments})"),
-                Field("search_text", f"declarations_search_text({arguments})"),
+                *(Field(column, sql) for column, sql in search_columns(arguments).items()),
             ],
         )
         cursor.execute("SELECT set_config(%s, 'on', true)", [SEARCH_BATCH])
