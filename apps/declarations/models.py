@@ -50,9 +50,9 @@ class Standard(TimeStampedModel):
     )
     published_on = models.DateField(_("公开日期"), null=True, blank=True)
     abolished_on = models.DateField(_("废止日期"), null=True, blank=True)
-    # Character unigrams and bigrams of number, name, products and enterprise name; kept
-    # current by the database (see the declarations migrations) so imports and ORM writes
-    # alike stay searchable.
+    # Character bigrams of number, name, products and enterprise name (each followed by a
+    # space, search_sql.BIGRAM_INSTALL); kept current by the database (see the declarations
+    # migrations) so imports and ORM writes alike stay searchable.
     search_document = SearchVectorField(_("检索"), null=True, editable=False)
     # The same four fields lower-cased and joined by U+001F, also kept by the database: the
     # substring recheck of index candidates reads it instead of looking up the enterprise.

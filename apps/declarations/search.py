@@ -149,11 +149,11 @@ def selective_tsquery(q: str) -> str:
 def index_q(q: str, tsquery: str | None = None) -> Q:
     """Candidates from the bigram index (rechecked by the caller when q is longer than two).
 
-    A query of one or two characters needs no recheck: the document holds every character and
-    every pair of adjacent characters of each lower-cased field, and ILIKE compares
-    lower-cased text, so "the field contains q" and "the document holds lower(q)" are the
-    same statement. Longer queries match all their bigrams, possibly far apart, hence the
-    recheck."""
+    A query of one or two characters needs no recheck: the document holds every pair of
+    adjacent characters of each lower-cased field followed by a space, and ILIKE compares
+    lower-cased text, so "the field contains q" and "the document holds lower(q)" (for one
+    character: some pair starting with it) are the same statement. Longer queries match all
+    their bigrams, possibly far apart, hence the recheck."""
     if len(q) <= 2:
         return Q(search_document__bigrams=q)
     return Q(search_document__tsquery=tsquery or selective_tsquery(q))

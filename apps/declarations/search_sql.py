@@ -234,3 +234,114 @@ DROP FUNCTION IF EXISTS declarations_ngrams_lower(text);
 DROP FUNCTION IF EXISTS declarations_ngrams_plain(text);
 ALTER TABLE declarations_standard ALTER COLUMN search_document SET STATISTICS -1;
 """
+
+# Migration declarations.0008: bigrams only, one document from the recheck text. A character
+# no longer has a unigram of its own (a third of the entries, and the costliest to maintain:
+# each common character's posting list spans the table). Every field is followed by a space,
+# so every character starts some bigram and a one-character query is the prefix query
+# `'c':*`, exact as before: a bigram "c?" is in the document exactly when c is in some field.
+# A query is stripped, so no one- or two-character query starts or ends with a space, and
+# the pairs that do (" n", "o ", from the space joining two fields) never answer one alone.
+# U+001F (the recheck text's separator, a field may hold one) becomes a space on both sides:
+# such a query is rechecked field by field (search.py), so the index only has to keep it.
+BIGRAM_INSTALL = r"""
+CREATE OR REPLACE FUNCTION declarations_bigrams(l text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  -- The pairs starting at odd and at even positions, cut in C by regexp_replace and
+  -- string_to_array (U+001F marks the cut; `l` holds none). `l` ends in a space, so the one
+  -- character left over by either cut is that space.
+  SELECT array_remove(array_remove(
+    string_to_array(regexp_replace(l, '(..)', E'\\1\x1f', 'g'), E'\x1f')
+    || string_to_array(regexp_replace(substr(l, 2), '(..)', E'\\1\x1f', 'g'), E'\x1f'),
+    ' '), '')
+$$;
+
+CREATE OR REPLACE FUNCTION declarations_search_document(
+  standard_no text, name text, products text, enterprise text
+) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(declarations_bigrams(
+    translate(declarations_search_text(standard_no, name, products, enterprise), E'\x1f', ' ')
+    || ' '))
+$$;
+
+CREATE OR REPLACE FUNCTION declarations_search_lexeme(g text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT '''' || replace(replace(g, '\', '\\'), '''', '''''') || ''''
+    || CASE WHEN length(g) = 1 THEN ':*' ELSE '' END
+$$;
+
+CREATE OR REPLACE FUNCTION declarations_search_query(q text) RETURNS tsquery
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN length(s.l) = 0 THEN NULL
+    WHEN length(s.l) = 1 THEN declarations_search_lexeme(s.l)::tsquery
+    ELSE (
+      SELECT string_agg(declarations_search_lexeme(substr(s.l, i, 2)), ' & ')
+      FROM generate_series(1, length(s.l) - 1) AS i
+    )::tsquery
+  END
+  FROM (SELECT translate(lower(q), E'\x1f', ' ') AS l) s
+$$;
+
+CREATE OR REPLACE FUNCTION declarations_search_query_selective(q text, terms integer)
+RETURNS tsquery
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  WITH lowered AS (
+    SELECT translate(lower(q), E'\x1f', ' ') AS l
+  ), grams AS (
+    SELECT DISTINCT substr(l, i, 2) AS g
+    FROM lowered, generate_series(1, length(l) - 1) AS i
+  ), frequencies AS (
+    SELECT e.elem, e.freq
+    FROM pg_stats s,
+         LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+           AS e(elem, freq)
+    WHERE s.schemaname = current_schema() AND s.tablename = 'declarations_standard'
+      AND s.attname = 'search_document'
+  )
+  SELECT CASE
+    WHEN length(l) <= 1 THEN declarations_search_query(q)
+    ELSE (
+      SELECT string_agg(declarations_search_lexeme(g), ' & ')::tsquery
+      FROM (
+        SELECT g FROM (
+          SELECT grams.g, coalesce(f.freq, 0) AS freq,
+                 row_number() OVER (ORDER BY coalesce(f.freq, 0), grams.g) AS rank
+          FROM grams LEFT JOIN frequencies f ON f.elem = grams.g
+        ) ranked
+        -- The rarest always; others only if they still narrow (in under 10 % of rows).
+        WHERE rank = 1 OR freq < 0.1
+        ORDER BY rank
+        LIMIT terms
+      ) chosen
+    )
+  END
+  FROM lowered
+$$;
+
+DROP FUNCTION IF EXISTS declarations_ngrams(text);
+DROP FUNCTION IF EXISTS declarations_ngrams_lower(text);
+DROP FUNCTION IF EXISTS declarations_ngrams_plain(text);
+"""
+
+# Every standard's document again, set-based (the update trigger stands aside, as for an
+# import: migration declarations.0007), then fresh statistics for the plan (search_stats.py).
+REBUILD_DOCUMENTS = r"""
+SELECT set_config('declarations.search_batch', 'on', true);
+UPDATE declarations_standard s
+SET search_document = declarations_search_document(s.standard_no, s.name, s.products, e.name)
+FROM enterprises_enterprise e
+WHERE e.id = s.enterprise_id;
+SELECT set_config('declarations.search_batch', 'off', true);
+ANALYZE declarations_standard;
+"""
+
+# Back to migration 0002's functions (its text up to the triggers), then the old documents.
+BIGRAM_UNINSTALL = (
+    INSTALL.split("CREATE OR REPLACE FUNCTION declarations_standard_search_trigger()")[0]
+    + """
+DROP FUNCTION IF EXISTS declarations_search_lexeme(text);
+DROP FUNCTION IF EXISTS declarations_bigrams(text);
+"""
+)

@@ -2,7 +2,7 @@
 
 ANALYZE (autovacuum runs it after large writes) samples `standards.search_document` (300 ×
 its statistics target of 1000 = 300,000 rows, migration declarations.0002) and keeps the
-10,000 most common lexemes (our unigrams and bigrams) with the share of rows holding each
+10,000 most common lexemes (our bigrams, search_sql.py) with the share of rows holding each
 (`pg_stats.most_common_elems` / `most_common_elem_freqs`; the two numbers after the
 per-lexeme shares are the smallest and largest of them). A lexeme not listed is rarer than
 the smallest listed share.
@@ -11,10 +11,13 @@ The search reads those two arrays once per process and TTL seconds (parsing them
 with 3,500 lexemes at S = 0.01, and every search of three characters or more paid it), so
 estimating a term costs nothing:
 - `term_share(l)`: the share of standards whose document holds every gram of the lower-cased
-  term `l`, estimated as the smallest share of its grams. For one or two characters that is
-  the estimate of the term's own share (the document test is the substring test, search.py);
+  term `l`, estimated as the smallest share of its bigrams. For two characters that is the
+  estimate of the term's own share (the document test is the substring test, search.py);
   for longer terms it is an upper bound (the grams may occur apart), which is why the search
-  confirms a "common" estimate by reading a few rows before it trusts it (selectors.py).
+  confirms a "common" estimate by reading a few rows before it trusts it (selectors.py). One
+  character c has no lexeme of its own (the index asks for every bigram starting with c):
+  its share is estimated as the sum of those bigrams' shares (at least the floor), capped at
+  1: an upper bound as far as the bigrams are listed.
 - `selective_tsquery(l, n)`: the index query of l's n rarest bigrams, as
   `declarations_search_query_selective` computes it in SQL (search_sql.py), without a round
   trip.
@@ -30,7 +33,9 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
+SEPARATOR = "\x1f"  # the recheck text's; the document and the queries read it as a space
 TTL = 300.0  # seconds a process keeps the statistics it read
 # A bigram found in more rows than this narrows too little to be worth an index walk, unless it
 # is the rarest one (the rule of declarations_search_query_selective).
@@ -58,6 +63,14 @@ class GramStatistics:
     def known(self) -> bool:
         return bool(self.shares)
 
+    @cached_property
+    def first_character_shares(self) -> Mapping[str, float]:
+        """For each character, the summed shares of the listed bigrams starting with it."""
+        sums: dict[str, float] = {}
+        for gram, share in self.shares.items():
+            sums[gram[:1]] = sums.get(gram[:1], 0.0) + share
+        return sums
+
     def gram_share(self, gram: str) -> float:
         return self.shares.get(gram, self.floor)
 
@@ -65,6 +78,9 @@ class GramStatistics:
         """Estimated share of rows holding every gram of `lowered` (None: no statistics)."""
         if not self.known or not lowered:
             return None
+        if len(lowered) == 1:
+            character = lowered.replace(SEPARATOR, " ")
+            return min(1.0, max(self.floor, self.first_character_shares.get(character, 0.0)))
         return min(self.gram_share(g) for g in grams(lowered))
 
     def selective_tsquery(self, lowered: str, terms: int) -> str | None:
@@ -78,16 +94,20 @@ class GramStatistics:
 
 
 def grams(lowered: str) -> list[str]:
-    """The distinct grams the index is asked for: the character itself, or every bigram
-    (declarations_search_query: substr by characters, as Python slices)."""
+    """The distinct grams the index is asked for: the character itself (a prefix), or every
+    bigram (declarations_search_query: U+001F read as a space, substr by characters, as
+    Python slices)."""
+    lowered = lowered.replace(SEPARATOR, " ")
     if len(lowered) <= 1:
         return [lowered] if lowered else []
     return list(dict.fromkeys(lowered[i : i + 2] for i in range(len(lowered) - 1)))
 
 
 def _quote(gram: str) -> str:
-    """A gram as a quoted tsquery lexeme (the quoting of declarations_search_query)."""
-    return "'" + gram.replace("\\", "\\\\").replace("'", "''") + "'"
+    """A gram as a tsquery lexeme, quoted as declarations_search_lexeme quotes it (one
+    character: a prefix)."""
+    quoted = "'" + gram.replace("\\", "\\\\").replace("'", "''") + "'"
+    return quoted + ":*" if len(gram) == 1 else quoted
 
 
 _cache: dict[str, tuple[float, GramStatistics]] = {}

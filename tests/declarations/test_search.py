@@ -230,3 +230,16 @@ def test_a_match_never_spans_two_fields(db):
     assert standard.search_text == "q/xy 001-2024\x1f控制器ab\x1fcd型\x1f" + (
         standard.enterprise.name.lower()
     )
+
+
+def test_one_character_is_found_wherever_it_stands_in_a_field(db):
+    """The document holds no single characters: a one-character query asks for the bigrams
+    starting with it, and every field ends in a space so that its last character starts one."""
+    enterprise = EnterpriseFactory(name="北京X有限公司")
+    standard = StandardFactory(
+        enterprise=enterprise, standard_no="Q/A 9", name="空调器", products="型 B"
+    )
+    for q in ["9", "器", "司", "x", "X", "型", "b", "空", "/"]:
+        assert indexed_ids(q) == reference_ids(q) == {standard.pk}, q
+    for q in ["z", "冰", "'", "\\"]:
+        assert indexed_ids(q) == reference_ids(q) == set(), q
