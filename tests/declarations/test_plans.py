@@ -179,6 +179,20 @@ def test_the_plan_follows_the_statistics(corpus, client, monkeypatch):
         check(client, q)
 
 
+def test_one_character_is_judged_by_the_bigrams_it_starts(corpus):
+    """A character has no lexeme of its own: its share is estimated from the bigrams starting
+    with it (an upper bound as far as they are listed), so a common one is confirmed by the
+    probe and a rare one goes to the index (its prefix query), both with ILIKE's answer."""
+    analyse()
+    statistics = gram_statistics(connection)
+    assert statistics.term_share("企") >= statistics.term_share("企业") > 0.8
+    assert statistics.term_share("锂") == statistics.term_share("锂离") < 0.2
+    assert statistics.term_share("龘") == statistics.floor
+    for q in ["企", "锂", "龘", "k", "Q", "'", "\\"]:
+        search = StandardSearch(public_standards(), q)
+        assert search.plan[0] == len(ilike_ids(q)), q
+
+
 def test_statistics_give_the_same_tsquery_as_the_database(corpus):
     """The selective tsquery computed from the cached statistics asks the index for grams as
     rare as those the database's own declarations_search_query_selective picks (the same
