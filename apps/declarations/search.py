@@ -15,6 +15,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import CharField, Lookup, OuterRef, Q, QuerySet, Subquery, TextField
 
+from apps.declarations import search_stats
 from apps.enterprises.models import Enterprise
 
 
@@ -141,7 +142,8 @@ def selective_tsquery(q: str) -> str:
     every recheck of a lossy bitmap page)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT declarations_search_query_selective(%s, %s)::text", [q, SELECTIVE_TERMS]
+            "SELECT declarations_search_query_selective(%s, %s, %s, %s)::text",
+            [q, SELECTIVE_TERMS, search_stats.MANY_CANDIDATES, search_stats.WIDE],
         )
         return cursor.fetchone()[0]
 

@@ -284,8 +284,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   FROM (SELECT translate(lower(q), E'\x1f', ' ') AS l) s
 $$;
 
-CREATE OR REPLACE FUNCTION declarations_search_query_selective(q text, terms integer)
-RETURNS tsquery
+-- The rarest bigram always; others while they still narrow (in under 10 % of rows), or, when
+-- even the rarest leaves `many` candidates or more, while in under `wide` of rows: walking a
+-- long posting list costs less than fetching and rechecking that many rows (search_stats.py).
+DROP FUNCTION IF EXISTS declarations_search_query_selective(text, integer);
+CREATE OR REPLACE FUNCTION declarations_search_query_selective(
+  q text, terms integer, many float8 DEFAULT 5000, wide float8 DEFAULT 0.3
+) RETURNS tsquery
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   WITH lowered AS (
     SELECT translate(lower(q), E'\x1f', ' ') AS l
@@ -299,19 +304,23 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
            AS e(elem, freq)
     WHERE s.schemaname = current_schema() AND s.tablename = 'declarations_standard'
       AND s.attname = 'search_document'
+  ), ranked AS (
+    SELECT grams.g, coalesce(f.freq, 0) AS freq,
+           row_number() OVER (ORDER BY coalesce(f.freq, 0), grams.g) AS rank
+    FROM grams LEFT JOIN frequencies f ON f.elem = grams.g
+  ), candidates AS (
+    SELECT r.freq * c.reltuples AS rows
+    FROM ranked r, pg_class c
+    WHERE r.rank = 1 AND c.oid = 'declarations_standard'::regclass
   )
   SELECT CASE
     WHEN length(l) <= 1 THEN declarations_search_query(q)
     ELSE (
       SELECT string_agg(declarations_search_lexeme(g), ' & ')::tsquery
       FROM (
-        SELECT g FROM (
-          SELECT grams.g, coalesce(f.freq, 0) AS freq,
-                 row_number() OVER (ORDER BY coalesce(f.freq, 0), grams.g) AS rank
-          FROM grams LEFT JOIN frequencies f ON f.elem = grams.g
-        ) ranked
-        -- The rarest always; others only if they still narrow (in under 10 % of rows).
+        SELECT g FROM ranked
         WHERE rank = 1 OR freq < 0.1
+           OR (freq < wide AND (SELECT rows FROM candidates) >= many)
         ORDER BY rank
         LIMIT terms
       ) chosen
@@ -339,7 +348,8 @@ ANALYZE declarations_standard;
 
 # Back to migration 0002's functions (its text up to the triggers), then the old documents.
 BIGRAM_UNINSTALL = (
-    INSTALL.split("CREATE OR REPLACE FUNCTION declarations_standard_search_trigger()")[0]
+    "DROP FUNCTION IF EXISTS declarations_search_query_selective(text, integer, float8, float8);"
+    + INSTALL.split("CREATE OR REPLACE FUNCTION declarations_standard_search_trigger()")[0]
     + """
 DROP FUNCTION IF EXISTS declarations_search_lexeme(text);
 DROP FUNCTION IF EXISTS declarations_bigrams(text);

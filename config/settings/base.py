@@ -104,7 +104,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # JIT compilation costs hundreds of milliseconds on short web queries that the planner
 # merely estimates as large (a LIMIT that stops early); an interactive portal never gains.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# work_mem: a search's bitmap of index candidates stays exact up to ~200,000 pages at 16 MB;
+# at PostgreSQL's 4 MB, 150,000 candidates turned lossy and every other row on those pages
+# was rechecked against its document (S = 1.0: 155 ms instead of 98 ms; docs/benchmarks.md).
+DATABASE_SESSION_OPTIONS = (
+    f"-c jit=off -c work_mem={env.str('DATABASE_WORK_MEM', default='16MB')}"
+)
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = DATABASE_SESSION_OPTIONS
 # Streaming replicas of the primary, read by the public pages (apps/core/replicas.py,
 # docs/scaling.md "Read replicas"): one alias each, `replica1`, `replica2`, ...
 DATABASE_REPLICAS = []
@@ -118,7 +124,7 @@ for _index, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), sta
         TEST={"MIRROR": "default"},
     )
     _replica.setdefault("OPTIONS", {}).update(
-        options="-c jit=off",
+        options=DATABASE_SESSION_OPTIONS,
         # A replica host that does not answer must not hold a request for long.
         connect_timeout=env.int("REPLICA_CONNECT_TIMEOUT", default=2),
     )

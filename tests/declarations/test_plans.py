@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.core.uscc import uscc_problem
 from apps.declarations.models import Synonym
+from apps.declarations import search_stats
 from apps.declarations.search_stats import forget, gram_statistics
 from apps.declarations.selectors import CappedPaginator, StandardSearch, public_standards
 from tests.factories.declarations import CategoryFactory, StandardFactory, SynonymFactory
@@ -193,17 +194,22 @@ def test_one_character_is_judged_by_the_bigrams_it_starts(corpus):
         assert search.plan[0] == len(ilike_ids(q)), q
 
 
-def test_statistics_give_the_same_tsquery_as_the_database(corpus):
+@pytest.mark.parametrize("many_candidates", [search_stats.MANY_CANDIDATES, 1])
+def test_statistics_give_the_same_tsquery_as_the_database(corpus, monkeypatch, many_candidates):
     """The selective tsquery computed from the cached statistics asks the index for grams as
     rare as those the database's own declarations_search_query_selective picks (the same
-    grams, up to ties between equally common ones)."""
+    grams, up to ties between equally common ones), also when the rarest gram leaves many
+    candidates (here: a threshold of one row) and commoner grams are asked for too."""
+    monkeypatch.setattr(search_stats, "MANY_CANDIDATES", many_candidates)
     analyse()
     statistics = gram_statistics(connection)
+    widened = 0
     for q in ["企业标准", "空气调节器", "kfr-35gw", "北京燕山企业有限公司", "q/plan 001"]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT declarations_search_query_selective(%s, 3)::text, %s::tsquery::text",
-                [q, statistics.selective_tsquery(q, 3)],
+                "SELECT declarations_search_query_selective(%s, 3, %s, %s)::text, "
+                "%s::tsquery::text",
+                [q, many_candidates, search_stats.WIDE, statistics.selective_tsquery(q, 3)],
             )
             database, ours = cursor.fetchone()
         shares = [
@@ -211,6 +217,8 @@ def test_statistics_give_the_same_tsquery_as_the_database(corpus):
             for text in (database, ours)
         ]
         assert shares[0] == shares[1], (q, database, ours)
+        widened += any(search_stats.NARROWING <= share for share in shares[1][1:])
+    assert (widened > 0) is (many_candidates == 1)
 
 
 def test_a_dense_term_with_a_short_posting_list_is_counted_by_the_index(
