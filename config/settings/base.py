@@ -107,9 +107,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # work_mem: a search's bitmap of index candidates stays exact up to ~200,000 pages at 16 MB;
 # at PostgreSQL's 4 MB, 150,000 candidates turned lossy and every other row on those pages
 # was rechecked against its document (S = 1.0: 155 ms instead of 98 ms; docs/benchmarks.md).
-DATABASE_SESSION_OPTIONS = (
-    f"-c jit=off -c work_mem={env.str('DATABASE_WORK_MEM', default='16MB')}"
-)
+DATABASE_SESSION_OPTIONS = f"-c jit=off -c work_mem={env.str('DATABASE_WORK_MEM', default='16MB')}"
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = DATABASE_SESSION_OPTIONS
 # Streaming replicas of the primary, read by the public pages (apps/core/replicas.py,
 # docs/scaling.md "Read replicas"): one alias each, `replica1`, `replica2`, ...
