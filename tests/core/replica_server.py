@@ -271,8 +271,11 @@ class ReplicaPair:
         return rows == [("streaming",)]
 
     def wait_caught_up(self) -> None:
-        """Until the replica has replayed everything the primary has written so far."""
-        ((lsn,),) = self.primary.sql("SELECT pg_current_wal_lsn()::text")
+        """Until the replica has replayed everything the primary has written so far. The
+        primary commits asynchronously (synchronous_commit off, above), so a commit's record
+        may still be in its WAL buffers, past `pg_current_wal_lsn()` (the write position):
+        the insert position includes it (a CI run once read the old row after "caught up")."""
+        ((lsn,),) = self.primary.sql("SELECT pg_current_wal_insert_lsn()::text")
         self.wait_for(
             lambda: self.replica.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])[0][0],
             what=f"the replica to replay up to {lsn}",
