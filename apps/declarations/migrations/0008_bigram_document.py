@@ -1,5 +1,5 @@
 """The search document holds bigrams only, from the recheck text (search_sql.BIGRAM_INSTALL):
-53 entries a standard instead of 90, which halves what an import pays for the index. Every
+53 entries a standard instead of 90, a third less of what a standards import pays. Every
 document is rebuilt here, set-based, and the GIN index built afresh after (at national scale,
 3.17 M standards, minutes: docs/declarations.md)."""
 
