@@ -84,7 +84,7 @@ class GramStatistics:
         if not self.known or not lowered:
             return None
         if len(lowered) == 1:
-            character = lowered.replace(SEPARATOR, " ")
+            (character,) = grams(lowered)
             return min(1.0, max(self.floor, self.first_character_shares.get(character, 0.0)))
         return min(self.gram_share(g) for g in grams(lowered))
 
