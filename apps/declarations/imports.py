@@ -154,6 +154,8 @@ STANDARDS = register(
             "abolished_on": "CASE WHEN st._f_status = 'abolished' THEN current_date END",
             **SEARCH_ON_INSERT,
         },
+        # It fills the search columns only where one is NULL: here the INSERT sets both.
+        insert_triggers_standing_aside=("declarations_standard_search_insert",),
         on_update=[
             Field("updated_at", "now()"),
             Field(

@@ -45,6 +45,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from apps.core.imports.parsers import NULL, Parser, Text
+from apps.core.imports.references import insert_new_rows
 from apps.core.workflow import Pair, pairs_sql
 
 RowRule = Callable[[dict[str, Any]], Iterable[tuple[str, str]]]
@@ -199,6 +200,9 @@ class ImportKind(SqlExport):
     status_rule: StatusRule | None = None
     target_may_exist: str = ""
     preview_values: dict[str, str] = field(default_factory=dict)
+    # Triggers on INSERT into `table` that leave the kind's new rows alone (see
+    # `references.insert_new_rows`).
+    insert_triggers_standing_aside: tuple[str, ...] = ()
     description: str = ""
     example: list[list[str]] = field(default_factory=list)
 
@@ -256,14 +260,18 @@ class ImportKind(SqlExport):
         values += [f"st._f_{item.target}" for item in self.fields]
         columns += list(self.on_insert)
         values += list(self.on_insert.values())
-        # In key order: the new rows then reach the target's indexes, and the foreign-key
-        # checks at commit the referenced rows, in order rather than at random (the staging
-        # table is in whatever order its joins left it).
+        # In key order: the new rows then reach the target's indexes (and, where the
+        # per-row foreign-key checks run, those the referenced rows) in order rather than at
+        # random (the staging table is in whatever order its joins left it).
         order = ", ".join(f"st._k_{item.target}" for item in self.target_key) or "st.row_no"
-        cursor.execute(
-            f"INSERT INTO {self.table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} FROM {STAGE} st WHERE st._target_id IS NULL "
-            f"ORDER BY {order}"
+        insert_new_rows(
+            cursor,
+            self.table,
+            columns,
+            values,
+            f"FROM {STAGE} st WHERE st._target_id IS NULL",
+            order,
+            self.insert_triggers_standing_aside,
         )
 
 
