@@ -446,6 +446,7 @@ def standards(rows: int = 100_000, seed: int = 7, keep: bool = False, values: bo
     django.setup()
     from django.db import connection
 
+    from apps.declarations.services import search_index_pending
     from bench.standards_csv import generate
 
     load_before = [round(x, 2) for x in os.getloadavg()]
@@ -461,6 +462,10 @@ def standards(rows: int = 100_000, seed: int = 7, keep: bool = False, values: bo
             table_rows = cursor.fetchone()[0]
         try:
             measured = _import(paths["standards"], "standards")
+            # What the background job does after the import's commit (no worker runs here).
+            started = time.perf_counter()
+            indexed = search_index_pending()
+            indexing = time.perf_counter() - started
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT count(*), count(*) FILTER (WHERE search_text IS NULL "
@@ -474,6 +479,8 @@ def standards(rows: int = 100_000, seed: int = 7, keep: bool = False, values: bo
             baseline = _copy_baseline(categories, Path(directory) / "standards.tsv")
             result = _figures("standards", rows, measured, baseline, STANDARDS_TARGET)
             result.update(
+                search_indexed=indexed,
+                search_index_seconds=round(indexing, 2),
                 enterprises=files["enterprises"],
                 standards_in_table_before=table_rows,
                 file_mb=round(paths["standards"].stat().st_size / 2**20, 1),
@@ -498,10 +505,13 @@ def standards(rows: int = 100_000, seed: int = 7, keep: bool = False, values: bo
 
 def _row(result: dict, kind: str, target: str) -> dict:
     s = result["summary"]
+    measured = f"{s['import_rows_per_second']:,} rows/s"
+    if "search_index_seconds" in result:  # the documents follow in the background
+        measured += f" (search index {result['search_index_seconds']} s after)"
     return {
         "path": f"import {kind} ({s['rows']:,} rows)",
         "target": target,
-        "measured": f"{s['import_rows_per_second']:,} rows/s",
+        "measured": measured,
         "baseline": f"COPY {result['raw_copy_rows_per_second']:,} rows/s",
         "ratio": s["import_vs_raw_copy"],
         "met": s["met"],

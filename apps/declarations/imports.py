@@ -1,9 +1,9 @@
 """Import/export kinds `standards` and `indicator_values` (CONTRACT.md section 2).
 
 Imports write the current public state (`Standard`, `IndicatorValue`) directly; they create
-no `StandardVersion`. The standards import writes `search_document` and `search_text` itself,
-set-based for the whole file, with the database's own functions (the per-row triggers keep
-them current for every other write; `StandardsImport`). They run
+no `StandardVersion`. The standards import writes `search_text` itself, set-based for the
+whole file, with the database's own function, and leaves `search_document` (the bigram index's
+entries, most of an import's cost) to a background job (`StandardsImport`). They run
 the workflow's rules all the same: a standard's status moves only along
 the standard's workflow (never back from abolished), and a value lies in the range the form
 allows, with the form's message.
@@ -12,6 +12,7 @@ allows, with the form's message.
 from dataclasses import replace
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Indicator
@@ -40,7 +41,9 @@ from apps.declarations.enums import (
     StandardStatus,
     standard_transition_refused,
 )
+from apps.declarations.search_sql import SEARCH_BATCH
 from apps.declarations.services import STANDARD
+from apps.declarations.tasks import search_index_pending
 from apps.declarations.validators import (
     MAX_ABS_VALUE,
     PERCENT_RANGE,
@@ -67,45 +70,51 @@ STANDARD_TYPE = (
 )
 
 
-# The search columns of new rows, for the whole batch in the INSERT itself: the same
-# functions the per-row trigger calls (search_sql.py), over the values inserted and the
-# enterprise's name resolved once in the staging table. A row that arrives with both set is
-# left alone by `declarations_standard_search_insert` (its WHEN clause), so the per-row
-# trigger (a PL/pgSQL call and an enterprise look-up for each row) does not run.
-def search_columns(arguments: str) -> dict[str, str]:
-    """The two search columns as SQL over `arguments` (number, name, products, enterprise)."""
-    return {
-        column: f"declarations_{column}({arguments})"
-        for column in ("search_document", "search_text")
-    }
+# The search columns of new rows, for the whole batch in the INSERT itself: the recheck text
+# from the values inserted and the enterprise's name resolved once in the staging table; the
+# document is left NULL, for `search_index_pending` after the commit (search_sql.py,
+# migration 0009). The per-row trigger stands aside for both (its WHEN clause, under
+# `declarations.search_batch`). Until the job has run, search finds these rows through the
+# recheck text alone (search.py): exactly, and slower only while thousands are waiting.
+def search_text(arguments: str) -> str:
+    """The recheck text as SQL over `arguments` (number, name, products, enterprise)."""
+    return f"declarations_search_text({arguments})"
 
 
-SEARCH_ON_INSERT = search_columns(
-    "st._k_standard_no, st._f_name, st._f_products, st.enterprise_name"
-)
-SEARCH_BATCH = "declarations.search_batch"  # migration declarations.0007
+SEARCH_ON_INSERT = {
+    "search_document": "NULL",
+    "search_text": search_text("st._k_standard_no, st._f_name, st._f_products, st.enterprise_name"),
+}
 
 
 class StandardsImport(ImportKind):
-    """Changed rows get their search columns in the same set-based UPDATE, from their new
-    values; the per-row update trigger stands aside for that one statement only (it checks
-    `declarations.search_batch`, set local to the transaction and set back right after)."""
+    """Changed rows get their recheck text in the same set-based UPDATE, from their new
+    values, and lose their document only where that text changed; the per-row update trigger
+    stands aside for that one statement (it checks `declarations.search_batch`, set local to
+    the transaction and set back right after). After the commit the background job indexes
+    the rows left without a document."""
 
     def write(self, cursor, present: set[str]) -> None:
         # In an UPDATE every `t.` column is the stored value: the file's where it has one.
         name = "st._f_name" if "name" in present else "t.name"
         products = "st._f_products" if "products" in present else "t.products"
-        arguments = f"t.standard_no, {name}, {products}, st.enterprise_name"
+        text = search_text(f"t.standard_no, {name}, {products}, st.enterprise_name")
         batch = replace(
             self,
             on_update=[
                 *self.on_update,
-                *(Field(column, sql) for column, sql in search_columns(arguments).items()),
+                Field(
+                    "search_document",
+                    f"CASE WHEN {text} IS DISTINCT FROM t.search_text THEN NULL "
+                    "ELSE t.search_document END",
+                ),
+                Field("search_text", text),
             ],
         )
         cursor.execute("SELECT set_config(%s, 'on', true)", [SEARCH_BATCH])
         ImportKind.write(batch, cursor, present)
         cursor.execute("SELECT set_config(%s, 'off', true)", [SEARCH_BATCH])
+        transaction.on_commit(search_index_pending.delay, robust=True)
 
 
 STANDARDS = register(
@@ -154,7 +163,8 @@ STANDARDS = register(
             "abolished_on": "CASE WHEN st._f_status = 'abolished' THEN current_date END",
             **SEARCH_ON_INSERT,
         },
-        # It fills the search columns only where one is NULL: here the INSERT sets both.
+        # It stands aside for the import's rows: they come with their recheck text, and
+        # their document is left to the background job (see SEARCH_ON_INSERT).
         insert_triggers_standing_aside=("declarations_standard_search_insert",),
         on_update=[
             Field("updated_at", "now()"),

@@ -74,6 +74,13 @@ class Standard(TimeStampedModel):
         indexes = [
             models.Index(fields=["category", "status", "published_on"]),
             GinIndex(fields=["search_document"], name="standard_search_gin"),
+            # Standards a bulk import wrote whose document is still to come (search_sql.py,
+            # migration 0009): search finds them here, the background job indexes them.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(search_document__isnull=True),
+                name="standard_search_pending",
+            ),
         ]
 
     def __str__(self) -> str:

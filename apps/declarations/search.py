@@ -3,6 +3,8 @@
 `search_standards(qs, q)` returns exactly the rows of `qs` where the standard number, name,
 products or enterprise name contains `q` case-insensitively (`ILIKE '%q%'`), found through
 the bigram index and rechecked against the lower-cased `search_text` (search_sql.py).
+Standards a bulk import wrote are found by their recheck text alone until the background job
+has given them their document (`PENDING`).
 `search_terms(qs, terms)` does the same for any of several terms (a query and its synonyms,
 synonyms.py): the union of each term's exact result.
 """
@@ -109,13 +111,20 @@ def _exact_condition(term: str) -> tuple[Q, bool]:
     return per_field, True
 
 
+# Standards a bulk import wrote whose document is still to come (partial index
+# `standard_search_pending`, search_sql.py): only their recheck text can answer for them.
+PENDING = Q(search_document__isnull=True)
+
+
 def _term_condition(term: str, candidates: Q) -> tuple[Q, bool]:
-    """The same rows from the bigram index's `candidates`: exact as they are for one or two
-    characters (see index_q), otherwise rechecked by the exact condition."""
-    if len(term) <= 2:
-        return candidates, False
+    """The same rows from the bigram index's `candidates` and the rows still waiting for
+    their document: exact as they are for one or two characters (see index_q), otherwise
+    rechecked by the exact condition. The planner ORs the two indexes' bitmaps; the waiting
+    rows are usually none, one page of an empty index."""
     exact, per_field = _exact_condition(term)
-    return candidates & exact, per_field
+    if len(term) <= 2:
+        return candidates | (PENDING & exact), per_field
+    return (candidates | PENDING) & exact, per_field
 
 
 def _any_of(queryset: QuerySet, conditions: list[tuple[Q, bool]], extra: Q | None) -> QuerySet:

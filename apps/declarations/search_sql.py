@@ -359,3 +359,39 @@ DROP FUNCTION IF EXISTS declarations_search_lexeme(text);
 DROP FUNCTION IF EXISTS declarations_bigrams(text);
 """
 )
+
+# Migration declarations.0009: a bulk import leaves the document to a background job. The
+# import writes `search_text` (the recheck text, cheap) and leaves `search_document` NULL
+# under `declarations.search_batch`; the insert trigger then stands aside as the update
+# trigger already does. Such rows are found by search through the partial index
+# `standard_search_pending` and the recheck text (search.py) until `INDEX_PENDING` has given
+# them their document (services.search_index_pending). Every other write is unchanged.
+SEARCH_BATCH = "declarations.search_batch"
+
+DEFERRED_INSTALL = r"""
+CREATE OR REPLACE TRIGGER declarations_standard_search_insert
+  BEFORE INSERT ON declarations_standard
+  FOR EACH ROW WHEN (NEW.search_text IS NULL OR (NEW.search_document IS NULL
+    AND current_setting('declarations.search_batch', true) IS DISTINCT FROM 'on'))
+  EXECUTE FUNCTION declarations_standard_search_trigger();
+"""
+
+DEFERRED_UNINSTALL = r"""
+CREATE OR REPLACE TRIGGER declarations_standard_search_insert
+  BEFORE INSERT ON declarations_standard
+  FOR EACH ROW WHEN (NEW.search_document IS NULL OR NEW.search_text IS NULL)
+  EXECUTE FUNCTION declarations_standard_search_trigger();
+"""
+
+# One batch of standards without a document, oldest first, skipping rows another transaction
+# holds (a second run, or a person editing one: their own write computes it). The recheck
+# text is written again too, from the enterprise's name as it is now.
+INDEX_PENDING = r"""
+UPDATE declarations_standard s
+SET search_document = declarations_search_document(s.standard_no, s.name, s.products, e.name),
+    search_text = declarations_search_text(s.standard_no, s.name, s.products, e.name)
+FROM enterprises_enterprise e
+WHERE e.id = s.enterprise_id AND s.id IN (
+  SELECT p.id FROM declarations_standard p WHERE p.search_document IS NULL
+  ORDER BY p.id LIMIT %s FOR UPDATE SKIP LOCKED)
+"""

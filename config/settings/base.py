@@ -257,6 +257,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "core.import_run_*": {"queue": "imports"},
+    "declarations.search_index_*": {"queue": "imports"},
     "leaders.compile_*": {"queue": "compile"},
 }
 # A background job still waiting or working this long after it was queued lost its message
@@ -277,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
     "send-inbox": {"task": "core.send_inbox", "schedule": crontab(minute="*/10")},
+    # Each standards import queues it; this catches a message lost on the way.
+    "search-index-pending": {
+        "task": "declarations.search_index_pending",
+        "schedule": crontab(minute="*"),
+    },
     "requeue-stale-imports": {
         "task": "core.requeue_stale_imports",
         "schedule": crontab(minute="*/15"),

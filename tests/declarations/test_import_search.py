@@ -1,8 +1,10 @@
 """Standards imported in a batch are searchable exactly as standards written one by one.
 
-The `standards` import fills `search_document` and `search_text` for the whole batch in its
-INSERT (apps/declarations/imports.py) instead of the per-row trigger; these tests hold it to
-the trigger's values and to a plain substring (ILIKE) answer through the public API.
+The `standards` import fills `search_text` for the whole batch in its INSERT
+(apps/declarations/imports.py) instead of the per-row trigger and leaves `search_document` to
+the background job queued at its commit (`search_index_pending`); these tests hold both to
+the trigger's values and search, before and after the job, to a plain substring (ILIKE)
+answer through the public API.
 """
 
 import io
@@ -13,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from apps.declarations import services
 from apps.declarations.models import Standard
 from tests.factories.uscc import make_uscc
 
@@ -108,11 +111,16 @@ def pieces(texts: list[str], rng: random.Random, count: int) -> list[str]:
     return found
 
 
+@pytest.mark.parametrize("indexed", [False, True], ids=["waiting", "indexed"])
 def test_imported_standards_are_found_as_a_substring_match_finds_them(
-    category, firms, tmp_path, client
+    category, firms, tmp_path, client, indexed
 ):
     code, out, err = import_csv(tmp_path, "standards", standards_file(60))
     assert (code, out, err) == (0, "standards: created 60, updated 0, unchanged 0", [])
+    assert Standard.objects.filter(search_document__isnull=True).count() == 60
+    if indexed:
+        assert services.search_index_pending(batch=25) == 60  # three batches
+        assert not Standard.objects.filter(search_document__isnull=True).exists()
     stored = list(Standard.objects.values_list("standard_no", "name", "products"))
     texts = [text for row in stored for text in row if text] + [name for _, name in FIRMS]
     queries = [*pieces(texts, random.Random(11), 60), "电饭锅", "100%", "_", "'", "\\", "ABC"]
@@ -122,7 +130,9 @@ def test_imported_standards_are_found_as_a_substring_match_finds_them(
 
 
 def search_columns_and_recomputed():
-    """The stored search columns, then the same after the per-row trigger recomputed them."""
+    """The stored search columns once the background job has run, then the same after the
+    per-row trigger recomputed them."""
+    services.search_index_pending()
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, search_document::text, search_text FROM declarations_standard")
         stored = sorted(cursor.fetchall())
@@ -252,3 +262,23 @@ def test_a_standard_declared_in_the_form_after_an_import_is_searchable(
     assert api_ids(public, "蒸汽电") == {standard.pk}
     assert api_ids(public, "电饭") == reference_ids("电饭")
     assert standard.pk in api_ids(public, "电饭")
+
+
+def test_the_import_queues_the_search_index_job_at_its_commit(
+    category, firms, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert import_csv(tmp_path, "standards", standards_file(12))[0] == 0
+    assert len(callbacks) == 1
+    # Tests run tasks eagerly: the job ran, every document is there.
+    assert not Standard.objects.filter(search_document__isnull=True).exists()
+    assert Standard.objects.count() == 12
+
+
+def test_a_status_change_keeps_the_document(category, firms, tmp_path):
+    assert import_csv(tmp_path, "standards", standards_file(6))[0] == 0
+    services.search_index_pending()
+    abolished = standards_file(6).replace(",public,", ",abolished,")
+    code, out, _ = import_csv(tmp_path, "standards", abolished, "abolished.csv")
+    assert (code, out) == (0, "standards: created 0, updated 5, unchanged 1")
+    assert not Standard.objects.filter(search_document__isnull=True).exists()
