@@ -278,10 +278,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
     "send-inbox": {"task": "core.send_inbox", "schedule": crontab(minute="*/10")},
-    # Each standards import queues it; this catches a message lost on the way.
+    # Each standards import queues it; this catches a message lost on the way. A minute's
+    # run still queued behind a long import a minute later is dropped: the next one comes.
     "search-index-pending": {
         "task": "declarations.search_index_pending",
         "schedule": crontab(minute="*"),
+        "options": {"expires": 60},
     },
     "requeue-stale-imports": {
         "task": "core.requeue_stale_imports",
