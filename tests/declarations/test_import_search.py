@@ -275,6 +275,20 @@ def test_the_import_queues_the_search_index_job_at_its_commit(
     assert Standard.objects.count() == 12
 
 
+def test_an_operator_without_a_worker_indexes_the_waiting_standards_by_command(
+    category, firms, tmp_path, client
+):
+    assert import_csv(tmp_path, "standards", standards_file(9))[0] == 0
+    out = io.StringIO()
+    call_command("index_search", stdout=out)
+    assert out.getvalue().strip() == "search: indexed 9 standards"
+    assert not Standard.objects.filter(search_document__isnull=True).exists()
+    assert api_ids(client, "电饭") == reference_ids("电饭") != set()
+    out = io.StringIO()
+    call_command("index_search", stdout=out)
+    assert out.getvalue().strip() == "search: indexed 0 standards"
+
+
 def test_a_status_change_keeps_the_document(category, firms, tmp_path):
     assert import_csv(tmp_path, "standards", standards_file(6))[0] == 0
     services.search_index_pending()
