@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from apps.catalog.models import Category, KeyArea
 from apps.core import pagecache
+from apps.core.commit import on_commit_once
 from apps.core.signals import leader_list_published, leader_title_revoked, notice_opened
 from apps.incentives.models import Application, CreditRecord
 from apps.leaders.models import Leader, Ranking
@@ -20,13 +20,13 @@ def statistics_changed(**_kwargs) -> None:
     """The figures changed (a list published, a title revoked, an application decided, a plan
     approved or a spot check recorded): recompute them once the burst is over. One refresh is
     queued per `STATISTICS_DEBOUNCE_SECONDS`, after the commit; the nightly job remains."""
+    on_commit_once(_queue_statistics_refresh)
 
-    def queue():
-        delay = settings.STATISTICS_DEBOUNCE_SECONDS
-        if cache.add(REFRESH_QUEUED, 1, timeout=delay):
-            refresh_statistics.apply_async(countdown=delay)
 
-    transaction.on_commit(queue)
+def _queue_statistics_refresh() -> None:
+    delay = settings.STATISTICS_DEBOUNCE_SECONDS
+    if cache.add(REFRESH_QUEUED, 1, timeout=delay):
+        refresh_statistics.apply_async(countdown=delay)
 
 
 @receiver(leader_list_published, dispatch_uid="portal_statistics_on_list_published")
@@ -60,7 +60,7 @@ def _invalidate_pages():
     # Now, so no page of the old data outlives the change; and again after the commit, so a
     # page rendered by another request between the two (from the old, committed rows) goes.
     pagecache.invalidate()
-    transaction.on_commit(pagecache.invalidate)
+    on_commit_once(pagecache.invalidate)
 
 
 for model in (Ranking, Leader, Article, Category, KeyArea):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from apps.catalog.models import Category
@@ -196,7 +197,8 @@ def test_publication_refreshes_the_figures(data, django_capture_on_commit_callba
         standard=s7, category=s7.category, published_on=datetime.date(2025, 12, 1), valid_until=LONG
     )
     assert statistics.statistics_cached()["headline"]["active_leaders"] == 2  # still cached
-    with django_capture_on_commit_callbacks(execute=True):
+    # Sent from inside the publishing service's transaction, as the service does.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         leader_list_published.send(
             sender=Leader,
             instance=Leader.objects.first(),
@@ -227,9 +229,36 @@ def test_a_revocation_refreshes_the_figures_once_per_burst(
             leader_revoke(leader=title, reason="抽查不合格", actor=bureau_user)
     assert statistics.statistics_cached()["headline"]["active_leaders"] == before - len(titles)
     # Two events, one refresh: the second found the first one queued.
-    refreshes = [c for c in callbacks if getattr(c, "__name__", "") == "queue"]
-    assert len(refreshes) >= 2
+    assert refreshes_queued(callbacks) >= 2
     assert cache.get("portal:statistics:refresh-queued") == 1
+
+
+def refreshes_queued(callbacks) -> int:
+    return sum(getattr(c, "__name__", "") == "_queue_statistics_refresh" for c in callbacks)
+
+
+def test_a_bulk_write_queues_one_refresh_and_a_rolled_back_one_none(
+    data, django_capture_on_commit_callbacks
+):
+    """Thousands of spot-check items written in one transaction (a draft plan replaced):
+    one callback at its commit, where each used to cost a Redis round trip. What a
+    rolled-back savepoint queued goes with it, and the next change queues the refresh again."""
+    plan = SpotCheckPlan.objects.first()
+    items = list(SpotCheckItem.objects.filter(plan=plan))
+    assert len(items) >= 2
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for item in items:
+            item.save()
+    assert refreshes_queued(callbacks) == 1
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                items[0].save()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        items[1].save()
+    assert refreshes_queued(callbacks) == 1
 
 
 def test_nightly_task_refreshes_every_language(data):
