@@ -166,6 +166,8 @@ STANDARDS = register(
         # It stands aside for the import's rows: they come with their recheck text, and
         # their document is left to the background job (see SEARCH_ON_INSERT).
         insert_triggers_standing_aside=("declarations_standard_search_insert",),
+        # Written without their document, the new rows are a third of a finished row's size.
+        fresh_pages=True,
         on_update=[
             Field("updated_at", "now()"),
             Field(

@@ -22,9 +22,12 @@ unique check, an audit trigger added later) keeps the row-by-row path.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError
+
+from apps.core.imports.pages import on_fresh_pages
 
 TRIGGER_ON_INSERT = 1 << 2  # pg_trigger.tgtype's TRIGGER_TYPE_INSERT bit
 
@@ -82,9 +85,13 @@ def insert_new_rows(
     rows: str,
     order: str,
     standing_aside: tuple[str, ...] = (),
+    fresh_pages: bool = False,
 ) -> None:
     """INSERT into `table` the `rows` (SQL: `FROM ... WHERE ...`, the source row named
-    `st`): `values` are SQL over `st`, one per column of `columns`."""
+    `st`): `values` are SQL over `st`, one per column of `columns`. With `fresh_pages`, the
+    set-based INSERT puts them on fresh pages (`pages.on_fresh_pages`); the row-by-row one
+    cannot, as it queues a key check per row and PostgreSQL then refuses the `ALTER TABLE`
+    that puts the table's fillfactor back."""
     statement = (
         f"INSERT INTO {table} ({', '.join(columns)}) "
         f"SELECT {', '.join(values)} {rows} ORDER BY {order}"
@@ -100,9 +107,10 @@ def insert_new_rows(
     expression = dict(zip(columns, values, strict=True))
     for reference in references:
         _lock_referenced(cursor, reference, expression[reference.column], rows)
-    cursor.execute("SELECT set_config('session_replication_role', 'replica', true)")
-    cursor.execute(statement)
-    cursor.execute("SELECT set_config('session_replication_role', 'origin', true)")
+    with on_fresh_pages(cursor, table) if fresh_pages else nullcontext():
+        cursor.execute("SELECT set_config('session_replication_role', 'replica', true)")
+        cursor.execute(statement)
+        cursor.execute("SELECT set_config('session_replication_role', 'origin', true)")
 
 
 def _lock_referenced(cursor, reference: Reference, expression: str, rows: str) -> None:

@@ -203,6 +203,9 @@ class ImportKind(SqlExport):
     # Triggers on INSERT into `table` that leave the kind's new rows alone (see
     # `references.insert_new_rows`).
     insert_triggers_standing_aside: tuple[str, ...] = ()
+    # New rows go to fresh pages, not into the gaps of old ones (`pages.on_fresh_pages`):
+    # for kinds whose rows are written smaller than the table's usual row.
+    fresh_pages: bool = False
     description: str = ""
     example: list[list[str]] = field(default_factory=list)
 
@@ -272,6 +275,7 @@ class ImportKind(SqlExport):
             f"FROM {STAGE} st WHERE st._target_id IS NULL",
             order,
             self.insert_triggers_standing_aside,
+            self.fresh_pages,
         )
 
 
