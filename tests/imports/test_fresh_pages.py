@@ -104,17 +104,11 @@ def test_not_lowered_without_ownership_with_queued_checks_or_with_a_fillfactor()
     assert _reloptions() is None
 
 
-def test_a_held_lock_is_not_waited_for(run_import, catalogue, enterprises, settings):
+def test_a_held_lock_is_not_waited_for(run_import, catalogue, enterprises):
     """A VACUUM or an index build holds the lock ALTER TABLE needs: the import goes on at
     once without the lower fillfactor."""
-    database = settings.DATABASES["default"]
-    other = psycopg2.connect(
-        dbname=connection.settings_dict["NAME"],
-        user=database["USER"],
-        password=database["PASSWORD"],
-        host=database["HOST"],
-        port=database["PORT"],
-    )
+    parameters = connection.get_connection_params()  # the test database, on any server
+    other = psycopg2.connect(**parameters)
     try:
         with other.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {TABLE} IN SHARE UPDATE EXCLUSIVE MODE")
